@@ -1,0 +1,134 @@
+// A recorder of everything a program registers under `pulumi.runtime.setMocks`: what the mocks
+// see (type, name, deserialized inputs) and what crosses the wire to the monitor (package
+// reference, parent URN, raw property struct with secret markers, additional secret outputs,
+// RegisterPackage and invoke requests).
+
+import * as pulumi from "@pulumi/pulumi";
+
+/** One resource as the mocks and the monitor saw it. */
+export interface RecordedResource {
+    readonly type: string;
+    readonly name: string;
+    readonly custom: boolean;
+    /** Inputs after deserialization (secrets unwrapped). */
+    readonly inputs: Record<string, any>;
+    /** Inputs as sent: secret values keep their `{<sig>: <secret sig>, value}` envelope. */
+    readonly wireInputs: Record<string, any>;
+    readonly parentUrn: string;
+    readonly packageRef: string;
+    /** Plugin version option as sent (cleared by the runtime when a package reference is used). */
+    readonly version: string;
+    readonly additionalSecretOutputs: string[];
+}
+
+export interface RecordedPackage {
+    readonly name: string;
+    readonly version: string;
+    readonly downloadUrl: string;
+    readonly parameterization?: { name: string; version: string; value: Buffer };
+}
+
+export interface RecordedInvoke {
+    readonly token: string;
+    readonly args: Record<string, any>;
+    readonly packageRef: string;
+}
+
+/** Returns true if a wire value carries the secret envelope. */
+export function isWireSecret(value: unknown): boolean {
+    return typeof value === "object" && value !== null &&
+        (value as Record<string, unknown>)[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig;
+}
+
+export class Recorder {
+    readonly resources: RecordedResource[] = [];
+    readonly packages: RecordedPackage[] = [];
+    readonly invokes: RecordedInvoke[] = [];
+
+    /** Custom resources only (components register too, with custom=false). */
+    custom(): RecordedResource[] {
+        return this.resources.filter((r) => r.custom);
+    }
+
+    ofType(type: string): RecordedResource[] {
+        return this.resources.filter((r) => r.type === type);
+    }
+}
+
+/** Result a test may return for an invoke token. */
+export type CallHandler = (args: pulumi.runtime.MockCallArgs) => Record<string, any>;
+
+/**
+ * Installs fresh mocks and a recorder. Resource ids are `<name>-id`; state echoes the inputs
+ * plus whatever `outputs(type, name, inputs)` adds.
+ */
+export async function installRecorder(options: {
+    call?: CallHandler;
+    outputs?: (type: string, name: string, inputs: Record<string, any>) => Record<string, any>;
+} = {}): Promise<Recorder> {
+    const recorder = new Recorder();
+    await pulumi.runtime.setMocks(
+        {
+            newResource: (args) => ({
+                id: `${args.name}-id`,
+                state: { ...args.inputs, ...(options.outputs?.(args.type, args.name, args.inputs) ?? {}) },
+            }),
+            call: (args) => options.call?.(args) ?? {},
+        },
+        "project",
+        "stack",
+        false,
+    );
+    const monitor = pulumi.runtime.getMonitor() as any;
+    const registerResource = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req: any, callback: any) => {
+        recorder.resources.push({
+            type: req.getType(),
+            name: req.getName(),
+            custom: req.getCustom(),
+            inputs: pulumi.runtime.deserializeProperties(req.getObject()),
+            wireInputs: req.getObject()?.toJavaScript() ?? {},
+            parentUrn: req.getParent(),
+            packageRef: req.getPackageref(),
+            version: req.getVersion(),
+            additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+        });
+        return registerResource(req, callback);
+    };
+    const registerPackage = monitor.registerPackage.bind(monitor);
+    monitor.registerPackage = (req: any, callback: any) => {
+        const p = req.getParameterization();
+        recorder.packages.push({
+            name: req.getName(),
+            version: req.getVersion(),
+            downloadUrl: req.getDownloadUrl(),
+            parameterization: p
+                ? { name: p.getName(), version: p.getVersion(), value: Buffer.from(p.getValue_asU8()) }
+                : undefined,
+        });
+        return registerPackage(req, callback);
+    };
+    const invoke = monitor.invoke.bind(monitor);
+    monitor.invoke = (req: any, callback: any) => {
+        recorder.invokes.push({
+            token: req.getTok(),
+            args: req.getArgs()?.toJavaScript() ?? {},
+            packageRef: req.getPackageref(),
+        });
+        return invoke(req, callback);
+    };
+    return recorder;
+}
+
+/** Resolves an Output's value (undefined while unknown). */
+export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
+    return new Promise((resolve) => output.apply((v) => {
+        resolve(v);
+        return v;
+    }));
+}
+
+/** Resolves whether an Output is secret. */
+export function isSecret(output: pulumi.Output<unknown>): Promise<boolean> {
+    return (output as any).isSecret as Promise<boolean>;
+}
