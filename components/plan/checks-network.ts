@@ -1,0 +1,128 @@
+// Cross-field checks of zones and address ranges. Each check runs only when the sections it
+// reads parsed on their own, so one bad field never hides another problem.
+
+import { MIN_SUBNET_PREFIX } from "./addressing";
+import { Cidr, contains, overlaps, parseCidr, PRIVATE_RANGES } from "./cidr";
+import type { Issue, Warning } from "./errors";
+import type { ClusterConfig } from "./schema";
+
+/** What the checks found: errors stop planning, warnings are printed with the plan. */
+export interface Findings {
+    readonly errors: Issue[];
+    readonly warnings: Warning[];
+}
+
+export type PartialConfig = Partial<ClusterConfig>;
+
+/** Kubernetes gives each node a /24 of the pod range (kube-controller-manager's default mask). */
+const NODE_POD_PREFIX = 24;
+/** kube-apiserver refuses IPv4 service ranges larger than a /12. */
+const MAX_SERVICE_PREFIX = 12;
+
+function zoneChecks(c: PartialConfig, out: Findings): void {
+    if (!c.zones) {
+        return;
+    }
+    const seen = new Map<string, number>();
+    c.zones.forEach((z, i) => {
+        const first = seen.get(z.zone);
+        if (first !== undefined) {
+            out.errors.push({ path: `zones[${i}].zone`, got: z.zone, problem: `is listed twice (also zones[${first}]); a zone has one subnet`, fix: "list each zone once" });
+        }
+        seen.set(z.zone, i);
+        if (c.region && !new RegExp(`^${c.region}-\\d+$`).test(z.zone)) {
+            out.errors.push({
+                path: `zones[${i}].zone`, got: z.zone,
+                problem: `is not a zone of region ${c.region} (its zones are named ${c.region}-<n>)`,
+                fix: `use a zone of ${c.region}, or change region`,
+            });
+        }
+    });
+}
+
+function subnetChecks(c: PartialConfig, vpc: Cidr, out: Findings): void {
+    const subnets = (c.zones ?? []).map((z) => parseCidr(z.subnetCidr));
+    subnets.forEach((s, i) => {
+        const path = `zones[${i}].subnetCidr`;
+        if (!contains(vpc, s)) {
+            out.errors.push({ path, got: s.text, problem: `is outside the VPC range ${vpc.text}`, fix: `choose a block inside ${vpc.text}, or widen network.vpcCidr` });
+        }
+        if (s.prefix > MIN_SUBNET_PREFIX) {
+            out.errors.push({
+                path, got: s.text,
+                problem: `is smaller than /${MIN_SUBNET_PREFIX}; the address layout needs 64 addresses for the control plane alone`,
+                fix: `use a /${MIN_SUBNET_PREFIX} or larger block (a /24 is typical)`,
+            });
+        }
+        subnets.slice(0, i).forEach((other, j) => {
+            if (overlaps(s, other)) {
+                out.errors.push({ path, got: s.text, problem: `overlaps zones[${j}].subnetCidr ${other.text}`, fix: "give every zone its own, non-overlapping block" });
+            }
+        });
+    });
+}
+
+function rangeChecks(net: NonNullable<PartialConfig["network"]>, out: Findings): void {
+    const vpc = parseCidr(net.vpcCidr);
+    const pod = parseCidr(net.podCidr);
+    const svc = parseCidr(net.serviceCidr);
+    if (!PRIVATE_RANGES.some((r) => contains(r, vpc))) {
+        out.errors.push({ path: "network.vpcCidr", got: vpc.text, problem: "is not inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16, the ranges a Tencent VPC accepts", fix: "pick a private range such as 10.0.0.0/16" });
+    }
+    if (overlaps(pod, vpc)) {
+        out.errors.push({ path: "network.podCidr", got: pod.text, problem: `overlaps the VPC range ${vpc.text}; pod and node addresses would be ambiguous`, fix: "choose a pod range outside the VPC, e.g. 10.244.0.0/16 with a 10.0.0.0/16 VPC" });
+    }
+    if (overlaps(svc, vpc)) {
+        out.errors.push({ path: "network.serviceCidr", got: svc.text, problem: `overlaps the VPC range ${vpc.text}`, fix: "choose a service range outside the VPC, e.g. 10.96.0.0/12" });
+    }
+    if (overlaps(svc, pod)) {
+        out.errors.push({ path: "network.serviceCidr", got: svc.text, problem: `overlaps network.podCidr ${pod.text}`, fix: "give services and pods separate ranges" });
+    }
+    if (svc.prefix < MAX_SERVICE_PREFIX) {
+        out.errors.push({ path: "network.serviceCidr", got: svc.text, problem: `is larger than a /${MAX_SERVICE_PREFIX}, which kube-apiserver refuses`, fix: `use a /${MAX_SERVICE_PREFIX} or smaller block` });
+    }
+    if (pod.prefix > NODE_POD_PREFIX) {
+        out.errors.push({ path: "network.podCidr", got: pod.text, problem: `is smaller than a /${NODE_POD_PREFIX}, but every node takes a /${NODE_POD_PREFIX} of it`, fix: "use a /16 (room for 256 nodes) or larger" });
+    }
+}
+
+function podCapacityCheck(c: PartialConfig, out: Findings): void {
+    if (!c.network || !c.controlPlane || !c.workerPools) {
+        return;
+    }
+    const pod = parseCidr(c.network.podCidr);
+    const nodes = c.controlPlane.count + c.workerPools.reduce((n, p) => n + p.count, 0);
+    const capacity = 2 ** Math.max(0, NODE_POD_PREFIX - pod.prefix);
+    if (pod.prefix <= NODE_POD_PREFIX && nodes > capacity) {
+        out.errors.push({
+            path: "network.podCidr", got: pod.text,
+            problem: `has room for ${capacity} nodes (one /${NODE_POD_PREFIX} each) but the cluster has ${nodes} Kubernetes nodes`,
+            fix: `use a /${NODE_POD_PREFIX - Math.ceil(Math.log2(nodes))} or larger block`,
+        });
+    }
+}
+
+function accessChecks(c: PartialConfig, out: Findings): void {
+    if (c.profile !== "production" || !c.bastion) {
+        return;
+    }
+    if (c.bastion.allowedCidrs.length === 0) {
+        out.errors.push({ path: "bastion.allowedCidrs", got: [], problem: "is empty, so nobody could reach the bastion (the only SSH entry)", fix: "list your office or VPN egress ranges, e.g. [203.0.113.0/24]" });
+    }
+    c.bastion.allowedCidrs.forEach((text, i) => {
+        if (parseCidr(text).prefix === 0) {
+            out.errors.push({ path: `bastion.allowedCidrs[${i}]`, got: text, problem: "opens SSH to the whole internet, which the production profile refuses", fix: "list only the ranges that need SSH" });
+        }
+    });
+}
+
+/** Zones, subnets, VPC/pod/service ranges and access ranges. */
+export function networkChecks(c: PartialConfig, out: Findings): void {
+    zoneChecks(c, out);
+    if (c.network) {
+        rangeChecks(c.network, out);
+        subnetChecks(c, parseCidr(c.network.vpcCidr), out);
+    }
+    podCapacityCheck(c, out);
+    accessChecks(c, out);
+}
