@@ -1,0 +1,79 @@
+import { strict as assert } from "node:assert";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { stringify } from "yaml";
+import { prodConfig, TODAY } from "./helpers/fixtures";
+
+const ROOT = path.join(__dirname, "..");
+
+function plan(...args: string[]) {
+    const r = spawnSync(process.execPath, ["--require", "tsx/cjs", "components/cli/plan.ts", "--today", TODAY, ...args], { cwd: ROOT, encoding: "utf8" });
+    return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+describe("npm run plan", () => {
+    let dir: string;
+    before(() => {
+        dir = mkdtempSync(path.join(tmpdir(), "kubeadm-ha-plan-"));
+    });
+    after(() => rmSync(dir, { recursive: true, force: true }));
+
+    it("prints the node table, placement groups and fault-tolerance table of a stack", () => {
+        const r = plan("--stack", "prod");
+        assert.equal(r.code, 0, r.err);
+        assert.match(r.out, /^Nodes \(18\)$/m);
+        assert.match(r.out, /prod-etcd-0\s+etcd\s+ap-guangzhou-3\s+prod-etcd-pg-0\s+10\.10\.1\.21/);
+        assert.match(r.out, /^Placement groups \(2\)$/m);
+        assert.match(r.out, /one physical host\s+ap-guangzhou-3\s+1\/5\s+3 \(kept\)\s+2\/3\s+CLB \(managed\)\s+yes/);
+    });
+
+    it("prints the same plan as JSON with --json", () => {
+        const r = plan("--stack", "prod", "--json");
+        assert.equal(r.code, 0, r.err);
+        const json = JSON.parse(r.out);
+        assert.equal(json.nodes.length, 18);
+        assert.equal(json.placementGroups.length, 2);
+        assert.deepEqual(json.faultTolerance.map((d: any) => d.domain), ["host", "rack", "zone"]);
+    });
+
+    it("plans any stack file given with --config", () => {
+        const file = path.join(dir, "ok.yaml");
+        writeFileSync(file, stringify({ config: { "kubeadm-ha:cluster": prodConfig() } }));
+        const r = plan("--config", file);
+        assert.equal(r.code, 0, r.err);
+        assert.match(r.out, /Cluster prod \(production\)/);
+    });
+
+    it("exits 1 and lists every problem, by field, on bad input", () => {
+        const c = prodConfig();
+        c.etcd.members = 4;
+        c.zones[0].zone = "ap-shanghai-2";
+        const file = path.join(dir, "bad.yaml");
+        writeFileSync(file, stringify({ config: { "tencentcloud:region": "ap-beijing", "kubeadm-ha:cluster": c } }));
+        const r = plan("--config", file);
+        assert.equal(r.code, 1);
+        assert.equal(r.out, "");
+        assert.match(r.err, /\(3 problems\)/);
+        assert.match(r.err, /tencentcloud:region: got "ap-beijing"/);
+        assert.match(r.err, /etcd\.members: got 4/);
+        assert.match(r.err, /zones\[0\]\.zone: got "ap-shanghai-2"/);
+    });
+
+    it("exits 1 when the stack file has no cluster configuration", () => {
+        const file = path.join(dir, "empty.yaml");
+        writeFileSync(file, "config:\n  tencentcloud:region: ap-guangzhou\n");
+        const r = plan("--config", file);
+        assert.equal(r.code, 1);
+        assert.match(r.err, /kubeadm-ha:cluster: is missing/);
+    });
+
+    it("exits 2 with usage on a missing stack or bad arguments", () => {
+        assert.equal(plan("--stack", "no-such-stack").code, 2);
+        const r = plan();
+        assert.equal(r.code, 2);
+        assert.match(r.err, /usage: npm run plan/);
+        assert.equal(plan("--stak", "prod").code, 2);
+    });
+});

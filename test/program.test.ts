@@ -1,0 +1,39 @@
+import { strict as assert } from "node:assert";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { installRecorder, Recorder } from "./helpers/mocks";
+import { prodConfig } from "./helpers/fixtures";
+
+const PROGRAM = path.join(__dirname, "..", "index.ts");
+
+function runProgram(cluster: unknown, region = "ap-guangzhou"): Record<string, any> {
+    pulumi.runtime.setAllConfig({ "kubeadm-ha:cluster": JSON.stringify(cluster), "tencentcloud:region": region });
+    delete require.cache[require.resolve(PROGRAM)];
+    return require(PROGRAM);
+}
+
+describe("index.ts (the Pulumi program)", () => {
+    let rec: Recorder;
+    beforeEach(async () => {
+        rec = await installRecorder();
+    });
+
+    it("plans the stack's cluster and exports the plan", () => {
+        const out = runProgram(prodConfig());
+        assert.equal(out.apiEndpoint.vip, "10.10.1.10");
+        assert.equal(out.nodes.length, 15); // 5 etcd, 3 masters, 1 bastion, 6 workers
+        assert.deepEqual(out.faultTolerance.map((r: any) => r.apiServed), [true, true, true]);
+    });
+
+    it("fails with the same field-by-field message as npm run plan, before any resource exists", () => {
+        const c = prodConfig();
+        c.etcd.members = 2;
+        assert.throws(() => runProgram(c), (err: Error) =>
+            pulumi.RunError.isInstance(err) && /etcd\.members: got 2; is even/.test(err.message));
+        assert.equal(rec.custom().length, 0);
+    });
+
+    it("refuses a provider region that differs from the cluster's", () => {
+        assert.throws(() => runProgram(prodConfig(), "ap-shanghai"), /tencentcloud:region: got "ap-shanghai"/);
+    });
+});
