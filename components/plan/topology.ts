@@ -11,6 +11,8 @@ import type { ClusterSpec, EndpointKind, PlacementLevel, Role } from "./spec";
 export interface PlannedNode {
     /** Pulumi resource name, CVM instance name and hostname: `<cluster>-<role or pool>-<ordinal>`. */
     readonly name: string;
+    /** Linux hostname and Kubernetes node name (the same string as `name`). */
+    readonly hostname: string;
     readonly role: Role;
     /** Worker pool name (workers only). */
     readonly pool?: string;
@@ -107,8 +109,9 @@ export function planTopology(spec: ClusterSpec): Topology {
         for (let i = 0; i < run.count; i++) {
             const zone = run.zones[i % run.zones.length];
             const k = Math.floor(i / run.zones.length);
+            const name = nodeName(spec.name, run.key, i);
             runNodes.push({
-                name: nodeName(spec.name, run.key, i), role: run.role, ...(run.pool ? { pool: run.pool } : {}), ordinal: i, zone,
+                name, hostname: name, role: run.role, ...(run.pool ? { pool: run.pool } : {}), ordinal: i, zone,
                 privateIp: addressFor(subnetOf(zone), run.offset(k)), instanceType: run.instanceType,
                 ...(run.grouped ? { placementGroup: placementGroupName(spec.name, run.key, Math.floor(i / groupCapacity)) } : {}),
                 etcdMember: run.etcdMember,

@@ -55,6 +55,7 @@ describe("planTopology", () => {
                 const offset = Number(n.privateIp.split(".")[3]) - Number(subnet.text.split(".")[3].split("/")[0]);
                 assert.ok(offset >= 11 && offset <= subnet.size - 5, `${n.name} uses reserved offset ${offset}`);
                 assert.match(n.name, /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/);
+                assert.equal(n.hostname, n.name);
                 assert.ok(n.name.length <= 60);
             }
             if (topo.endpoint.vip) {
