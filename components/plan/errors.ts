@@ -42,7 +42,7 @@ export class ValidationError extends Error {
 }
 
 /** Renders a zod path as `a.b[2].c`, prefixed with `prefix`. */
-export function pathText(prefix: string, path: readonly PropertyKey[]): string {
+function pathText(prefix: string, path: readonly PropertyKey[]): string {
     let out = prefix;
     for (const part of path) {
         out += typeof part === "number" ? `[${part}]` : `${out ? "." : ""}${String(part)}`;

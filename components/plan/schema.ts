@@ -19,7 +19,7 @@ function int(min: number, max: number, what: string) {
 
 const bool = z.preprocess((v) => (v === "true" ? true : v === "false" ? false : v), z.boolean());
 
-export const REGION_RE = /^[a-z]{2}-[a-z]+(-[a-z]+)?$/;
+const REGION_RE = /^[a-z]{2}-[a-z]+(-[a-z]+)?$/;
 const region = z.string().regex(REGION_RE, { error: `must be a Tencent Cloud region such as ap-guangzhou${FIX}use the region id, not its display name` });
 const zoneName = z.string().regex(/^[a-z]{2}-[a-z]+(-[a-z]+)?-\d{1,2}$/,
     { error: `must be a zone such as ap-guangzhou-3${FIX}write the region, a dash and the zone number` });
@@ -38,9 +38,9 @@ const port = int(1, 65535, "a TCP port");
 const DATA_DISK_TYPES = ["CLOUD_BASIC", "CLOUD_PREMIUM", "CLOUD_BSSD", "CLOUD_SSD", "CLOUD_HSSD", "CLOUD_TSSD"] as const;
 
 /** Pool names end up in instance names and hostnames: short, lowercase, DNS-safe. */
-export const POOL_NAME_RE = /^[a-z]([a-z0-9-]{0,14}[a-z0-9])?$/;
+const POOL_NAME_RE = /^[a-z]([a-z0-9-]{0,14}[a-z0-9])?$/;
 /** Cluster names prefix every resource, hostname and placement group. */
-export const CLUSTER_NAME_RE = /^[a-z]([a-z0-9-]{0,18}[a-z0-9])?$/;
+const CLUSTER_NAME_RE = /^[a-z]([a-z0-9-]{0,18}[a-z0-9])?$/;
 
 const lbNodes = (count: [number, number], defaultType: string) => z.strictObject({
     count: int(count[0], count[1], "nodes in this tier").default(count[0]),
@@ -52,7 +52,7 @@ const common = {
     dnsName: dnsName.optional(),
 };
 
-export const ApiEndpointSchema = z.discriminatedUnion("kind", [
+const ApiEndpointSchema = z.discriminatedUnion("kind", [
     z.strictObject({ kind: z.literal("clb"), ...common, zone: zoneName.optional(), public: bool.default(false) }),
     z.strictObject({
         kind: z.literal("keepalived-haproxy"), ...common,
@@ -73,7 +73,7 @@ export const ApiEndpointSchema = z.discriminatedUnion("kind", [
     z.strictObject({ kind: z.literal("node-local-proxy"), ...common, proxy: z.enum(["haproxy", "nginx"]).default("haproxy") }),
 ], { error: "must have kind: clb, keepalived-haproxy, lvs-haproxy or node-local-proxy" });
 
-export const WorkerPoolSchema = z.strictObject({
+const WorkerPoolSchema = z.strictObject({
     name: z.string().regex(POOL_NAME_RE, { error: `must be 1-16 characters of a-z, 0-9 and '-', starting with a letter (it becomes part of hostnames)${FIX}use a short lowercase name such as general` }),
     count: int(0, 1000, "workers in the pool"),
     instanceType,
@@ -151,5 +151,3 @@ export const ClusterConfigSchema = z.strictObject(ClusterSections);
 export type ClusterConfig = z.output<typeof ClusterConfigSchema>;
 /** What a stack file may contain (before defaults). */
 export type ClusterConfigInput = z.input<typeof ClusterConfigSchema>;
-export type ApiEndpointConfig = z.output<typeof ApiEndpointSchema>;
-export type WorkerPoolConfig = z.output<typeof WorkerPoolSchema>;

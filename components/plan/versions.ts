@@ -36,8 +36,3 @@ export function parseKubernetesVersion(text: string): KubernetesVersion | undefi
 export function supportedMinorList(): string {
     return [...KUBERNETES_MINORS.keys()].map((m) => `1.${m}`).join(", ");
 }
-
-/** Minors still maintained upstream on `today` (ISO date). */
-export function maintainedMinors(today: string): number[] {
-    return [...KUBERNETES_MINORS].filter(([, v]) => v.endOfLife >= today).map(([m]) => m);
-}
