@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { stringify } from "yaml";
@@ -59,6 +59,19 @@ describe("npm run plan", () => {
         assert.match(r.err, /tencentcloud:region: got "ap-beijing"/);
         assert.match(r.err, /etcd\.members: got 4/);
         assert.match(r.err, /zones\[0\]\.zone: got "ap-shanghai-2"/);
+    });
+
+    it("writes every node's rendered files with --out", () => {
+        const out = path.join(dir, "rendered");
+        const r = plan("--stack", "prod-keepalived", "--out", out);
+        assert.equal(r.code, 0, r.err);
+        assert.match(r.err, /wrote the rendered files of 13 nodes to .* \(largest user-data: prod-ka-etcd-0, \d+ bytes base64 of 16384\)/);
+        assert.equal(readdirSync(out).length, 13);
+        assert.match(readFileSync(path.join(out, "prod-ka-lb-0", "user-data.yaml"), "utf8"), /^#cloud-config\n/);
+        assert.ok(existsSync(path.join(out, "prod-ka-lb-0", "files", "etc", "haproxy", "haproxy.cfg")));
+        const join = path.join(out, "prod-ka-master-1", "files", "etc", "kubernetes", "kubeadm", "join.yaml");
+        assert.match(readFileSync(join, "utf8"), /^# Offline rendering: .* placeholders/);
+        assert.equal(statSync(join).mode & 0o777, 0o600, "secret files are written 0600");
     });
 
     it("exits 1 when the stack file has no cluster configuration", () => {

@@ -2,20 +2,42 @@
 // Validates a stack's cluster configuration and prints its plan: nodes, placement groups,
 // endpoint and the fault-tolerance table. Offline: no cloud account or Pulumi CLI needed.
 
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { parse as parseYaml } from "yaml";
 import { ValidationError } from "../plan/errors";
 import { renderPlanReport } from "../plan/report";
 import { planStackFile } from "../plan/stack-file";
+import { renderCluster } from "../render/node";
+import type { ClusterPlan } from "../plan/plan";
+import type { ClusterSpec } from "../plan/spec";
 
-const USAGE = `usage: npm run plan -- (--stack <name> | --config <file>) [--json]
+const USAGE = `usage: npm run plan -- (--stack <name> | --config <file>) [--json] [--out <dir>]
 
   --stack <name>   plan stacks/Pulumi.<name>.yaml
   --config <file>  plan any stack file
   --json           print the plan as JSON instead of tables
+  --out <dir>      also write every node's rendered files to <dir>/<node>/ (kubeadm
+                   files carry placeholder secrets; real ones are made at deploy time)
   --today <date>   ISO date for end-of-life checks (default: today)`;
+
+/** Writes every node's user-data and files under dir; returns a one-line summary. */
+function writeRendered(dir: string, spec: ClusterSpec, plan: ClusterPlan): string {
+    const bundles = renderCluster(spec, plan);
+    for (const b of bundles) {
+        const root = path.join(dir, b.node.name);
+        mkdirSync(root, { recursive: true });
+        writeFileSync(path.join(root, "user-data.yaml"), b.userData);
+        for (const f of b.files) {
+            const target = path.join(root, "files", f.path);
+            mkdirSync(path.dirname(target), { recursive: true });
+            writeFileSync(target, f.content, { mode: parseInt(f.permissions, 8) });
+        }
+    }
+    const largest = bundles.reduce((a, b) => (b.userDataBase64Bytes > a.userDataBase64Bytes ? b : a));
+    return `wrote the rendered files of ${bundles.length} nodes to ${dir} (largest user-data: ${largest.node.name}, ${largest.userDataBase64Bytes} bytes base64 of 16384)`;
+}
 
 function fail(code: number, message: string): never {
     process.stderr.write(`${message}\n`);
@@ -28,7 +50,7 @@ function main(argv: string[]): void {
         args = parseArgs({
             args: argv,
             options: {
-                stack: { type: "string" }, config: { type: "string" }, json: { type: "boolean", default: false },
+                stack: { type: "string" }, config: { type: "string" }, json: { type: "boolean", default: false }, out: { type: "string" },
                 today: { type: "string" }, help: { type: "boolean", short: "h", default: false },
             },
             strict: true,
@@ -57,8 +79,11 @@ function main(argv: string[]): void {
         fail(1, `${file} is not valid YAML: ${(err as Error).message}`);
     }
     try {
-        const { plan } = planStackFile(stackFile, file, args.today ? { today: args.today } : {});
+        const { spec, plan } = planStackFile(stackFile, file, args.today ? { today: args.today } : {});
         process.stdout.write(args.json ? `${JSON.stringify(plan, null, 2)}\n` : `${renderPlanReport(plan)}\n`);
+        if (args.out) {
+            process.stderr.write(`${writeRendered(args.out, spec, plan)}\n`);
+        }
     } catch (err) {
         if (err instanceof ValidationError) {
             fail(1, `${path.relative(process.cwd(), file)}: ${err.message}`);

@@ -1,0 +1,65 @@
+// cloud-init user-data (#cloud-config) from a typed model, through the one YAML emitter.
+// Only non-secret content goes here: user-data is readable from the metadata service.
+// Tencent limits user-data to 16 KB after base64; oversized user-data is refused here.
+
+import type { NodeFile } from "./node-file";
+import { toYaml } from "./yaml";
+
+/** Tencent's user-data limit, in bytes of base64. */
+export const USER_DATA_LIMIT = 16 * 1024;
+
+export interface CloudConfig {
+    readonly hostname: string;
+    /** Public SSH keys of the image's default user. */
+    readonly sshAuthorizedKeys: readonly string[];
+    /** Replaces the Ubuntu archive (apt primary) when set. */
+    readonly aptMirror?: string;
+    readonly packages: readonly string[];
+    readonly files: readonly NodeFile[];
+    /** Lines appended to /etc/hosts. */
+    readonly hosts: readonly string[];
+    /** Commands as argv arrays, in order; the last one writes the sentinel. */
+    readonly runcmd: readonly (readonly string[])[];
+}
+
+/** The document cloud-init reads; keys are cloud-init's own. */
+export function cloudConfigDocument(c: CloudConfig): Record<string, unknown> {
+    const secret = c.files.find((f) => f.secret);
+    if (secret) {
+        throw new Error(`${secret.path} is secret and must not be put in user-data (deliver it over SSH)`);
+    }
+    const writeFiles = c.files.map((f) => ({ path: f.path, content: f.content, permissions: f.permissions, owner: "root:root" }));
+    if (c.hosts.length > 0) {
+        writeFiles.push({ path: "/etc/hosts", content: `${c.hosts.join("\n")}\n`, permissions: "0644", owner: "root:root", append: true } as (typeof writeFiles)[number]);
+    }
+    return {
+        hostname: c.hostname,
+        preserve_hostname: false,
+        // We add our own /etc/hosts line; cloud-init must not regenerate the file at boot.
+        manage_etc_hosts: false,
+        ssh_pwauth: false,
+        disable_root: true,
+        ...(c.sshAuthorizedKeys.length > 0 ? { ssh_authorized_keys: [...c.sshAuthorizedKeys] } : {}),
+        ...(c.aptMirror ? { apt: { primary: [{ arches: ["default"], uri: c.aptMirror }] } } : {}),
+        package_update: true,
+        package_upgrade: false,
+        ...(c.packages.length > 0 ? { packages: [...c.packages] } : {}),
+        write_files: writeFiles,
+        runcmd: c.runcmd.map((argv) => [...argv]),
+    };
+}
+
+/** The user-data text; throws if it exceeds Tencent's limit once base64-encoded. */
+export function renderUserData(c: CloudConfig): string {
+    const text = `#cloud-config\n${toYaml(cloudConfigDocument(c))}`;
+    const size = base64Size(text);
+    if (size > USER_DATA_LIMIT) {
+        throw new Error(`user-data of ${c.hostname} is ${size} bytes after base64, over Tencent's ${USER_DATA_LIMIT}-byte limit; move large files out of user-data (deliver them over SSH)`);
+    }
+    return text;
+}
+
+/** Bytes of the base64 encoding of a UTF-8 text. */
+export function base64Size(text: string): number {
+    return Buffer.from(text, "utf8").toString("base64").length;
+}

@@ -1,0 +1,147 @@
+// Everything the renderers derive from the spec and the plan, computed once: addresses, names,
+// image references, file paths and timers. Renderers read this and nothing else.
+
+import { containsAddress, parseCidr } from "../plan/cidr";
+import { Issue, ValidationError } from "../plan/errors";
+import type { ClusterPlan } from "../plan/plan";
+import type { ClusterSpec } from "../plan/spec";
+import type { PlannedNode } from "../plan/topology";
+
+/** Failure-detection timers. Production values are the defaults; a lab may pass faster ones. */
+export interface Timers {
+    /** VRRP advertisement interval, seconds (VRRPv3 allows hundredths). */
+    readonly vrrpAdvertSec: number;
+    /** keepalived track_script: run every `intervalSec`, fail after `fall` misses, recover after `rise`. */
+    readonly trackIntervalSec: number;
+    readonly trackFall: number;
+    readonly trackRise: number;
+    /** HAProxy health checks of the apiservers. */
+    readonly checkInterMs: number;
+    readonly checkFastInterMs: number;
+    readonly checkDownInterMs: number;
+    readonly checkFall: number;
+    readonly checkRise: number;
+    /** etcd raft timers (defaults suit in-region RTTs of a few milliseconds). */
+    readonly etcdHeartbeatMs: number;
+    readonly etcdElectionMs: number;
+}
+
+export const PRODUCTION_TIMERS: Timers = {
+    vrrpAdvertSec: 1, trackIntervalSec: 1, trackFall: 2, trackRise: 2,
+    checkInterMs: 500, checkFastInterMs: 250, checkDownInterMs: 1000, checkFall: 2, checkRise: 2,
+    etcdHeartbeatMs: 100, etcdElectionMs: 1000,
+};
+
+/** Paths on the nodes. One place, so scripts, units and configs agree. */
+export const PATHS = {
+    libDir: "/usr/local/lib/kubeadm-ha",
+    stateDir: "/var/lib/kubeadm-ha",
+    sentinel: "/var/lib/kubeadm-ha/bootstrap-done",
+    kubeadmDir: "/etc/kubernetes/kubeadm",
+    pkiDir: "/etc/kubernetes/pki",
+    manifests: "/etc/kubernetes/manifests",
+    encryptionConfig: "/etc/kubernetes/encryption/config.yaml",
+    etcdPki: "/etc/etcd/pki",
+    etcdData: "/var/lib/etcd",
+    haproxyConfig: "/etc/haproxy/haproxy.cfg",
+    // Not the packaged path: the packaged keepalived.service only starts when that file exists.
+    keepalivedConfig: "/etc/kubeadm-ha/keepalived.conf",
+    keepalivedRun: "/run/kubeadm-ha",
+    nodeProxyDir: "/etc/kubernetes/node-proxy",
+    criSocket: "unix:///var/run/containerd/containerd.sock",
+} as const;
+
+/** Port of HAProxy's local health/stats frontend, read by keepalived's track_script. */
+export const HAPROXY_HEALTH_PORT = 8404;
+
+/** The etcd image kubeadm pins for 1.34-1.36 (kubeadm constants); external etcd must be >= 3.5.24. */
+export const DEFAULT_ETCD_IMAGE_TAG = "3.6.8-0";
+
+/** kubeadm's pause image per Kubernetes minor (3.10 up to 1.34, 3.10.1 from 1.35; 1.36/1.37 assumed unchanged). */
+export function pauseTag(minor: number): string {
+    return minor >= 35 ? "3.10.1" : "3.10";
+}
+
+export interface RenderOptions {
+    readonly timers?: Partial<Timers>;
+    /** etcd image tag under the stack's imageRepository. @default DEFAULT_ETCD_IMAGE_TAG */
+    readonly etcdImageTag?: string;
+}
+
+export interface RenderContext {
+    readonly spec: ClusterSpec;
+    readonly plan: ClusterPlan;
+    readonly timers: Timers;
+    readonly masters: readonly PlannedNode[];
+    readonly etcdMembers: readonly PlannedNode[];
+    /** The node that runs `kubeadm init`. */
+    readonly initMaster: PlannedNode;
+    /** `host:port` of the API endpoint, a DNS name every node resolves through /etc/hosts. */
+    readonly controlPlaneEndpoint: string;
+    /** Address the endpoint name resolves to before a node's own apiserver runs (VIP, or master-0). */
+    readonly endpointAddress: string;
+    readonly etcdImage: string;
+    readonly pauseImage: string;
+}
+
+/** Problems that would make a rendered file broken or unsafe, listed all at once. */
+function renderInputIssues(spec: ClusterSpec, plan: ClusterPlan, timers: Timers): Issue[] {
+    const issues: Issue[] = [];
+    const subnets = new Map(spec.zones.map((z) => [z.zone, parseCidr(z.subnetCidr)]));
+    if (!plan.nodes.some((n) => n.role === "master")) {
+        issues.push({ path: "controlPlane.count", got: 0, problem: "leaves the cluster without masters, so there is nothing to render for", fix: "plan at least one master" });
+    }
+    if (!plan.nodes.some((n) => n.etcdMember)) {
+        issues.push({ path: "etcd.members", got: 0, problem: "leaves the cluster without etcd members", fix: "plan at least one etcd member" });
+    }
+    const seen = new Set<string>();
+    for (const n of plan.nodes) {
+        const subnet = subnets.get(n.zone);
+        if (!subnet || !containsAddress(subnet, n.privateIp)) {
+            issues.push({ path: `nodes.${n.name}.privateIp`, got: n.privateIp, problem: `is not inside the subnet of ${n.zone} (${subnet?.text ?? "no subnet"})`, fix: "plan addresses with planTopology" });
+        }
+        if (seen.has(n.privateIp)) {
+            issues.push({ path: `nodes.${n.name}.privateIp`, got: n.privateIp, problem: "is used by another node", fix: "plan addresses with planTopology" });
+        }
+        seen.add(n.privateIp);
+    }
+    const e = plan.endpoint;
+    const vipSubnet = e.zone ? subnets.get(e.zone) : undefined;
+    if (e.vip && (!vipSubnet || !containsAddress(vipSubnet, e.vip))) {
+        issues.push({ path: "endpoint.vip", got: e.vip, problem: `is not inside the subnet of the endpoint's zone ${e.zone} (${vipSubnet?.text ?? "no subnet"}); a HAVIP or internal CLB VIP lives in its own subnet`, fix: "use an address of that subnet" });
+    }
+    if (e.kind !== "node-local-proxy" && !e.vip) {
+        issues.push({ path: "endpoint.vip", problem: `is missing for a ${e.kind} endpoint`, fix: "plan the endpoint with planTopology" });
+    }
+    for (const [key, value] of Object.entries(timers)) {
+        if (!(typeof value === "number" && value > 0 && Number.isFinite(value))) {
+            issues.push({ path: `timers.${key}`, got: value, problem: "must be a positive number", fix: "use the production default or a positive value" });
+        }
+    }
+    if (timers.etcdElectionMs < 5 * timers.etcdHeartbeatMs) {
+        issues.push({ path: "timers.etcdElectionMs", got: timers.etcdElectionMs, problem: `is below 5 x the heartbeat (${timers.etcdHeartbeatMs} ms), which etcd refuses`, fix: `use at least ${5 * timers.etcdHeartbeatMs}` });
+    }
+    if (timers.checkFastInterMs > timers.checkInterMs) {
+        issues.push({ path: "timers.checkFastInterMs", got: timers.checkFastInterMs, problem: `is longer than checkInterMs (${timers.checkInterMs})`, fix: "make fastinter at most inter" });
+    }
+    return issues;
+}
+
+/** Builds the render context; throws one ValidationError if the inputs would render a broken file. */
+export function renderContext(spec: ClusterSpec, plan: ClusterPlan, options: RenderOptions = {}): RenderContext {
+    const timers = { ...PRODUCTION_TIMERS, ...options.timers };
+    const issues = renderInputIssues(spec, plan, timers);
+    if (issues.length > 0) {
+        throw new ValidationError(issues, "render input");
+    }
+    const masters = plan.nodes.filter((n) => n.role === "master");
+    const etcdMembers = plan.nodes.filter((n) => n.etcdMember);
+    const repo = spec.mirrors.imageRepository;
+    return {
+        spec, plan, masters, etcdMembers, initMaster: masters[0], timers,
+        controlPlaneEndpoint: `${plan.endpoint.dnsName}:${plan.endpoint.port}`,
+        endpointAddress: plan.endpoint.vip ?? masters[0].privateIp,
+        etcdImage: `${repo}/etcd:${options.etcdImageTag ?? DEFAULT_ETCD_IMAGE_TAG}`,
+        pauseImage: `${repo}/pause:${pauseTag(spec.kubernetes.minor)}`,
+    };
+}

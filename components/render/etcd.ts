@@ -1,0 +1,122 @@
+// An external etcd member: a static pod run by a standalone kubelet (kubeadm's documented
+// "HA etcd with kubeadm" setup, and seed 004's choice), using the etcd image from the stack's
+// imageRepository. Distribution packages are too old for kubeadm's preflight (external etcd
+// must be >= 3.5.24 for current kubeadm; Debian 12 ships 3.4.23).
+//
+// The flag set is the intersection accepted by etcd 3.4 and 3.5/3.6, so the same command line
+// runs under the Debian 3.4 binary in the tests. Not used on purpose because 3.4 lacks them:
+// --tls-min-version, --unsafe-no-fsync, and 3.5+'s etcdutl; 3.6 removed --enable-v2 and
+// renamed the --experimental-* flags, which we do not use either.
+
+import { PATHS, RenderContext } from "./context";
+import type { NodeFile } from "./node-file";
+import { publicFile } from "./node-file";
+import { StaticPod, staticPodYaml } from "./pods";
+import { ini } from "./text";
+import { toYaml } from "./yaml";
+import type { PlannedNode } from "../plan/topology";
+import type { KubeletConfiguration } from "./kubeadm-types";
+import { assertKubeadmDocument } from "./kubeadm-types";
+
+/** Where etcd keeps its data: a directory on the mounted data disk (not the mount point, which holds lost+found). */
+export const ETCD_DATA_DIR = `${PATHS.etcdData}/data`;
+/** Backend quota: 8 GiB, etcd's recommended maximum. */
+const QUOTA_BYTES = 8 * 1024 ** 3;
+
+/** `name=https://ip:2380,...` for every member, from the plan. */
+export function initialCluster(ctx: RenderContext): string {
+    return ctx.etcdMembers.map((m) => `${m.hostname}=https://${m.privateIp}:2380`).join(",");
+}
+
+/** The member's command-line flags (after the `etcd` binary name). */
+export function etcdArgs(ctx: RenderContext, member: PlannedNode): string[] {
+    const ip = member.privateIp;
+    const pki = PATHS.etcdPki;
+    return [
+        `--name=${member.hostname}`,
+        `--data-dir=${ETCD_DATA_DIR}`,
+        `--listen-peer-urls=https://${ip}:2380`,
+        `--initial-advertise-peer-urls=https://${ip}:2380`,
+        `--listen-client-urls=https://${ip}:2379,https://127.0.0.1:2379`,
+        `--advertise-client-urls=https://${ip}:2379`,
+        "--listen-metrics-urls=http://127.0.0.1:2381",
+        `--initial-cluster=${initialCluster(ctx)}`,
+        "--initial-cluster-state=new",
+        `--initial-cluster-token=${ctx.spec.name}-etcd`,
+        `--cert-file=${pki}/server.crt`,
+        `--key-file=${pki}/server.key`,
+        `--trusted-ca-file=${pki}/ca.crt`,
+        "--client-cert-auth=true",
+        `--peer-cert-file=${pki}/peer.crt`,
+        `--peer-key-file=${pki}/peer.key`,
+        `--peer-trusted-ca-file=${pki}/ca.crt`,
+        "--peer-client-cert-auth=true",
+        `--heartbeat-interval=${ctx.timers.etcdHeartbeatMs}`,
+        `--election-timeout=${ctx.timers.etcdElectionMs}`,
+        "--snapshot-count=10000",
+        `--quota-backend-bytes=${QUOTA_BYTES}`,
+        "--logger=zap",
+        "--log-outputs=stderr",
+    ];
+}
+
+/** Certificates each member needs, with the SANs the command line relies on. */
+export function etcdCertificateRequests(ctx: RenderContext): { member: string; kind: "server" | "peer"; commonName: string; ips: string[]; dns: string[] }[] {
+    return ctx.etcdMembers.flatMap((m) => [
+        { member: m.name, kind: "server" as const, commonName: m.hostname, ips: [m.privateIp, "127.0.0.1"], dns: [m.hostname, "localhost"] },
+        { member: m.name, kind: "peer" as const, commonName: m.hostname, ips: [m.privateIp], dns: [m.hostname] },
+    ]);
+}
+
+export function etcdStaticPod(ctx: RenderContext, member: PlannedNode): StaticPod {
+    return {
+        apiVersion: "v1", kind: "Pod",
+        metadata: { name: "etcd", namespace: "kube-system", labels: { component: "etcd", tier: "control-plane" } },
+        spec: {
+            hostNetwork: true, priorityClassName: "system-node-critical",
+            containers: [{
+                name: "etcd", image: ctx.etcdImage, command: ["etcd", ...etcdArgs(ctx, member)],
+                volumeMounts: [{ name: "etcd-data", mountPath: PATHS.etcdData }, { name: "etcd-pki", mountPath: PATHS.etcdPki, readOnly: true }],
+                livenessProbe: { httpGet: { host: "127.0.0.1", path: "/health", port: 2381, scheme: "HTTP" }, initialDelaySeconds: 10, periodSeconds: 10, timeoutSeconds: 15, failureThreshold: 8 },
+                resources: { requests: { cpu: "200m", memory: "512Mi" } },
+            }],
+            volumes: [
+                { name: "etcd-data", hostPath: { path: PATHS.etcdData, type: "DirectoryOrCreate" } },
+                { name: "etcd-pki", hostPath: { path: PATHS.etcdPki, type: "DirectoryOrCreate" } },
+            ],
+        },
+    };
+}
+
+const STANDALONE_KUBELET_CONFIG = "/etc/kubernetes/kubelet-standalone.yaml";
+/**
+ * The manifest is staged here and moved into the static-pod directory only after the data disk
+ * is mounted, so the kubelet can never start etcd on the root disk.
+ */
+export const STAGED_ETCD_MANIFEST = "/etc/kubeadm-ha/etcd.yaml";
+
+/** The kubelet on an etcd machine runs static pods only: no API server, no authn from outside. */
+export function standaloneKubeletConfiguration(): KubeletConfiguration {
+    return {
+        apiVersion: "kubelet.config.k8s.io/v1beta1", kind: "KubeletConfiguration",
+        cgroupDriver: "systemd", containerRuntimeEndpoint: PATHS.criSocket, staticPodPath: PATHS.manifests,
+        address: "127.0.0.1", readOnlyPort: 0,
+        authentication: { anonymous: { enabled: false }, webhook: { enabled: false } },
+        authorization: { mode: "AlwaysAllow" },
+    };
+}
+
+/** Files of an etcd machine: static pod, standalone kubelet config and its systemd drop-in. */
+export function etcdNodeFiles(ctx: RenderContext, member: PlannedNode): NodeFile[] {
+    const kubelet = standaloneKubeletConfiguration();
+    assertKubeadmDocument(kubelet);
+    const dropIn = ini([
+        { name: "Unit", entries: [["RequiresMountsFor", PATHS.etcdData]] },
+        { name: "Service", entries: [["ExecStart", ""], ["ExecStart", `/usr/bin/kubelet --config=${STANDALONE_KUBELET_CONFIG}`], ["Restart", "always"]] },
+    ]);
+    return [
+        publicFile(STAGED_ETCD_MANIFEST, staticPodYaml(etcdStaticPod(ctx, member)), "0600"),
+        publicFile(STANDALONE_KUBELET_CONFIG, toYaml(kubelet)),
+        publicFile("/etc/systemd/system/kubelet.service.d/20-kubeadm-ha-etcd.conf", dropIn),
+    ];
+}

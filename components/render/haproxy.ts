@@ -1,0 +1,57 @@
+// HAProxy in TCP mode in front of the apiservers: on the keepalived-haproxy LB pair, on the
+// HAProxy pair behind LVS, and as the node-local proxy on workers. Health checks are HTTPS
+// GET /healthz (the TLS handshake is checked, not the certificate: the proxy holds no cluster
+// CA), failures are detected in inter*fall, and `retries` + `option redispatch` move a failed
+// connection attempt to another master. A local-only frontend serves /healthz for keepalived.
+
+import { HAPROXY_HEALTH_PORT, RenderContext } from "./context";
+import { Block, sections } from "./text";
+
+export interface HaproxyOptions {
+    /** Address:port the API frontend binds (`:6443` on LB machines, `127.0.0.1:6443` for node-local). */
+    readonly bind: string;
+}
+
+/** A backend address must be an IPv4 address and a port in range: anything else would break the file. */
+function server(name: string, ip: string, port: number): string {
+    if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(ip) || port < 1 || port > 65535) {
+        throw new Error(`HAProxy backend ${name}: ${ip}:${port} is not an IPv4 address and port`);
+    }
+    return `server ${name} ${ip}:${port}`;
+}
+
+export function haproxyConfig(ctx: RenderContext, options: HaproxyOptions): string {
+    const t = ctx.timers;
+    const port = ctx.plan.endpoint.port;
+    const blocks: Block[] = [
+        // HAProxy needs about two descriptors per connection: 8000 connections stay inside
+        // common hard limits (20000 on our test machines), and are plenty for an apiserver front.
+        { head: "global", body: ["log stdout format raw local0 info", "maxconn 8000"] },
+        {
+            head: "defaults", body: [
+                "mode tcp", "log global", "option tcplog", "option dontlognull",
+                "timeout connect 5s",
+                // apiserver watches stay open for minutes; only idle connections are closed.
+                "timeout client 30m", "timeout server 30m",
+                "retries 3", "option redispatch",
+            ],
+        },
+        {
+            head: "frontend health", body: [
+                "mode http", `bind 127.0.0.1:${HAPROXY_HEALTH_PORT}`, "monitor-uri /healthz", "stats enable", "stats uri /stats",
+            ],
+        },
+        { head: "frontend apiserver", body: [`bind ${options.bind}`, "default_backend apiservers"] },
+        {
+            head: "backend apiservers", body: [
+                "balance roundrobin",
+                "option httpchk GET /healthz",
+                "http-check expect status 200",
+                `default-server inter ${t.checkInterMs}ms fastinter ${t.checkFastInterMs}ms downinter ${t.checkDownInterMs}ms ` +
+                `fall ${t.checkFall} rise ${t.checkRise} check check-ssl verify none on-marked-down shutdown-sessions`,
+                ...ctx.masters.map((m) => server(m.hostname, m.privateIp, port)),
+            ],
+        },
+    ];
+    return `# HAProxy for the Kubernetes API of cluster ${ctx.spec.name} (rendered by kubeadm-ha)\n${sections(blocks)}`;
+}

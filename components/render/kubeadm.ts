@@ -1,0 +1,157 @@
+// kubeadm configuration files (kubeadm.k8s.io/v1beta4 only) for the init master, joining
+// masters and workers, plus the encryption-at-rest configuration of the apiservers.
+//
+// Hairpin rule (Tencent CLB drops traffic from a backend to itself through the VIP):
+// controlPlaneEndpoint is the endpoint's DNS name, resolved per node through /etc/hosts.
+// Workers resolve it to the VIP/CLB (or to their node-local proxy); masters resolve it to
+// 127.0.0.1 once their own apiserver runs, so nothing on a master reaches itself through the
+// load balancer. controller-manager, scheduler and (from 1.33) the kubelet on masters use the
+// local apiserver anyway.
+
+import { PATHS, RenderContext } from "./context";
+import {
+    assertKubeadmDocument, ClusterConfiguration, EncryptionConfiguration, InitConfiguration, JoinConfiguration,
+    KubeletConfiguration, KubeProxyConfiguration,
+} from "./kubeadm-types";
+import type { NodeFile } from "./node-file";
+import { toYamlDocuments } from "./yaml";
+import type { PlannedNode } from "../plan/topology";
+
+/** Secret values that go into kubeadm files. They never enter user-data (delivered over SSH). */
+export interface KubeadmSecrets {
+    /** `[a-z0-9]{6}.[a-z0-9]{16}`. */
+    readonly bootstrapToken: string;
+    /** 64 hex characters: encrypts the certificates kubeadm uploads for joining masters. */
+    readonly certificateKey: string;
+    /** `sha256:<hex>` of the cluster CA's SubjectPublicKeyInfo. */
+    readonly caCertHash: string;
+    /** Base64 of 32 random bytes: the secretbox key that encrypts Secrets at rest. */
+    readonly encryptionKey: string;
+}
+
+/** Obviously fake values for offline rendering (`npm run plan -- --out`). Never use them on a cluster. */
+export const PLACEHOLDER_SECRETS: KubeadmSecrets = {
+    bootstrapToken: "000000.0000000000000000",
+    certificateKey: "0".repeat(64),
+    caCertHash: `sha256:${"0".repeat(64)}`,
+    encryptionKey: Buffer.alloc(32).toString("base64"),
+};
+
+const API = "kubeadm.k8s.io/v1beta4";
+const CONTROL_PLANE_TAINT = { key: "node-role.kubernetes.io/control-plane", effect: "NoSchedule" as const };
+
+function registration(node: PlannedNode, master: boolean) {
+    return {
+        name: node.hostname,
+        criSocket: PATHS.criSocket,
+        taints: master ? [CONTROL_PLANE_TAINT] : [],
+        kubeletExtraArgs: [{ name: "node-ip", value: node.privateIp }],
+    };
+}
+
+/** Every name and address clients may use to reach an apiserver. */
+export function apiServerCertSans(ctx: RenderContext): string[] {
+    const e = ctx.plan.endpoint;
+    const sans = [e.dnsName, ...(e.vip ? [e.vip] : []), ...ctx.masters.map((m) => m.privateIp), "127.0.0.1", "localhost",
+        "kubernetes", "kubernetes.default", "kubernetes.default.svc", "kubernetes.default.svc.cluster.local"];
+    return [...new Set(sans)];
+}
+
+export function clusterConfiguration(ctx: RenderContext): ClusterConfiguration {
+    const { spec } = ctx;
+    const etcd: ClusterConfiguration["etcd"] = spec.etcd.topology === "external"
+        ? {
+            external: {
+                endpoints: ctx.etcdMembers.map((m) => `https://${m.privateIp}:2379`),
+                caFile: `${PATHS.pkiDir}/etcd/ca.crt`,
+                certFile: `${PATHS.pkiDir}/apiserver-etcd-client.crt`,
+                keyFile: `${PATHS.pkiDir}/apiserver-etcd-client.key`,
+            },
+        }
+        : { local: { dataDir: PATHS.etcdData } };
+    const encryptionDir = PATHS.encryptionConfig.slice(0, PATHS.encryptionConfig.lastIndexOf("/"));
+    return {
+        apiVersion: API,
+        kind: "ClusterConfiguration",
+        clusterName: spec.name,
+        kubernetesVersion: `v${spec.kubernetes.version}`,
+        controlPlaneEndpoint: ctx.controlPlaneEndpoint,
+        imageRepository: spec.mirrors.imageRepository,
+        certificatesDir: PATHS.pkiDir,
+        encryptionAlgorithm: "ECDSA-P256",
+        certificateValidityPeriod: "8760h0m0s",
+        caCertificateValidityPeriod: "87600h0m0s",
+        networking: { serviceSubnet: spec.network.serviceCidr, podSubnet: spec.network.podCidr, dnsDomain: "cluster.local" },
+        etcd,
+        apiServer: {
+            certSANs: apiServerCertSans(ctx),
+            extraArgs: [{ name: "encryption-provider-config", value: PATHS.encryptionConfig }],
+            extraVolumes: [{ name: "encryption-config", hostPath: encryptionDir, mountPath: encryptionDir, readOnly: true, pathType: "DirectoryOrCreate" }],
+        },
+        controllerManager: { extraArgs: [{ name: "leader-elect", value: "true" }] },
+        scheduler: { extraArgs: [{ name: "leader-elect", value: "true" }] },
+    };
+}
+
+export function kubeletConfiguration(): KubeletConfiguration {
+    return {
+        apiVersion: "kubelet.config.k8s.io/v1beta1", kind: "KubeletConfiguration",
+        cgroupDriver: "systemd", containerRuntimeEndpoint: PATHS.criSocket, rotateCertificates: true, tlsMinVersion: "VersionTLS12",
+    };
+}
+
+export function kubeProxyConfiguration(): KubeProxyConfiguration {
+    return { apiVersion: "kubeproxy.config.k8s.io/v1alpha1", kind: "KubeProxyConfiguration", mode: "iptables" };
+}
+
+export function initConfiguration(ctx: RenderContext, secrets: KubeadmSecrets): InitConfiguration {
+    const node = ctx.initMaster;
+    return {
+        apiVersion: API, kind: "InitConfiguration",
+        bootstrapTokens: [{ token: secrets.bootstrapToken, description: "kubeadm-ha node join token", ttl: "24h0m0s", usages: ["signing", "authentication"] }],
+        nodeRegistration: registration(node, true),
+        localAPIEndpoint: { advertiseAddress: node.privateIp, bindPort: ctx.plan.endpoint.port },
+        certificateKey: secrets.certificateKey,
+        timeouts: { controlPlaneComponentHealthCheck: "4m0s" },
+    };
+}
+
+export function joinConfiguration(ctx: RenderContext, node: PlannedNode, secrets: KubeadmSecrets): JoinConfiguration {
+    const master = node.role === "master";
+    // A node-local proxy only runs once the kubelet does, so workers discover the cluster through master-0.
+    const discoveryEndpoint = !master && ctx.plan.endpoint.kind === "node-local-proxy"
+        ? `${ctx.initMaster.privateIp}:${ctx.plan.endpoint.port}` : ctx.controlPlaneEndpoint;
+    return {
+        apiVersion: API, kind: "JoinConfiguration",
+        nodeRegistration: registration(node, master),
+        discovery: { bootstrapToken: { token: secrets.bootstrapToken, apiServerEndpoint: discoveryEndpoint, caCertHashes: [secrets.caCertHash] } },
+        ...(master ? { controlPlane: { localAPIEndpoint: { advertiseAddress: node.privateIp, bindPort: ctx.plan.endpoint.port }, certificateKey: secrets.certificateKey } } : {}),
+        timeouts: { discovery: "5m0s", tlsBootstrap: "5m0s" },
+    };
+}
+
+export function encryptionConfiguration(secrets: KubeadmSecrets): EncryptionConfiguration {
+    return {
+        apiVersion: "apiserver.config.k8s.io/v1", kind: "EncryptionConfiguration",
+        resources: [{ resources: ["secrets"], providers: [{ secretbox: { keys: [{ name: "key1", secret: secrets.encryptionKey }] } }, { identity: {} }] }],
+    };
+}
+
+const PLACEHOLDER_NOTE = "# Offline rendering: the token, certificate key, CA hash and encryption key in this file are placeholders.\n";
+
+function file(path: string, docs: unknown[], secrets: KubeadmSecrets): NodeFile {
+    docs.forEach(assertKubeadmDocument);
+    const note = secrets === PLACEHOLDER_SECRETS ? PLACEHOLDER_NOTE : "";
+    return { path, content: `${note}${toYamlDocuments(docs)}`, permissions: "0600", secret: true };
+}
+
+/** The secret kubeadm files of a master or worker (none for other roles). */
+export function kubeadmFiles(ctx: RenderContext, node: PlannedNode, secrets: KubeadmSecrets): NodeFile[] {
+    if (node.role === "master") {
+        const own = node.name === ctx.initMaster.name
+            ? file(`${PATHS.kubeadmDir}/init.yaml`, [initConfiguration(ctx, secrets), clusterConfiguration(ctx), kubeletConfiguration(), kubeProxyConfiguration()], secrets)
+            : file(`${PATHS.kubeadmDir}/join.yaml`, [joinConfiguration(ctx, node, secrets)], secrets);
+        return [own, file(PATHS.encryptionConfig, [encryptionConfiguration(secrets)], secrets)];
+    }
+    return node.role === "worker" ? [file(`${PATHS.kubeadmDir}/join.yaml`, [joinConfiguration(ctx, node, secrets)], secrets)] : [];
+}

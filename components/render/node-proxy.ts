@@ -1,0 +1,37 @@
+// The node-local API proxy (endpoint kind node-local-proxy): a static pod on every worker that
+// listens on 127.0.0.1:<port> and balances over every master, like kubespray's nginx-proxy.
+// Workers resolve the endpoint name to 127.0.0.1; masters use their own apiserver instead.
+
+import { PATHS, RenderContext } from "./context";
+import { haproxyConfig } from "./haproxy";
+import type { NodeFile } from "./node-file";
+import { publicFile } from "./node-file";
+import { NGINX_HEALTH_PORT, nginxConfig } from "./nginx";
+import { StaticPod, staticPodYaml } from "./pods";
+import { HAPROXY_HEALTH_PORT } from "./context";
+
+/** Proxy images (Docker Hub official images; mirror them or set registryMirrors for docker.io). */
+export const PROXY_IMAGES = { haproxy: "docker.io/library/haproxy:3.0-alpine", nginx: "docker.io/library/nginx:1.27-alpine" } as const;
+
+export function nodeProxyFiles(ctx: RenderContext): NodeFile[] {
+    const kind = ctx.spec.apiEndpoint.proxy ?? "haproxy";
+    const dir = PATHS.nodeProxyDir;
+    const config = kind === "haproxy"
+        ? { path: `${dir}/haproxy.cfg`, text: haproxyConfig(ctx, { bind: `127.0.0.1:${ctx.plan.endpoint.port}` }), command: ["haproxy", "-W", "-db", "-f", `${dir}/haproxy.cfg`], health: HAPROXY_HEALTH_PORT }
+        : { path: `${dir}/nginx.conf`, text: nginxConfig(ctx, "/tmp/nginx.pid"), command: ["nginx", "-c", `${dir}/nginx.conf`], health: NGINX_HEALTH_PORT };
+    const pod: StaticPod = {
+        apiVersion: "v1", kind: "Pod",
+        metadata: { name: "kube-apiserver-proxy", namespace: "kube-system", labels: { component: "kube-apiserver-proxy", tier: "node" } },
+        spec: {
+            hostNetwork: true, priorityClassName: "system-node-critical",
+            containers: [{
+                name: kind, image: PROXY_IMAGES[kind], command: config.command,
+                volumeMounts: [{ name: "config", mountPath: dir, readOnly: true }],
+                livenessProbe: { httpGet: { host: "127.0.0.1", path: "/healthz", port: config.health, scheme: "HTTP" }, initialDelaySeconds: 5, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 },
+                resources: { requests: { cpu: "25m", memory: "32Mi" } },
+            }],
+            volumes: [{ name: "config", hostPath: { path: dir, type: "Directory" } }],
+        },
+    };
+    return [publicFile(config.path, config.text), publicFile(`${PATHS.manifests}/kube-apiserver-proxy.yaml`, staticPodYaml(pod), "0600")];
+}

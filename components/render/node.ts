@@ -1,0 +1,134 @@
+// What each machine boots from: its cloud-init user-data (non-secret files, packages, commands)
+// and its secret files (kubeadm configs), chosen by role.
+
+import { ClusterPlan } from "../plan/plan";
+import type { ClusterSpec, Role } from "../plan/spec";
+import type { PlannedNode } from "../plan/topology";
+import { base64Size, CloudConfig, renderUserData } from "./cloud-init";
+import { containerdFiles } from "./containerd";
+import { PATHS, RenderContext, renderContext, RenderOptions } from "./context";
+import { etcdNodeFiles, STAGED_ETCD_MANIFEST } from "./etcd";
+import { haproxyConfig } from "./haproxy";
+import { keepalivedConfig, keepalivedUnit, lvsDirectorConfig } from "./keepalived";
+import { KubeadmSecrets, kubeadmFiles, PLACEHOLDER_SECRETS } from "./kubeadm";
+import { NodeFile, publicFile } from "./node-file";
+import { nodeProxyFiles } from "./node-proxy";
+import { Script, SCRIPTS, scriptPath } from "./scripts";
+import { ini, keyValues } from "./text";
+
+export interface NodeBundle {
+    readonly node: PlannedNode;
+    /** `#cloud-config` user-data: safe to read from the metadata service. */
+    readonly userData: string;
+    readonly userDataBase64Bytes: number;
+    /** Every file placed on the node; `secret` ones are delivered over SSH, the others are in userData. */
+    readonly files: readonly NodeFile[];
+}
+
+const K8S_PACKAGES = ["containerd", "ca-certificates", "curl", "gpg", "conntrack", "socat"];
+const PACKAGES: Readonly<Record<Role, readonly string[]>> = {
+    master: K8S_PACKAGES, worker: K8S_PACKAGES, etcd: K8S_PACKAGES,
+    lb: ["haproxy", "keepalived", "curl"], lvs: ["keepalived", "ipvsadm"], haproxy: ["haproxy"], bastion: [],
+};
+const DATA_DISK_DEVICE = "/dev/vdb";
+const LVS_VIP_UNIT = "/etc/systemd/system/kubeadm-ha-lvs-vip.service";
+
+const run = (s: Script, ...args: string[]) => ["bash", scriptPath(s), ...args];
+const scriptFile = (s: Script) => publicFile(scriptPath(s), s.content, "0755");
+
+function kubernetesNodeFiles(ctx: RenderContext): NodeFile[] {
+    return [
+        ...containerdFiles(ctx),
+        publicFile("/etc/modules-load.d/kubeadm-ha.conf", "overlay\nbr_netfilter\n"),
+        publicFile("/etc/sysctl.d/90-kubeadm-ha.conf", keyValues([
+            ["net.ipv4.ip_forward", "1"], ["net.bridge.bridge-nf-call-iptables", "1"], ["net.bridge.bridge-nf-call-ip6tables", "1"],
+        ])),
+        scriptFile(SCRIPTS.disableSwap), scriptFile(SCRIPTS.installKubernetes),
+    ];
+}
+
+function kubernetesNodeCommands(ctx: RenderContext): string[][] {
+    const k = ctx.spec.kubernetes;
+    return [
+        run(SCRIPTS.disableSwap), ["modprobe", "overlay"], ["modprobe", "br_netfilter"], ["sysctl", "--system"],
+        run(SCRIPTS.installKubernetes, ctx.spec.mirrors.kubernetesApt, `1.${k.minor}`, k.version),
+        ["systemctl", "restart", "containerd"], ["systemctl", "enable", "kubelet"],
+    ];
+}
+
+/** Role-specific files and commands. */
+function roleParts(ctx: RenderContext, node: PlannedNode): { files: NodeFile[]; commands: string[][] } {
+    const lbUnit = publicFile("/etc/systemd/system/kubeadm-ha-keepalived.service", keepalivedUnit());
+    const startKeepalived = [["systemctl", "daemon-reload"], ["systemctl", "enable", "--now", "kubeadm-ha-keepalived.service"]];
+    switch (node.role) {
+        case "master":
+            return { files: [...kubernetesNodeFiles(ctx), scriptFile(SCRIPTS.useLocalApiserver)], commands: kubernetesNodeCommands(ctx) };
+        case "worker":
+            return {
+                files: [...kubernetesNodeFiles(ctx), ...(ctx.plan.endpoint.kind === "node-local-proxy" ? nodeProxyFiles(ctx) : [])],
+                commands: kubernetesNodeCommands(ctx),
+            };
+        case "etcd":
+            return {
+                files: [...kubernetesNodeFiles(ctx), ...etcdNodeFiles(ctx, node), scriptFile(SCRIPTS.mountDataDisk)],
+                commands: [run(SCRIPTS.mountDataDisk, DATA_DISK_DEVICE, PATHS.etcdData, "300"), ...kubernetesNodeCommands(ctx),
+                    ["install", "-D", "-m", "0600", STAGED_ETCD_MANIFEST, `${PATHS.manifests}/etcd.yaml`],
+                    ["systemctl", "daemon-reload"], ["systemctl", "restart", "kubelet"]],
+            };
+        case "lb":
+            return {
+                files: [publicFile(PATHS.haproxyConfig, haproxyConfig(ctx, { bind: `:${ctx.plan.endpoint.port}` })),
+                    publicFile(PATHS.keepalivedConfig, keepalivedConfig(ctx, node)), lbUnit, scriptFile(SCRIPTS.checkHaproxy)],
+                commands: [["systemctl", "enable", "haproxy"], ["systemctl", "restart", "haproxy"], ...startKeepalived],
+            };
+        case "lvs":
+            return { files: [publicFile(PATHS.keepalivedConfig, lvsDirectorConfig(ctx, node)), lbUnit], commands: [["modprobe", "ip_vs"], ...startKeepalived] };
+        case "haproxy":
+            return {
+                files: [publicFile(PATHS.haproxyConfig, haproxyConfig(ctx, { bind: `:${ctx.plan.endpoint.port}` })), scriptFile(SCRIPTS.vipOnLoopback),
+                    publicFile(LVS_VIP_UNIT, ini([
+                        { name: "Unit", entries: [["Description", "API VIP on loopback for LVS direct routing (kubeadm-ha)"], ["Before", "haproxy.service"]] },
+                        { name: "Service", entries: [["Type", "oneshot"], ["RemainAfterExit", "yes"], ["ExecStart", ["/bin/bash", scriptPath(SCRIPTS.vipOnLoopback), ctx.plan.endpoint.vip ?? ""].join(" ")]] },
+                        { name: "Install", entries: [["WantedBy", "multi-user.target"]] },
+                    ]))],
+                commands: [["systemctl", "daemon-reload"], ["systemctl", "enable", "--now", "kubeadm-ha-lvs-vip.service"], ["systemctl", "enable", "haproxy"], ["systemctl", "restart", "haproxy"]],
+            };
+        case "bastion":
+            return { files: [], commands: [] };
+    }
+}
+
+/** Where the endpoint name points on this node at boot (masters switch to 127.0.0.1 after joining). */
+function endpointAddressFor(ctx: RenderContext, node: PlannedNode): string | undefined {
+    if (node.role === "master") {
+        return node.name === ctx.initMaster.name ? "127.0.0.1" : ctx.endpointAddress;
+    }
+    if (node.role === "worker") {
+        return ctx.plan.endpoint.kind === "node-local-proxy" ? "127.0.0.1" : ctx.endpointAddress;
+    }
+    return node.role === "bastion" ? ctx.endpointAddress : undefined;
+}
+
+/** Renders one node. `secrets` fill the kubeadm files; without them, obviously fake placeholders are used. */
+export function renderNode(ctx: RenderContext, node: PlannedNode, secrets: KubeadmSecrets = PLACEHOLDER_SECRETS): NodeBundle {
+    const { files, commands } = roleParts(ctx, node);
+    const address = endpointAddressFor(ctx, node);
+    const all = [...files, scriptFile(SCRIPTS.writeSentinel)];
+    const config: CloudConfig = {
+        hostname: node.hostname,
+        sshAuthorizedKeys: ctx.spec.ssh.publicKeys,
+        ...(ctx.spec.mirrors.ubuntuApt ? { aptMirror: ctx.spec.mirrors.ubuntuApt } : {}),
+        packages: PACKAGES[node.role],
+        files: all,
+        hosts: address ? [`${address} ${ctx.plan.endpoint.dnsName}`] : [],
+        runcmd: [...commands, run(SCRIPTS.writeSentinel, node.name, node.role)],
+    };
+    const userData = renderUserData(config);
+    return { node, userData, userDataBase64Bytes: base64Size(userData), files: [...all, ...kubeadmFiles(ctx, node, secrets)] };
+}
+
+/** Renders every node of a planned cluster. */
+export function renderCluster(spec: ClusterSpec, plan: ClusterPlan, options: RenderOptions & { secrets?: KubeadmSecrets } = {}): NodeBundle[] {
+    const ctx = renderContext(spec, plan, options);
+    return plan.nodes.map((n) => renderNode(ctx, n, options.secrets));
+}

@@ -1,0 +1,98 @@
+// Small named shell snippets. Each is constant text (parameters arrive as arguments, never by
+// string substitution), starts with `set -euo pipefail`, and is checked by shellcheck in the tests.
+// cloud-init writes them to PATHS.libDir and calls them with argv arrays.
+
+import { HAPROXY_HEALTH_PORT, PATHS } from "./context";
+
+export interface Script {
+    /** File name under PATHS.libDir. */
+    readonly name: string;
+    readonly content: string;
+}
+
+function script(name: string, purpose: string, body: string): Script {
+    return { name, content: `#!/usr/bin/env bash\n# ${purpose}\nset -euo pipefail\n${body.trim()}\n` };
+}
+
+export const SCRIPTS = {
+    disableSwap: script("disable-swap.sh", "Turns swap off now and at every boot (kubelet refuses to run with swap by default).", `
+swapoff -a
+sed -i -E 's@^([^#].*[[:space:]]swap[[:space:]].*)$@#\\1@' /etc/fstab
+`),
+
+    installKubernetes: script("install-kubernetes.sh",
+        "Usage: install-kubernetes.sh <apt-base> <minor> <version>. Installs kubelet, kubeadm and kubectl <version> from the per-minor repository <apt-base>/v<minor>/deb/ and holds them.", `
+base="$1"
+minor="$2"
+version="$3"
+repo="\${base%/}/v\${minor}/deb/"
+keyring=/etc/apt/keyrings/kubernetes-apt-keyring.gpg
+install -d -m 0755 /etc/apt/keyrings
+curl -fsSL --retry 5 --retry-delay 3 "\${repo}Release.key" | gpg --dearmor --yes -o "$keyring"
+echo "deb [signed-by=$keyring] $repo /" > /etc/apt/sources.list.d/kubernetes.list
+apt-get update -q
+DEBIAN_FRONTEND=noninteractive apt-get install -y -q "kubelet=\${version}-*" "kubeadm=\${version}-*" "kubectl=\${version}-*"
+apt-mark hold kubelet kubeadm kubectl
+`),
+
+    mountDataDisk: script("mount-data-disk.sh",
+        "Usage: mount-data-disk.sh <device> <mountpoint> <wait-seconds>. Waits (bounded) for the data disk, formats it only if it has no filesystem, and mounts it by UUID at every boot.", `
+device="$1"
+mountpoint="$2"
+wait_seconds="$3"
+for _ in $(seq 1 "$wait_seconds"); do
+    [ -b "$device" ] && break
+    sleep 1
+done
+if [ ! -b "$device" ]; then
+    echo "data disk $device did not appear within \${wait_seconds}s" >&2
+    exit 1
+fi
+if ! blkid -o value -s TYPE "$device" >/dev/null 2>&1; then
+    mkfs.ext4 -q -L kubeadm-data "$device"
+fi
+uuid="$(blkid -o value -s UUID "$device")"
+install -d -m 0700 "$mountpoint"
+if ! grep -q "UUID=$uuid" /etc/fstab; then
+    echo "UUID=$uuid $mountpoint ext4 defaults,noatime,nofail 0 2" >> /etc/fstab
+fi
+mountpoint -q "$mountpoint" || mount "$mountpoint"
+`),
+
+    checkHaproxy: script("check-haproxy.sh",
+        "keepalived track_script: healthy while the local HAProxy answers its monitor URI (checked over the network, not with pidof).", `
+exec curl -sf -o /dev/null --max-time 1 http://127.0.0.1:${HAPROXY_HEALTH_PORT}/healthz
+`),
+
+    vipOnLoopback: script("vip-on-loopback.sh",
+        "Usage: vip-on-loopback.sh <vip>. LVS direct routing: accept packets for the VIP on lo without answering ARP for it.", `
+vip="$1"
+sysctl -q -w net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.all.arp_announce=2
+sysctl -q -w net.ipv4.conf.lo.arp_ignore=1 net.ipv4.conf.lo.arp_announce=2
+ip addr replace "$vip/32" dev lo
+`),
+
+    useLocalApiserver: script("use-local-apiserver.sh",
+        "Usage: use-local-apiserver.sh <endpoint-name>. Run on a master once its own apiserver is up: points the endpoint name at 127.0.0.1 so nothing on the master reaches itself through the load balancer (Tencent CLB drops such hairpin traffic).", `
+name="$1"
+tmp="$(mktemp)"
+grep -v -E "[[:space:]]\${name//./\\\\.}([[:space:]]|$)" /etc/hosts > "$tmp" || true
+echo "127.0.0.1 $name" >> "$tmp"
+cat "$tmp" > /etc/hosts
+rm -f "$tmp"
+`),
+
+    writeSentinel: script("write-sentinel.sh",
+        "Usage: write-sentinel.sh <node> <role>. Last step of cloud-init: records that the node finished bootstrapping.", `
+node="$1"
+role="$2"
+install -d -m 0755 "$(dirname ${PATHS.sentinel})"
+printf '{"node":"%s","role":"%s","finishedAt":"%s"}\\n' "$node" "$role" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" > ${PATHS.sentinel}.tmp
+mv ${PATHS.sentinel}.tmp ${PATHS.sentinel}
+`),
+} as const;
+
+/** Absolute path of a script on the node. */
+export function scriptPath(s: Script): string {
+    return `${PATHS.libDir}/${s.name}`;
+}

@@ -1,0 +1,60 @@
+import { strict as assert } from "node:assert";
+import type { ClusterPlan } from "../../components/plan/plan";
+import { ValidationError } from "../../components/plan/errors";
+import { renderContext } from "../../components/render/context";
+import { haproxyConfig } from "../../components/render/haproxy";
+import { braces } from "../../components/render/text";
+import { renderStack } from "../helpers/rendered";
+
+function renderError(fn: () => unknown): ValidationError {
+    try {
+        fn();
+    } catch (err) {
+        assert.ok(err instanceof ValidationError, String(err));
+        return err;
+    }
+    assert.fail("rendered without complaint");
+}
+
+describe("bad rendering input is a clear error, not a broken file", () => {
+    const ka = renderStack("prod-keepalived");
+    const withPlan = (edit: (p: any) => void): ClusterPlan => {
+        const p = structuredClone(ka.plan) as any;
+        edit(p);
+        return p;
+    };
+
+    it("refuses a VIP outside the endpoint zone's subnet", () => {
+        const err = renderError(() => renderContext(ka.spec, withPlan((p) => { p.endpoint.vip = "10.99.0.10"; })));
+        assert.match(err.message, /endpoint\.vip: got "10\.99\.0\.10"; is not inside the subnet of the endpoint's zone ap-shanghai-4 \(172\.16\.10\.0\/24\)/);
+    });
+
+    it("refuses a plan without masters", () => {
+        const err = renderError(() => renderContext(ka.spec, withPlan((p) => { p.nodes = p.nodes.filter((n: any) => n.role !== "master"); })));
+        assert.ok(err.issues.some((i) => i.path === "controlPlane.count"));
+    });
+
+    it("refuses a node address outside its subnet, and duplicate addresses", () => {
+        const err = renderError(() => renderContext(ka.spec, withPlan((p) => {
+            p.nodes[0].privateIp = "192.168.1.1";
+            p.nodes[2].privateIp = p.nodes[1].privateIp;
+        })));
+        assert.match(err.message, /privateIp: got "192\.168\.1\.1"; is not inside the subnet/);
+        assert.match(err.message, /is used by another node/);
+    });
+
+    it("refuses timers etcd or HAProxy would reject, all at once", () => {
+        const err = renderError(() => renderContext(ka.spec, ka.plan, { timers: { etcdElectionMs: 300, checkFastInterMs: 900, vrrpAdvertSec: 0 } }));
+        assert.deepEqual(err.issues.map((i) => i.path).sort(), ["timers.checkFastInterMs", "timers.etcdElectionMs", "timers.vrrpAdvertSec"]);
+    });
+
+    it("refuses a configuration statement with a line break (it would inject configuration)", () => {
+        assert.throws(() => braces(["server a\nserver evil"]), /may not contain a line break/);
+    });
+
+    it("refuses an HAProxy backend that is not an IPv4 address", () => {
+        const ctx = renderContext(ka.spec, ka.plan);
+        const broken = { ...ctx, masters: [{ ...ctx.masters[0], privateIp: "10.0.0.1 backup" }] };
+        assert.throws(() => haproxyConfig(broken, { bind: ":6443" }), /is not an IPv4 address and port/);
+    });
+});

@@ -1,0 +1,130 @@
+import { strict as assert } from "node:assert";
+import { parse, parseAllDocuments } from "yaml";
+import { renderContext } from "../../components/render/context";
+import { KubeadmSecrets, PLACEHOLDER_SECRETS } from "../../components/render/kubeadm";
+import { kubeadmDocumentProblems } from "../../components/render/kubeadm-types";
+import { NodeBundle, renderCluster } from "../../components/render/node";
+import { allStacks, renderStack, RenderedStack } from "../helpers/rendered";
+
+/** Distinctive fake secrets, to prove where secret values end up. */
+const SECRETS: KubeadmSecrets = {
+    bootstrapToken: "abc123.zyx987wvu654tsr3",
+    certificateKey: "f".repeat(64),
+    caCertHash: `sha256:${"e".repeat(64)}`,
+    encryptionKey: Buffer.alloc(32, 7).toString("base64"),
+};
+
+function docs(bundle: NodeBundle, path: string): any[] {
+    const f = bundle.files.find((x) => x.path === path);
+    assert.ok(f, `${bundle.node.name} has no ${path}`);
+    return parseAllDocuments(f.content).map((d) => d.toJS());
+}
+const byKind = (list: any[], kind: string) => list.find((d) => d.kind === kind);
+const node = (r: RenderedStack, name: string) => r.bundles.find((b) => b.node.name === name)!;
+const hostsLine = (b: NodeBundle) => parse(b.userData.slice("#cloud-config\n".length)).write_files.find((f: any) => f.path === "/etc/hosts")?.content.trim();
+
+describe("kubeadm configuration", () => {
+    const prod = renderStack("prod");
+
+    it("emits kubeadm.k8s.io/v1beta4 only: init on master-0, control-plane joins on the other masters, worker joins", () => {
+        const init = docs(node(prod, "prod-master-0"), "/etc/kubernetes/kubeadm/init.yaml");
+        assert.deepEqual(init.map((d) => d.kind), ["InitConfiguration", "ClusterConfiguration", "KubeletConfiguration", "KubeProxyConfiguration"]);
+        const join = byKind(docs(node(prod, "prod-master-1"), "/etc/kubernetes/kubeadm/join.yaml"), "JoinConfiguration");
+        assert.equal(join.controlPlane.localAPIEndpoint.advertiseAddress, "10.10.2.30");
+        assert.match(join.controlPlane.certificateKey, /^[0-9a-f]{64}$/);
+        const worker = byKind(docs(node(prod, "prod-general-0"), "/etc/kubernetes/kubeadm/join.yaml"), "JoinConfiguration");
+        assert.equal(worker.controlPlane, undefined);
+        assert.deepEqual(worker.nodeRegistration.taints, [], "workers say explicitly: no taints");
+        const apiVersions = new Set(allStacks().flatMap((s) => s.bundles.flatMap((b) => b.files.filter((f) => f.path.startsWith("/etc/kubernetes/kubeadm/"))
+            .flatMap((f) => parseAllDocuments(f.content).map((d) => d.toJS().apiVersion)))));
+        assert.deepEqual([...apiVersions].sort(), ["kubeadm.k8s.io/v1beta4", "kubelet.config.k8s.io/v1beta1", "kubeproxy.config.k8s.io/v1alpha1"]);
+    });
+
+    it("points every config at the endpoint name and signs the apiserver for every way in", () => {
+        const cluster = byKind(docs(node(prod, "prod-master-0"), "/etc/kubernetes/kubeadm/init.yaml"), "ClusterConfiguration");
+        assert.equal(cluster.controlPlaneEndpoint, "api.prod.internal:6443");
+        for (const san of ["api.prod.internal", "10.10.1.10", "10.10.1.30", "10.10.2.30", "10.10.3.30", "127.0.0.1", "kubernetes", "kubernetes.default", "kubernetes.default.svc", "kubernetes.default.svc.cluster.local"]) {
+            assert.ok(cluster.apiServer.certSANs.includes(san), `certSANs lacks ${san}`);
+        }
+        assert.deepEqual(cluster.etcd.external.endpoints, prod.plan.nodes.filter((n) => n.role === "etcd").map((n) => `https://${n.privateIp}:2379`));
+        assert.equal(cluster.networking.podSubnet, "10.244.0.0/16");
+        assert.equal(cluster.networking.serviceSubnet, "10.96.0.0/12");
+        assert.equal(cluster.imageRepository, "registry.k8s.io");
+        assert.equal(cluster.encryptionAlgorithm, "ECDSA-P256");
+        assert.deepEqual(cluster.controllerManager.extraArgs, [{ name: "leader-elect", value: "true" }]);
+        assert.deepEqual(cluster.scheduler.extraArgs, [{ name: "leader-elect", value: "true" }]);
+        assert.ok(cluster.apiServer.extraArgs.some((a: any) => a.name === "encryption-provider-config"));
+    });
+
+    it("uses stacked etcd for a stacked topology and the stack's image repository", () => {
+        const cluster = byKind(docs(node(renderStack("dev"), "dev-master-0"), "/etc/kubernetes/kubeadm/init.yaml"), "ClusterConfiguration");
+        assert.deepEqual(cluster.etcd, { local: { dataDir: "/var/lib/etcd" } });
+        const ka = byKind(docs(node(renderStack("prod-keepalived"), "prod-ka-master-0"), "/etc/kubernetes/kubeadm/init.yaml"), "ClusterConfiguration");
+        assert.equal(ka.imageRepository, "ccr.ccs.tencentyun.com/my-k8s-mirror");
+    });
+
+    it("is hairpin-safe: masters reach themselves locally, workers go through the endpoint", () => {
+        assert.equal(hostsLine(node(prod, "prod-master-0")), "127.0.0.1 api.prod.internal", "the init master never dials the CLB");
+        assert.equal(hostsLine(node(prod, "prod-master-1")), "10.10.1.10 api.prod.internal", "a joining master reaches the cluster through the endpoint");
+        assert.ok(node(prod, "prod-master-1").files.some((f) => f.path.endsWith("/use-local-apiserver.sh")), "and switches to its own apiserver after joining");
+        assert.equal(hostsLine(node(prod, "prod-general-0")), "10.10.1.10 api.prod.internal");
+        const nlp = renderStack("prod-stacked-local");
+        assert.equal(hostsLine(node(nlp, "prod-nlp-general-0")), "127.0.0.1 api.prod-nlp.internal", "workers use their node-local proxy");
+        assert.equal(hostsLine(node(nlp, "prod-nlp-master-1")), "10.20.1.30 api.prod-nlp.internal", "without a VIP, joining masters use master-0");
+        assert.ok(node(nlp, "prod-nlp-general-0").files.some((f) => f.path === "/etc/kubernetes/manifests/kube-apiserver-proxy.yaml"));
+        assert.ok(!node(nlp, "prod-nlp-master-0").files.some((f) => f.path.includes("kube-apiserver-proxy")), "masters need no proxy");
+    });
+
+    it("keeps secrets out of user-data and puts them only in 0600 files", () => {
+        const bundles = renderCluster(prod.spec, prod.plan, { secrets: SECRETS });
+        for (const b of bundles) {
+            for (const value of Object.values(SECRETS)) {
+                assert.ok(!b.userData.includes(value), `${b.node.name}: a secret leaked into user-data`);
+            }
+            for (const f of b.files.filter((x) => Object.values(SECRETS).some((v) => x.content.includes(v)))) {
+                assert.equal(f.secret, true, `${f.path} carries a secret`);
+                assert.equal(f.permissions, "0600");
+            }
+        }
+        const master1 = bundles.find((b) => b.node.name === "prod-master-1")!;
+        const join = byKind(docs(master1, "/etc/kubernetes/kubeadm/join.yaml"), "JoinConfiguration");
+        assert.equal(join.discovery.bootstrapToken.token, SECRETS.bootstrapToken);
+        assert.deepEqual(join.discovery.bootstrapToken.caCertHashes, [SECRETS.caCertHash]);
+        assert.equal(join.controlPlane.certificateKey, SECRETS.certificateKey);
+        assert.doesNotMatch(master1.files.find((f) => f.path.endsWith("join.yaml"))!.content, /placeholders/, "real secrets carry no placeholder note");
+        assert.match(node(prod, "prod-master-1").files.find((f) => f.path.endsWith("join.yaml"))!.content, /^# Offline rendering: .* placeholders/);
+    });
+
+    it("refuses malformed secrets instead of writing a broken file", () => {
+        assert.throws(() => renderCluster(prod.spec, prod.plan, { secrets: { ...PLACEHOLDER_SECRETS, bootstrapToken: "not-a-token" } }),
+            /bootstrapTokens\.0\.token: must match \[a-z0-9\]\{6\}\.\[a-z0-9\]\{16\}/);
+    });
+
+    describe("the strict model", () => {
+        const init = docs(node(prod, "prod-master-0"), "/etc/kubernetes/kubeadm/init.yaml");
+        const cluster = byKind(init, "ClusterConfiguration");
+        it("accepts what we render", () => assert.deepEqual(init.flatMap(kubeadmDocumentProblems), []));
+        it("rejects an unknown or mis-cased field (kubeadm itself would only warn)", () => {
+            const typo = { ...cluster, apiServer: { ...cluster.apiServer, certSans: ["x"] } };
+            assert.match(kubeadmDocumentProblems(typo).join(), /apiServer: Unrecognized key: "certSans"/);
+        });
+        it("rejects the v1beta3 map form of extraArgs", () => {
+            assert.notDeepEqual(kubeadmDocumentProblems({ ...cluster, scheduler: { extraArgs: { "leader-elect": "true" } } }), []);
+        });
+        it("rejects another API version", () => {
+            assert.notDeepEqual(kubeadmDocumentProblems({ ...cluster, apiVersion: "kubeadm.k8s.io/v1beta3" }), []);
+        });
+        it("rejects a join without CA pinning", () => {
+            const join = byKind(docs(node(prod, "prod-general-0"), "/etc/kubernetes/kubeadm/join.yaml"), "JoinConfiguration");
+            assert.notDeepEqual(kubeadmDocumentProblems({ ...join, discovery: { bootstrapToken: { ...join.discovery.bootstrapToken, caCertHashes: [] } } }), []);
+        });
+    });
+
+    it("keeps the render context's derived values consistent with the plan", () => {
+        const ctx = renderContext(prod.spec, prod.plan);
+        assert.equal(ctx.initMaster.name, "prod-master-0");
+        assert.equal(ctx.endpointAddress, "10.10.1.10");
+        assert.equal(ctx.pauseImage, "registry.k8s.io/pause:3.10.1");
+        assert.equal(ctx.etcdImage, "registry.k8s.io/etcd:3.6.8-0");
+    });
+});
