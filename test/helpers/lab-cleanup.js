@@ -1,0 +1,89 @@
+// Cleanup of a test lab run, from the kernel's view (so it also works after a crash):
+// every process inside the run's namespaces is stopped by PID, then the switch-side veths and
+// the namespaces are deleted, then the run's state directory. Plain JavaScript so the detached
+// reaper can run it without a TypeScript loader.
+//
+// As a script: node lab-cleanup.js <owner-pid> <owner-start-time> <prefix> <dir>
+// polls the owner every 500 ms and cleans up the run when the owner is gone.
+"use strict";
+
+const { execFileSync } = require("node:child_process");
+const fs = require("node:fs");
+
+function sh(args) {
+    try {
+        return execFileSync("ip", args, { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], timeout: 10000 });
+    } catch {
+        return "";
+    }
+}
+
+/** The start time of a process (field 22 of /proc/<pid>/stat), or undefined if it is gone or a zombie. */
+function startTime(pid) {
+    try {
+        const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+        const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        return fields[0] === "Z" ? undefined : fields[19];
+    } catch {
+        return undefined;
+    }
+}
+
+function sleep(ms) {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/** Namespaces of a run: `<prefix>-<host>` and `<prefix>-sw`. */
+function namespacesOf(prefix) {
+    return sh(["netns", "list"]).split("\n").map((l) => l.split(" ")[0]).filter((n) => n.startsWith(`${prefix}-`));
+}
+
+/** Stops every process in the run's namespaces (TERM, then KILL after up to 3 s), by PID. */
+function stopProcesses(namespaces) {
+    const pids = new Set();
+    for (const ns of namespaces) {
+        for (const p of sh(["netns", "pids", ns]).split("\n").map(Number).filter((p) => p > 0)) {
+            pids.add(p);
+        }
+    }
+    for (const sig of ["SIGTERM", "SIGKILL"]) {
+        for (const p of pids) {
+            try {
+                process.kill(p, sig);
+            } catch { /* already gone */ }
+        }
+        for (let i = 0; i < 30 && [...pids].some((p) => startTime(p) !== undefined); i++) {
+            sleep(100);
+        }
+    }
+}
+
+/** Removes everything the run with this prefix created. Idempotent. */
+function cleanupRun(prefix, dir) {
+    const namespaces = namespacesOf(prefix);
+    stopProcesses(namespaces);
+    const sw = `${prefix}-sw`;
+    for (const ns of namespaces.filter((n) => n !== sw)) {
+        sh(["-n", sw, "link", "del", "dev", ns.slice(prefix.length + 1)]);
+    }
+    for (const ns of namespaces) {
+        sh(["netns", "del", ns]);
+    }
+    if (dir && fs.existsSync(dir)) {
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
+}
+
+module.exports = { cleanupRun, startTime };
+
+if (require.main === module) {
+    const [ownerPid, ownerStart, prefix, dir] = process.argv.slice(2);
+    const timer = setInterval(() => {
+        if (startTime(Number(ownerPid)) !== ownerStart) {
+            clearInterval(timer);
+            cleanupRun(prefix, dir);
+        } else if (!fs.existsSync(dir)) {
+            clearInterval(timer); // the owner cleaned up itself
+        }
+    }, 500);
+}

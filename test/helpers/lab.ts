@@ -1,0 +1,217 @@
+// Test hosts made of Linux network namespaces on one private bridge. Each run has a unique
+// prefix; hosts have no default route, so nothing can leave the lab; every process is tracked
+// by PID. Cleanup happens in layers: destroy() in mocha hooks, a process-exit hook, a detached
+// reaper that notices when this process dies, and a stale-run GC when a lab is created.
+
+import { ChildProcess, execFile, execFileSync, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { containsAddress, parseCidr } from "../../components/plan/cidr";
+
+const { cleanupRun, startTime } = require("./lab-cleanup.js") as {
+    cleanupRun: (prefix: string, dir: string) => void;
+    startTime: (pid: number) => string | undefined;
+};
+
+export const STATE_ROOT = "/run/kubeadm-ha-lab";
+
+// An interrupted run still cleans up: turn SIGINT/SIGTERM into an exit, which runs the exit hooks.
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => process.exit(130));
+}
+
+/** Why the lab cannot run here, or undefined when it can (root, `ip netns`, the given binaries). */
+export function labUnavailable(binaries: readonly string[] = []): string | undefined {
+    if (process.getuid?.() !== 0) {
+        return "needs root for network namespaces";
+    }
+    const missing = binaries.filter((b) => !["/usr/sbin", "/usr/bin", "/sbin", "/bin"].some((d) => existsSync(`${d}/${b}`)));
+    if (missing.length > 0) {
+        return `missing binaries ${missing.join(", ")} (.ci/run installs them from Debian)`;
+    }
+    const probe = `khprobe${randomBytes(3).toString("hex")}`;
+    try {
+        execFileSync("ip", ["netns", "add", probe], { stdio: "ignore" });
+        execFileSync("ip", ["netns", "del", probe], { stdio: "ignore" });
+    } catch {
+        return "`ip netns add` is not permitted here";
+    }
+    return undefined;
+}
+
+export interface ExecResult { readonly code: number; readonly stdout: string; readonly stderr: string }
+
+/** A process started in a host; stopped by PID. */
+export class Daemon {
+    readonly exited: Promise<number | null>;
+    constructor(readonly name: string, private readonly child: ChildProcess, readonly log: string) {
+        this.exited = new Promise((resolve) => child.on("exit", (code) => resolve(code)));
+    }
+    get pid(): number {
+        return this.child.pid!;
+    }
+    alive(): boolean {
+        return startTime(this.pid) !== undefined;
+    }
+    /** Signals the process and waits (bounded) for it to exit; SIGKILL after the timeout. */
+    async stop(signal: NodeJS.Signals = "SIGTERM", timeoutMs = 5000): Promise<void> {
+        if (!this.alive()) {
+            return;
+        }
+        this.child.kill(signal);
+        const timeout = new Promise<"timeout">((r) => setTimeout(() => r("timeout"), timeoutMs).unref());
+        if ((await Promise.race([this.exited, timeout])) === "timeout") {
+            this.child.kill("SIGKILL");
+            await this.exited;
+        }
+    }
+}
+
+export class Host {
+    constructor(readonly lab: Lab, readonly name: string, readonly ns: string, readonly ip: string) {}
+
+    /** Runs a command inside the host, bounded by a timeout. */
+    exec(cmd: string, args: readonly string[], timeoutMs = 15000): Promise<ExecResult> {
+        return new Promise((resolve) => {
+            execFile("ip", ["netns", "exec", this.ns, cmd, ...args], { timeout: timeoutMs, encoding: "utf8", maxBuffer: 16 << 20 },
+                (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === "number" ? err.code : 1) : 0, stdout, stderr }));
+        });
+    }
+
+    /** Starts a long-running process inside the host; output goes to a log file in the run's directory. */
+    spawn(name: string, cmd: string, args: readonly string[]): Daemon {
+        const log = path.join(this.lab.dir, "logs", `${this.name}-${name}.log`);
+        const fd = openSync(log, "a");
+        const child = spawn("ip", ["netns", "exec", this.ns, cmd, ...args], { stdio: ["ignore", fd, fd] });
+        closeSync(fd);
+        const daemon = new Daemon(`${this.name}/${name}`, child, log);
+        this.lab.daemons.push(daemon);
+        return daemon;
+    }
+
+    async hasAddress(ip: string): Promise<boolean> {
+        const r = await this.exec("ip", ["-o", "-4", "addr", "show", "dev", "eth0"]);
+        return r.stdout.split(/\s+/).some((w) => w.split("/")[0] === ip);
+    }
+}
+
+/** Polls `check` every `stepMs` until it returns a value or `timeoutMs` passes (bounded in count and time). */
+export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs: number, stepMs = 50): Promise<{ value: T; ms: number }> {
+    const start = Date.now();
+    for (let i = 0; i <= Math.ceil(timeoutMs / stepMs); i++) {
+        const value = await check();
+        if (value !== undefined && value !== false) {
+            return { value, ms: Date.now() - start };
+        }
+        if (Date.now() - start > timeoutMs) {
+            break;
+        }
+        await new Promise((r) => setTimeout(r, stepMs));
+    }
+    throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+}
+
+export class Lab {
+    readonly daemons: Daemon[] = [];
+    private readonly hosts = new Map<string, Host>();
+    private destroyed = false;
+    private readonly exitHook = () => this.destroy();
+
+    private constructor(readonly prefix: string, readonly dir: string, readonly subnet: string) {}
+
+    /** Creates a lab whose hosts live in `subnet` (exists only inside the lab). Cleans stale runs first. */
+    static create(subnet: string): Lab {
+        Lab.gc();
+        const prefix = `kh${randomBytes(3).toString("hex")}`;
+        const dir = path.join(STATE_ROOT, prefix);
+        mkdirSync(path.join(dir, "logs"), { recursive: true, mode: 0o755 });
+        writeFileSync(path.join(dir, "owner.json"), JSON.stringify({ pid: process.pid, start: startTime(process.pid) }));
+        const lab = new Lab(prefix, dir, subnet);
+        process.on("exit", lab.exitHook);
+        spawn(process.execPath, [path.join(__dirname, "lab-cleanup.js"), String(process.pid), startTime(process.pid) ?? "", prefix, dir],
+            { detached: true, stdio: "ignore" }).unref();
+        const sw = `${prefix}-sw`;
+        for (const args of [["netns", "add", sw], ["-n", sw, "link", "set", "lo", "up"], ["-n", sw, "link", "add", "br0", "type", "bridge"], ["-n", sw, "link", "set", "br0", "up"]]) {
+            execFileSync("ip", args);
+        }
+        return lab;
+    }
+
+    /** Removes runs whose owner process is gone (an earlier run that was killed). */
+    static gc(): string[] {
+        if (!existsSync(STATE_ROOT)) {
+            return [];
+        }
+        const cleaned: string[] = [];
+        for (const prefix of readdirSync(STATE_ROOT)) {
+            const dir = path.join(STATE_ROOT, prefix);
+            try {
+                const owner = JSON.parse(readFileSync(path.join(dir, "owner.json"), "utf8"));
+                if (startTime(owner.pid) === owner.start) {
+                    continue;
+                }
+            } catch { /* unreadable owner: stale */ }
+            cleanupRun(prefix, dir);
+            cleaned.push(prefix);
+        }
+        return cleaned;
+    }
+
+    /** Adds a host `name` with address `ip` (which must lie in the lab's subnet) on the bridge. */
+    addHost(name: string, ip: string): Host {
+        if (!/^[a-z0-9-]{1,15}$/.test(name) || name === "sw") {
+            throw new Error(`bad host name ${name}`);
+        }
+        const subnet = parseCidr(this.subnet);
+        if (!containsAddress(subnet, ip)) {
+            throw new Error(`refusing ${ip}: test hosts only get addresses inside the lab subnet ${this.subnet}`);
+        }
+        const ns = `${this.prefix}-${name}`;
+        const sw = `${this.prefix}-sw`;
+        const steps = [
+            ["netns", "add", ns], ["-n", ns, "link", "set", "lo", "up"],
+            ["link", "add", "name", name, "netns", sw, "type", "veth", "peer", "name", "eth0", "netns", ns],
+            ["-n", sw, "link", "set", "dev", name, "master", "br0", "up"],
+            ["-n", ns, "addr", "add", `${ip}/${subnet.prefix}`, "dev", "eth0"], ["-n", ns, "link", "set", "dev", "eth0", "up"],
+        ];
+        for (const args of steps) {
+            execFileSync("ip", args);
+        }
+        execFileSync("ip", ["netns", "exec", ns, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1"]);
+        const host = new Host(this, name, ns, ip);
+        this.hosts.set(name, host);
+        return host;
+    }
+
+    /** Stops every process of the run by PID and removes every namespace, veth and file. Idempotent. */
+    destroy(): void {
+        if (this.destroyed) {
+            return;
+        }
+        this.destroyed = true;
+        process.removeListener("exit", this.exitHook);
+        for (const d of this.daemons) {
+            try {
+                process.kill(d.pid, "SIGTERM");
+            } catch { /* gone */ }
+        }
+        cleanupRun(this.prefix, this.dir);
+    }
+
+    /** The last lines of every daemon log, for failure reports. */
+    logTails(lines = 15): string {
+        return this.daemons.map((d) => {
+            let text = "";
+            try {
+                text = readFileSync(d.log, "utf8").trimEnd().split("\n").slice(-lines).join("\n");
+            } catch { /* no log */ }
+            return `--- ${d.name} (pid ${d.pid}${d.alive() ? "" : ", exited"})\n${text}`;
+        }).join("\n");
+    }
+
+    /** Namespaces of this run that still exist (for tests of the cleanup itself). */
+    leftovers(): string[] {
+        return execFileSync("ip", ["netns", "list"], { encoding: "utf8" }).split("\n").map((l) => l.split(" ")[0]).filter((n) => n.startsWith(`${this.prefix}-`));
+    }
+}
