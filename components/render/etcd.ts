@@ -15,8 +15,7 @@ import { StaticPod, staticPodYaml } from "./pods";
 import { ini } from "./text";
 import { toYaml } from "./yaml";
 import type { PlannedNode } from "../plan/topology";
-import type { KubeletConfiguration } from "./kubeadm-types";
-import { assertKubeadmDocument } from "./kubeadm-types";
+import { assertKubeadmDocument, KubeletConfiguration } from "./kubeadm-types";
 
 /** Where etcd keeps its data: a directory on the mounted data disk (not the mount point, which holds lost+found). */
 export const ETCD_DATA_DIR = `${PATHS.etcdData}/data`;

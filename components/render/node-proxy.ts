@@ -2,13 +2,12 @@
 // listens on 127.0.0.1:<port> and balances over every master, like kubespray's nginx-proxy.
 // Workers resolve the endpoint name to 127.0.0.1; masters use their own apiserver instead.
 
-import { PATHS, RenderContext } from "./context";
+import { HAPROXY_HEALTH_PORT, PATHS, RenderContext } from "./context";
 import { haproxyConfig } from "./haproxy";
 import type { NodeFile } from "./node-file";
 import { publicFile } from "./node-file";
 import { NGINX_HEALTH_PORT, nginxConfig } from "./nginx";
 import { StaticPod, staticPodYaml } from "./pods";
-import { HAPROXY_HEALTH_PORT } from "./context";
 
 /** Proxy images (Docker Hub official images; mirror them or set registryMirrors for docker.io). */
 export const PROXY_IMAGES = { haproxy: "docker.io/library/haproxy:3.0-alpine", nginx: "docker.io/library/nginx:1.27-alpine" } as const;

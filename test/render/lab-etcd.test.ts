@@ -8,7 +8,7 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import { renderContext } from "../../components/render/context";
 import { etcdArgs, etcdCertificateRequests, STAGED_ETCD_MANIFEST } from "../../components/render/etcd";
-import { Host, Lab, labUnavailable, waitFor } from "../helpers/lab";
+import { Host, Lab, labHooks, labUnavailable, waitFor } from "../helpers/lab";
 import { skipUnless } from "../helpers/skip";
 import { KeyPair, makeCa, makeCert } from "../helpers/pki";
 import { renderStack } from "../helpers/rendered";
@@ -60,18 +60,7 @@ describe("etcd: the rendered members form a TLS cluster (real etcd)", function (
         endpoints = members.map((b) => `https://${b.node.privateIp}:2379`).join(",");
     });
 
-    afterEach(function () {
-        if (this.currentTest?.state === "failed" && lab) {
-            console.log(lab.logTails());
-        }
-    });
-
-    after(() => {
-        lab?.destroy();
-        if (lab) {
-            assert.deepEqual(lab.leftovers(), [], "every namespace of the run is gone");
-        }
-    });
+    labHooks(() => lab);
 
     it("uses only flags the etcd 3.4 binary accepts", async () => {
         const help = await client.exec("etcd", ["--help"]);

@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { renderContext } from "../../components/render/context";
 import { keepalivedCommand } from "../../components/render/keepalived";
 import { apiServerCertSans } from "../../components/render/kubeadm";
-import { Host, Lab, labUnavailable, waitFor } from "../helpers/lab";
+import { Host, Lab, labHooks, labUnavailable, waitFor } from "../helpers/lab";
 import { skipUnless } from "../helpers/skip";
 import { KeyPair, makeCa, makeCert } from "../helpers/pki";
 import { renderStack } from "../helpers/rendered";
@@ -59,18 +59,7 @@ describe("HAProxy + keepalived: the rendered LB pair serves the API VIP (real da
         client = lab.addHost("client", "172.16.10.100");
     });
 
-    afterEach(function () {
-        if (this.currentTest?.state === "failed" && lab) {
-            console.log(lab.logTails());
-        }
-    });
-
-    after(() => {
-        lab?.destroy();
-        if (lab) {
-            assert.deepEqual(lab.leftovers(), [], "every namespace of the run is gone");
-        }
-    });
+    labHooks(() => lab);
 
     it("starts HAProxy on both LB hosts (its local health endpoint answers)", async () => {
         for (const host of lbHosts) {
