@@ -62,10 +62,13 @@ function roleParts(ctx: RenderContext, node: PlannedNode): { files: NodeFile[]; 
     const startKeepalived = [["systemctl", "daemon-reload"], ["systemctl", "enable", "--now", "kubeadm-ha-keepalived.service"]];
     switch (node.role) {
         case "master":
-            return { files: [...kubernetesNodeFiles(ctx), scriptFile(SCRIPTS.useLocalApiserver)], commands: kubernetesNodeCommands(ctx) };
+            return {
+                files: [...kubernetesNodeFiles(ctx), scriptFile(node.name === ctx.initMaster.name ? SCRIPTS.kubeadmInit : SCRIPTS.kubeadmJoin), scriptFile(SCRIPTS.useLocalApiserver)],
+                commands: kubernetesNodeCommands(ctx),
+            };
         case "worker":
             return {
-                files: [...kubernetesNodeFiles(ctx), ...(ctx.plan.endpoint.kind === "node-local-proxy" ? nodeProxyFiles(ctx) : [])],
+                files: [...kubernetesNodeFiles(ctx), scriptFile(SCRIPTS.kubeadmJoin), ...(ctx.plan.endpoint.kind === "node-local-proxy" ? nodeProxyFiles(ctx) : [])],
                 commands: kubernetesNodeCommands(ctx),
             };
         case "etcd":

@@ -3,11 +3,14 @@
 
 import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
+import { INSTALL_SECRETS, KUBEADM_INIT, KUBEADM_JOIN, RESTART_KUBELET, UPLOAD_CERTS, useLocalApiserver, WAIT_FOR_BOOTSTRAP } from "../../components/render/commands";
 import { SCRIPTS } from "../../components/render/scripts";
-import { skipUnless } from "../helpers/skip";
+import { secretInstallScript } from "../../components/render/secret-bundle";
+import { missingPrograms, skipUnless } from "../helpers/skip";
+import { rebase } from "../helpers/staging";
 
 function canUnshare(): boolean {
     return process.getuid?.() === 0 && spawnSync("unshare", ["--mount", "true"]).status === 0;
@@ -61,6 +64,45 @@ describe("shell snippets, run for real", () => {
     it("every snippet starts with a shebang and set -euo pipefail", () => {
         for (const s of Object.values(SCRIPTS)) {
             assert.match(s.content, /^#!\/usr\/bin\/env bash\n# .+\nset -euo pipefail\n/, s.name);
+        }
+    });
+});
+
+describe("the secret-file installer fed over SSH", () => {
+    const files = [
+        { path: "/etc/kubernetes/kubeadm/join.yaml", content: "token: abc123.zyx987wvu654tsr3\n'quotes' $(not expanded) `nor this`\n", permissions: "0600", secret: true },
+        { path: "/etc/kubernetes/pki/ca.crt", content: "-----BEGIN FAKE CERTIFICATE-----\nAAAA\n-----END FAKE CERTIFICATE-----\n", permissions: "0644", secret: true },
+        { path: "/etc/etcd/pki/server.key", content: "x".repeat(5000), permissions: "0600", secret: true },
+    ];
+    let dir: string;
+    before(() => {
+        dir = mkdtempSync(path.join(tmpdir(), "kubeadm-ha-secrets-"));
+    });
+    after(() => rmSync(dir, { recursive: true, force: true }));
+
+    it("passes shellcheck, with the commands the join wiring runs", function () {
+        skipUnless(this, missingPrograms("shellcheck"));
+        const scripts = [secretInstallScript(files), ...[WAIT_FOR_BOOTSTRAP, INSTALL_SECRETS, KUBEADM_INIT, UPLOAD_CERTS, KUBEADM_JOIN, RESTART_KUBELET, useLocalApiserver("api.prod.internal")]
+            .map((c) => `#!/bin/sh\n${c}\n`)];
+        scripts.forEach((s, i) => writeFileSync(path.join(dir, `s${i}.sh`), s));
+        const r = spawnSync("shellcheck", scripts.map((_, i) => path.join(dir, `s${i}.sh`)), { encoding: "utf8" });
+        assert.equal(r.status, 0, r.stdout);
+    });
+
+    it("writes every file byte for byte with its mode, without the shell touching the contents", () => {
+        const root = path.join(dir, "root");
+        const r = spawnSync("bash", ["-s"], { input: rebase(secretInstallScript(files), root), encoding: "utf8" });
+        assert.equal(r.status, 0, r.stderr);
+        for (const f of files) {
+            const target = path.join(root, f.path);
+            assert.equal(readFileSync(target, "utf8"), f.content, f.path);
+            assert.equal((statSync(target).mode & 0o777).toString(8).padStart(4, "0"), f.permissions, f.path);
+        }
+    });
+
+    it("refuses paths that could escape or inject", () => {
+        for (const bad of ["/etc/x y", "etc/relative", "/etc/$(id)", "/etc/../root/.ssh/authorized_keys"]) {
+            assert.throws(() => secretInstallScript([{ path: bad, content: "x", permissions: "0600", secret: true }]), /refusing/);
         }
     });
 });

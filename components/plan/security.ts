@@ -1,0 +1,69 @@
+// Least-privilege security-group rules per machine role, as plain data (the components turn
+// them into SecurityGroupRuleSets). Each group ends with an explicit DROP of everything else.
+//
+//   etcd 2379-2380       only from masters and etcd members
+//   apiserver 6443       only from the LB tier, the VPC and the configured admin ranges
+//   kubelet 10250        only from masters
+//   SSH 22               only from the bastion (and to the bastion only from bastion.allowedCidrs)
+//
+// Also allowed: the pod overlay between Kubernetes machines (VXLAN, UDP 4789 and 8472, for
+// the CNI you install), NodePorts and ICMP from the VPC, and all traffic between LB machines:
+// VRRP is IP protocol 112, which Tencent security groups cannot name, so LB peers accept ALL
+// from each other.
+
+import type { ClusterSpec } from "./spec";
+
+export type SecurityRole = "bastion" | "etcd" | "master" | "worker" | "lb";
+
+export interface Rule {
+    readonly action: "ACCEPT" | "DROP";
+    readonly protocol: "TCP" | "UDP" | "ICMP" | "ALL";
+    /** `all`, a port, or a range `a-b`. */
+    readonly port: string;
+    /** Source: a CIDR block or another role's security group. */
+    readonly from: { readonly cidr: string } | { readonly role: SecurityRole };
+    readonly description: string;
+}
+
+const accept = (protocol: Rule["protocol"], port: string, from: Rule["from"], description: string): Rule =>
+    ({ action: "ACCEPT", protocol, port, from, description });
+const DROP_REST: Rule = { action: "DROP", protocol: "ALL", port: "all", from: { cidr: "0.0.0.0/0" }, description: "everything else" };
+
+/** The security roles a cluster uses (lb only when the endpoint has LB machines). */
+export function securityRoles(spec: ClusterSpec): SecurityRole[] {
+    return ["bastion", ...(spec.etcd.topology === "external" ? ["etcd" as const] : []), "master", "worker",
+        ...(spec.apiEndpoint.tiers.length > 0 ? ["lb" as const] : [])];
+}
+
+/** Ingress rules of every security role, in priority order. */
+export function ingressRules(spec: ClusterSpec): Record<SecurityRole, readonly Rule[]> {
+    const vpc = { cidr: spec.network.vpcCidr };
+    const ssh = accept("TCP", "22", { role: "bastion" }, "SSH from the bastion");
+    const icmp = accept("ICMP", "all", vpc, "ping from the VPC");
+    const overlay = (["master", "worker"] as const).flatMap((role) => ["4789", "8472"].map((p) => accept("UDP", p, { role }, `pod overlay (VXLAN) from ${role}s`)));
+    const admins = spec.network.adminCidrs.map((cidr) => accept("TCP", "6443", { cidr }, "apiserver from an admin range"));
+    const hasLb = spec.apiEndpoint.tiers.length > 0;
+    const stacked = spec.etcd.topology === "stacked";
+    return {
+        bastion: [...spec.bastion.allowedCidrs.map((cidr) => accept("TCP", "22", { cidr }, "SSH from an allowed range")), DROP_REST],
+        etcd: [ssh, accept("TCP", "2379-2380", { role: "master" }, "etcd from masters"), accept("TCP", "2379-2380", { role: "etcd" }, "etcd peers"), icmp, DROP_REST],
+        master: [
+            ssh,
+            ...(hasLb ? [accept("TCP", "6443", { role: "lb" }, "apiserver from the LB tier")] : []),
+            accept("TCP", "6443", vpc, "apiserver from the VPC"), ...admins,
+            accept("TCP", "10250", { role: "master" }, "kubelet from masters"),
+            ...(stacked ? [accept("TCP", "2379-2380", { role: "master" }, "stacked etcd between masters")] : []),
+            ...overlay, icmp, DROP_REST,
+        ],
+        worker: [ssh, accept("TCP", "10250", { role: "master" }, "kubelet from masters"), ...overlay,
+            accept("TCP", "30000-32767", vpc, "NodePorts from the VPC"), icmp, DROP_REST],
+        lb: [ssh, accept("TCP", `${spec.apiEndpoint.port}`, vpc, "API endpoint from the VPC"),
+            ...spec.network.adminCidrs.map((cidr) => accept("TCP", `${spec.apiEndpoint.port}`, { cidr }, "API endpoint from an admin range")),
+            accept("ALL", "all", { role: "lb" }, "VRRP and LVS between LB machines"), icmp, DROP_REST],
+    };
+}
+
+/** The security role of a planned machine role. */
+export function securityRoleOf(role: string): SecurityRole {
+    return role === "lvs" || role === "haproxy" || role === "lb" ? "lb" : (role as SecurityRole);
+}

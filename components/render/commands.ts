@@ -1,0 +1,29 @@
+// The commands the join wiring runs on each machine over SSH, as plain strings (the
+// components only decide where and in which order). Every one is safe to run again.
+
+import { PATHS } from "./context";
+import { SCRIPTS, scriptPath } from "./scripts";
+
+/** Waits (at most 30 minutes) for cloud-init's sentinel. */
+export const WAIT_FOR_BOOTSTRAP = `timeout 1800 sh -c 'until [ -f ${PATHS.sentinel} ]; do sleep 5; done'`;
+/** Reads the secret-file installer script from stdin. */
+export const INSTALL_SECRETS = "sudo bash -s";
+export const KUBEADM_INIT = `sudo bash ${scriptPath(SCRIPTS.kubeadmInit)} ${PATHS.kubeadmDir}/init.yaml`;
+/** On master-0, before each control-plane join: re-uploads the shared certificates (they expire after 2 h). */
+export const UPLOAD_CERTS = `sudo kubeadm init phase upload-certs --upload-certs --config ${PATHS.kubeadmDir}/init.yaml`;
+export const KUBEADM_JOIN = `sudo bash ${scriptPath(SCRIPTS.kubeadmJoin)} ${PATHS.kubeadmDir}/join.yaml`;
+/** etcd machines: start the member right away once its certificates are in place. */
+export const RESTART_KUBELET = "sudo systemctl restart kubelet";
+
+export function useLocalApiserver(dnsName: string): string {
+    if (!/^[a-z0-9.-]+$/.test(dnsName)) {
+        throw new Error(`bad endpoint name ${dnsName}`);
+    }
+    return `sudo bash ${scriptPath(SCRIPTS.useLocalApiserver)} ${dnsName}`;
+}
+
+/** The join commands a person uses to add a machine by hand (flags, as kubeadm prints them). */
+export function joinCommands(controlPlaneEndpoint: string, token: string, caCertHash: string, certificateKey: string): { worker: string; controlPlane: string } {
+    const worker = `kubeadm join ${controlPlaneEndpoint} --token ${token} --discovery-token-ca-cert-hash ${caCertHash}`;
+    return { worker, controlPlane: `${worker} --control-plane --certificate-key ${certificateKey}` };
+}
