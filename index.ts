@@ -1,39 +1,41 @@
-// The Pulumi program: one cluster per stack, configured by `kubeadm-ha:cluster` in
-// stacks/Pulumi.<stack>.yaml. It validates and plans the cluster exactly as `npm run plan`
-// does, so `pulumi preview` fails with the same message, before any resource is registered.
-//
-// Not implemented yet: the Tencent Cloud resources themselves (network, placement groups,
-// endpoint tier, etcd, masters, workers). This program currently exports the plan only.
+// The Pulumi program: one highly available kubeadm cluster per stack, configured by
+// `kubeadm-ha:cluster` in stacks/Pulumi.<stack>.yaml. It validates and plans exactly as
+// `npm run plan` does, so `pulumi preview` fails with the same message before any resource is
+// registered. Optional keys: `kubeadm-ha:imageId`, `kubeadm-ha:kubernetesLayer` (true/false).
 
 import * as pulumi from "@pulumi/pulumi";
-import { CLUSTER_KEY, planStackFile, PROJECT, ValidationError } from "./components";
+import { CLUSTER_KEY, KubeadmCluster, planStackFile, PROJECT, ValidationError } from "./components";
 
-function loadPlan() {
-    const stackConfig = {
-        config: {
-            [CLUSTER_KEY]: new pulumi.Config(PROJECT).getObject<unknown>("cluster"),
-            "tencentcloud:region": new pulumi.Config("tencentcloud").get("region"),
-        },
-    };
-    try {
-        return planStackFile(stackConfig, `the config of stack ${pulumi.getStack()}`).plan;
-    } catch (err) {
-        if (err instanceof ValidationError) {
-            throw new pulumi.RunError(err.message); // printed without a stack trace
-        }
-        throw err;
-    }
+const config = new pulumi.Config(PROJECT);
+const clusterConfig = config.getObject<Record<string, unknown>>("cluster");
+
+try {
+    planStackFile({ config: { [CLUSTER_KEY]: clusterConfig, "tencentcloud:region": new pulumi.Config("tencentcloud").get("region") } },
+        `the config of stack ${pulumi.getStack()}`);
+} catch (err) {
+    throw err instanceof ValidationError ? new pulumi.RunError(err.message) : err; // printed without a stack trace
 }
 
-const plan = loadPlan();
+const imageId = config.get("imageId");
+const cluster = new KubeadmCluster(String(clusterConfig!.name), {
+    cluster: clusterConfig as never,
+    ...(imageId ? { imageId } : {}),
+    kubernetesLayer: config.getBoolean("kubernetesLayer") ?? false,
+});
 
 /** The API endpoint every kubeconfig and join command uses. */
-export const apiEndpoint = plan.endpoint;
-/** Every planned machine: name, role, zone, placement group and private IP. */
-export const nodes = plan.nodes.map((n) => ({ name: n.name, role: n.role, zone: n.zone, placementGroup: n.placementGroup, privateIp: n.privateIp }));
+export const endpoint = cluster.endpoint;
+export const kubeconfig = cluster.kubeconfig;
+export const workerJoinCommand = cluster.workerJoinCommand;
+export const controlPlaneJoinCommand = cluster.controlPlaneJoinCommand;
+export const etcdEndpoints = cluster.etcdEndpoints;
+export const bastionPublicIp = cluster.bastionPublicIp;
+export const sshPrivateKey = cluster.sshPrivateKey;
+export const certificateExpiry = cluster.certificateExpiry;
+/** Every machine: name, role, zone, placement group and private IP. */
+export const nodes = cluster.plan.nodes.map((n) => ({ name: n.name, role: n.role, zone: n.zone, placementGroup: n.placementGroup, privateIp: n.privateIp }));
 /** Worst-case losses for one host, one rack/switch and one zone. */
-export const faultTolerance = plan.faultTolerance.map((r) => ({
-    domain: r.domain, zone: r.zone, etcdLost: r.etcd.lost, etcdQuorumKept: r.etcd.keepsQuorum,
-    mastersLeft: r.masters.left, apiServed: r.apiServed,
+export const faultTolerance = cluster.plan.faultTolerance.map((r) => ({
+    domain: r.domain, zone: r.zone, etcdLost: r.etcd.lost, etcdQuorumKept: r.etcd.keepsQuorum, mastersLeft: r.masters.left, apiServed: r.apiServed,
 }));
-export const warnings = plan.warnings.map((w) => `${w.path}: ${w.problem}`);
+export const warnings = cluster.plan.warnings.map((w) => `${w.path}: ${w.problem}`);

@@ -21,7 +21,7 @@ describe("npm run plan", () => {
     after(() => rmSync(dir, { recursive: true, force: true }));
 
     it("prints the node table, placement groups and fault-tolerance table of a stack", () => {
-        const r = plan("--stack", "prod");
+        const r = plan("--stack", "prod", "--no-preview");
         assert.equal(r.code, 0, r.err);
         assert.match(r.out, /^Nodes \(18\)$/m);
         assert.match(r.out, /prod-etcd-0\s+etcd\s+ap-guangzhou-3\s+prod-etcd-pg-0\s+10\.10\.1\.21/);
@@ -29,19 +29,33 @@ describe("npm run plan", () => {
         assert.match(r.out, /one physical host\s+ap-guangzhou-3\s+1\/5\s+3 \(kept\)\s+2\/3\s+CLB \(managed\)\s+yes/);
     });
 
-    it("prints the same plan as JSON with --json", () => {
+    it("prints the same plan as JSON with --json, with the preview's counts per type", () => {
         const r = plan("--stack", "prod", "--json");
         assert.equal(r.code, 0, r.err);
         const json = JSON.parse(r.out);
         assert.equal(json.nodes.length, 18);
         assert.equal(json.placementGroups.length, 2);
         assert.deepEqual(json.faultTolerance.map((d: any) => d.domain), ["host", "rack", "zone"]);
+        assert.equal(json.preview.counts["tencentcloud:index/instance:Instance"], 18);
+        assert.equal(json.preview.counts["tencentcloud:index/placementGroup:PlacementGroup"], 2);
+    });
+
+    it("prints the resource tree index.ts would register, run under mocks, with secrets hidden", () => {
+        const r = plan("--stack", "prod-keepalived");
+        assert.equal(r.code, 0, r.err);
+        const tree = r.out.slice(r.out.indexOf("Resource tree"));
+        assert.match(tree, /^Resource tree \(what `pulumi up` would register, run under mocks: nothing is created; \d+ resources\)$/m);
+        assert.match(tree, /^kubeadm-ha:index:KubeadmCluster prod-ka$/m);
+        assert.match(tree, /^ {4}tencentcloud:index\/instance:Instance prod-ka-etcd-0 .*privateIp=172\.16\.10\.21/m);
+        assert.match(tree, /command:remote:Command prod-ka-master-0-secrets .*stdin=\[secret\]/);
+        assert.match(tree, /^ +13 +tencentcloud:index\/instance:Instance$/m);
+        assert.doesNotMatch(tree, /BEGIN FAKE (PRIVATE|OPENSSH) KEY/, "no key material is printed");
     });
 
     it("plans any stack file given with --config", () => {
         const file = path.join(dir, "ok.yaml");
         writeFileSync(file, stringify({ config: { "kubeadm-ha:cluster": prodConfig() } }));
-        const r = plan("--config", file);
+        const r = plan("--config", file, "--no-preview");
         assert.equal(r.code, 0, r.err);
         assert.match(r.out, /Cluster prod \(production\)/);
     });
@@ -52,7 +66,7 @@ describe("npm run plan", () => {
         c.zones[0].zone = "ap-shanghai-2";
         const file = path.join(dir, "bad.yaml");
         writeFileSync(file, stringify({ config: { "tencentcloud:region": "ap-beijing", "kubeadm-ha:cluster": c } }));
-        const r = plan("--config", file);
+        const r = plan("--config", file, "--no-preview");
         assert.equal(r.code, 1);
         assert.equal(r.out, "");
         assert.match(r.err, /\(3 problems\)/);
@@ -63,7 +77,7 @@ describe("npm run plan", () => {
 
     it("writes every node's rendered files with --out", () => {
         const out = path.join(dir, "rendered");
-        const r = plan("--stack", "prod-keepalived", "--out", out);
+        const r = plan("--stack", "prod-keepalived", "--out", out, "--no-preview");
         assert.equal(r.code, 0, r.err);
         assert.match(r.err, /wrote the rendered files of 13 nodes to .* \(largest user-data: prod-ka-etcd-0, \d+ bytes base64 of 16384\)/);
         assert.equal(readdirSync(out).length, 13);
@@ -77,7 +91,7 @@ describe("npm run plan", () => {
     it("exits 1 when the stack file has no cluster configuration", () => {
         const file = path.join(dir, "empty.yaml");
         writeFileSync(file, "config:\n  tencentcloud:region: ap-guangzhou\n");
-        const r = plan("--config", file);
+        const r = plan("--config", file, "--no-preview");
         assert.equal(r.code, 1);
         assert.match(r.err, /kubeadm-ha:cluster: is missing/);
     });

@@ -1,7 +1,8 @@
 import { strict as assert } from "node:assert";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { installRecorder, Recorder } from "./helpers/mocks";
+import { installCloudMocks } from "../components/cli/preview-mocks";
+import type { Recorder } from "./helpers/mocks";
 import { prodConfig } from "./helpers/fixtures";
 
 const PROGRAM = path.join(__dirname, "..", "index.ts");
@@ -15,14 +16,16 @@ function runProgram(cluster: unknown, region = "ap-guangzhou"): Record<string, a
 describe("index.ts (the Pulumi program)", () => {
     let rec: Recorder;
     beforeEach(async () => {
-        rec = await installRecorder();
+        rec = await installCloudMocks();
     });
 
-    it("plans the stack's cluster and exports the plan", () => {
+    it("builds the stack's cluster and exports the plan's inventory and fault tolerance", async () => {
         const out = runProgram(prodConfig());
-        assert.equal(out.apiEndpoint.vip, "10.10.1.10");
         assert.equal(out.nodes.length, 15); // 5 etcd, 3 masters, 1 bastion, 6 workers
         assert.deepEqual(out.faultTolerance.map((r: any) => r.apiServed), [true, true, true]);
+        assert.equal(out.etcdEndpoints.length, 5);
+        await (pulumi.runtime as any).waitForRPCs();
+        assert.ok(rec.custom().length > 40, "the cluster's resources are registered");
     });
 
     it("fails with the same field-by-field message as npm run plan, before any resource exists", () => {

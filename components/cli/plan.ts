@@ -10,6 +10,7 @@ import { ValidationError } from "../plan/errors";
 import { renderPlanReport } from "../plan/report";
 import { planStackFile } from "../plan/stack-file";
 import { renderCluster } from "../render/node";
+import { previewStack, renderPreview } from "./preview";
 import type { ClusterPlan } from "../plan/plan";
 import type { ClusterSpec } from "../plan/spec";
 
@@ -18,6 +19,7 @@ const USAGE = `usage: npm run plan -- (--stack <name> | --config <file>) [--json
   --stack <name>   plan stacks/Pulumi.<name>.yaml
   --config <file>  plan any stack file
   --json           print the plan as JSON instead of tables
+  --no-preview     skip the resource tree (index.ts run under mocks)
   --out <dir>      also write every node's rendered files to <dir>/<node>/ (kubeadm
                    files carry placeholder secrets; real ones are made at deploy time)
   --today <date>   ISO date for end-of-life checks (default: today)`;
@@ -44,16 +46,16 @@ function fail(code: number, message: string): never {
     process.exit(code);
 }
 
-function main(argv: string[]): void {
+async function main(argv: string[]): Promise<void> {
     let args;
     try {
         args = parseArgs({
             args: argv,
             options: {
-                stack: { type: "string" }, config: { type: "string" }, json: { type: "boolean", default: false }, out: { type: "string" },
+                stack: { type: "string" }, config: { type: "string" }, json: { type: "boolean", default: false }, out: { type: "string" }, preview: { type: "boolean", default: true },
                 today: { type: "string" }, help: { type: "boolean", short: "h", default: false },
             },
-            strict: true,
+            strict: true, allowNegative: true,
         }).values;
     } catch (err) {
         fail(2, `${(err as Error).message}\n${USAGE}`);
@@ -80,7 +82,13 @@ function main(argv: string[]): void {
     }
     try {
         const { spec, plan } = planStackFile(stackFile, file, args.today ? { today: args.today } : {});
-        process.stdout.write(args.json ? `${JSON.stringify(plan, null, 2)}\n` : `${renderPlanReport(plan)}\n`);
+        const preview = args.preview ? await previewStack(stackFile as { config?: Record<string, unknown> }, args.stack ?? spec.name) : undefined;
+        if (args.json) {
+            const resources = preview?.resources.filter((r) => r.custom).map((r) => ({ type: r.type, name: r.name, parent: r.parentUrn.split("::").pop() }));
+            process.stdout.write(`${JSON.stringify({ ...plan, ...(preview ? { preview: { counts: Object.fromEntries(preview.counts), resources } } : {}) }, null, 2)}\n`);
+        } else {
+            process.stdout.write(`${renderPlanReport(plan)}\n${preview ? `\n${renderPreview(preview)}\n` : ""}`);
+        }
         if (args.out) {
             process.stderr.write(`${writeRendered(args.out, spec, plan)}\n`);
         }
@@ -92,4 +100,4 @@ function main(argv: string[]): void {
     }
 }
 
-main(process.argv.slice(2));
+main(process.argv.slice(2)).catch((err) => fail(1, String(err?.stack ?? err)));

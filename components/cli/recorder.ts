@@ -1,7 +1,7 @@
 // A recorder of everything a program registers under `pulumi.runtime.setMocks`: what the mocks
 // see (type, name, deserialized inputs) and what crosses the wire to the monitor (package
 // reference, parent URN, raw property struct with secret markers, additional secret outputs,
-// RegisterPackage and invoke requests).
+// RegisterPackage and invoke requests). Used by the offline preview and by the tests.
 
 import * as pulumi from "@pulumi/pulumi";
 
@@ -15,6 +15,12 @@ export interface RecordedResource {
     /** Inputs as sent: secret values keep their `{<sig>: <secret sig>, value}` envelope. */
     readonly wireInputs: Record<string, any>;
     readonly parentUrn: string;
+    /** The URN the mock monitor gives the resource (type chain of the parents, then the name). */
+    readonly urn: string;
+    readonly protect: boolean;
+    readonly ignoreChanges: string[];
+    /** URNs of the resources it depends on (explicit dependsOn and input dependencies). */
+    readonly dependencies: string[];
     readonly packageRef: string;
     /** Plugin version option as sent (cleared by the runtime when a package reference is used). */
     readonly version: string;
@@ -32,6 +38,12 @@ export interface RecordedInvoke {
     readonly token: string;
     readonly args: Record<string, any>;
     readonly packageRef: string;
+}
+
+/** The URN scheme of @pulumi/pulumi's MockMonitor: the immediate parent's type, then this type and name. */
+function mockUrn(parent: string, type: string, name: string): string {
+    const chain = parent ? `${parent.split("::")[2].split("$").pop()}$${type}` : type;
+    return `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${chain}::${name}`;
 }
 
 /** Returns true if a wire value carries the secret envelope. */
@@ -65,6 +77,9 @@ export type CallHandler = (args: pulumi.runtime.MockCallArgs) => Record<string, 
 export async function installRecorder(options: {
     call?: CallHandler;
     outputs?: (type: string, name: string, inputs: Record<string, any>) => Record<string, any>;
+    /** Project and stack names the program sees. @default "project", "stack" */
+    project?: string;
+    stack?: string;
 } = {}): Promise<Recorder> {
     const recorder = new Recorder();
     await pulumi.runtime.setMocks(
@@ -75,8 +90,8 @@ export async function installRecorder(options: {
             }),
             call: (args) => options.call?.(args) ?? {},
         },
-        "project",
-        "stack",
+        options.project ?? "project",
+        options.stack ?? "stack",
         false,
     );
     const monitor = pulumi.runtime.getMonitor() as any;
@@ -89,6 +104,10 @@ export async function installRecorder(options: {
             inputs: pulumi.runtime.deserializeProperties(req.getObject()),
             wireInputs: req.getObject()?.toJavaScript() ?? {},
             parentUrn: req.getParent(),
+            urn: mockUrn(req.getParent(), req.getType(), req.getName()),
+            protect: req.getProtect(),
+            ignoreChanges: req.getIgnorechangesList(),
+            dependencies: req.getDependenciesList(),
             packageRef: req.getPackageref(),
             version: req.getVersion(),
             additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
@@ -118,17 +137,4 @@ export async function installRecorder(options: {
         return invoke(req, callback);
     };
     return recorder;
-}
-
-/** Resolves an Output's value (undefined while unknown). */
-export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
-    return new Promise((resolve) => output.apply((v) => {
-        resolve(v);
-        return v;
-    }));
-}
-
-/** Resolves whether an Output is secret. */
-export function isSecret(output: pulumi.Output<unknown>): Promise<boolean> {
-    return (output as any).isSecret as Promise<boolean>;
 }

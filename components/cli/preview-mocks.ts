@@ -1,0 +1,62 @@
+// Mock outputs of the providers the components use, shaped like the real ones, for the offline
+// preview and the tests: short fake PEMs for keys, a real but throwaway public certificate for
+// the CAs (its key was discarded; it only lets the CA pin be computed offline), deterministic
+// random values, and Tencent outputs that mirror their inputs.
+
+import { createHash } from "node:crypto";
+import { CallHandler, installRecorder, Recorder } from "./recorder";
+
+/** Throwaway self-signed ECDSA certificate (public; the private key was never kept). */
+export const PREVIEW_CA_CERT = `-----BEGIN CERTIFICATE-----
+MIIBxzCCAW2gAwIBAgIUVNB5sCHhF8b8bX0RttUtl5/mldcwCgYIKoZIzj0EAwIw
+ODE2MDQGA1UEAwwta3ViZWFkbS1oYSBwcmV2aWV3ICh0aHJvd2F3YXksIGtleSBk
+aXNjYXJkZWQpMCAXDTI2MTEyMjA0NTQ1N1oYDzIxMjYxMDI5MDQ1NDU3WjA4MTYw
+NAYDVQQDDC1rdWJlYWRtLWhhIHByZXZpZXcgKHRocm93YXdheSwga2V5IGRpc2Nh
+cmRlZCkwWTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAARVNzJAHpX/Ng8TxfXxSbJP
+lkD+4hRAXW0L2BaGkM88EqnLXN9q5KWkNg21OpImuXOGdBOunwPJ+U5ifMPw1lUM
+o1MwUTAdBgNVHQ4EFgQU/F3J2Oy5CvzhpZhNfTWNttFTgCMwHwYDVR0jBBgwFoAU
+/F3J2Oy5CvzhpZhNfTWNttFTgCMwDwYDVR0TAQH/BAUwAwEB/zAKBggqhkjOPQQD
+AgNIADBFAiB+AUzz5e73ZyyW9xN7wrIXSr/yXc+Yu8Ep8MGkMaJ+ZQIhAJfwKYN6
+0g2UWr6ae2dRimoXZQ3I7EWx42F0bhWUt5en
+-----END CERTIFICATE-----
+`;
+
+const digest = (s: string) => createHash("sha256").update(s).digest("hex");
+const fakePem = (kind: string, name: string) => `-----BEGIN FAKE ${kind}-----\n${digest(name).slice(0, 32)}\n-----END FAKE ${kind}-----\n`;
+
+function outputs(type: string, name: string, inputs: Record<string, any>): Record<string, any> {
+    switch (type) {
+        case "tls:index/privateKey:PrivateKey":
+            return { privateKeyPem: fakePem("PRIVATE KEY", name), publicKeyPem: fakePem("PUBLIC KEY", name), privateKeyOpenssh: fakePem("OPENSSH KEY", name), publicKeyOpenssh: `ssh-rsa ${digest(name).slice(0, 40)} ${name}` };
+        case "tls:index/selfSignedCert:SelfSignedCert":
+            return { certPem: PREVIEW_CA_CERT, validityEndTime: "2036-11-20T00:00:00Z" };
+        case "tls:index/certRequest:CertRequest":
+            return { certRequestPem: fakePem("CERTIFICATE REQUEST", name) };
+        case "tls:index/locallySignedCert:LocallySignedCert":
+            return { certPem: fakePem("CERTIFICATE", name), validityEndTime: "2027-11-22T00:00:00Z" };
+        case "random:index/randomString:RandomString":
+            return { result: digest(name).replace(/[^a-z0-9]/g, "").slice(0, inputs.length) };
+        case "random:index/randomId:RandomId":
+            return { hex: digest(name).slice(0, inputs.byteLength * 2), b64Std: Buffer.from(digest(name), "hex").toString("base64") };
+        case "random:index/randomBytes:RandomBytes":
+            return { base64: Buffer.from(digest(name), "hex").subarray(0, inputs.length).toString("base64") };
+        case "tencentcloud:index/eip:Eip":
+            return { publicIp: `203.0.113.${parseInt(digest(name).slice(0, 2), 16) % 250 + 1}` };
+        case "tencentcloud:index/clbInstance:ClbInstance":
+            return { clbVips: [inputs.vip ?? "198.51.100.7"] };
+        case "tencentcloud:index/clbListener:ClbListener":
+            return { listenerId: `lbl-${digest(name).slice(0, 8)}` };
+        default:
+            return {};
+    }
+}
+
+const calls: CallHandler = (args) => args.token === "tencentcloud:index/getImages:getImages"
+    ? { images: [{ imageId: "img-mock0001", imageName: "Ubuntu Server 24.04 LTS 64bit", osName: args.inputs.osName }] }
+    : {};
+
+/** Installs fresh mocks with realistic provider outputs and a recorder. */
+export function installCloudMocks(names: { project?: string; stack?: string } = {}): Promise<Recorder> {
+    return installRecorder({ outputs, call: calls, ...names });
+}
+

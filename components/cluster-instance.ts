@@ -1,0 +1,50 @@
+// One CVM of the plan (not a component: a helper the role components share). Stateful machines
+// (etcd members, masters) never get replaced or reinstalled by a changed user-data or image, and
+// in the production profile they are protected from `pulumi destroy` and from termination.
+
+import * as pulumi from "@pulumi/pulumi";
+import * as tencentcloud from "@pulumi/tencentcloud";
+import type { PlannedNode } from "./plan/topology";
+
+/** What every machine of a role shares. */
+export interface InstanceSettings {
+    readonly imageId: pulumi.Input<string>;
+    readonly vpcId: pulumi.Input<string>;
+    readonly subnetIds: Readonly<Record<string, pulumi.Input<string>>>;
+    readonly securityGroupId: pulumi.Input<string>;
+    readonly keyPairId: pulumi.Input<string>;
+    /** Placement group id by planned group name. */
+    readonly placementGroupIds: Readonly<Record<string, pulumi.Input<string>>>;
+    /** Rendered user-data by node name (`#cloud-config`, no secrets). */
+    readonly userData: Readonly<Record<string, string>>;
+    /** Production profile: protect stateful machines. */
+    readonly production: boolean;
+    readonly tags?: Readonly<Record<string, string>>;
+}
+
+export function clusterInstance(node: PlannedNode, s: InstanceSettings, stateful: boolean, parent: pulumi.Resource): tencentcloud.Instance {
+    const userData = s.userData[node.name];
+    if (userData === undefined) {
+        throw new pulumi.ResourceError(`no rendered user-data for ${node.name}`, parent);
+    }
+    const protect = stateful && s.production;
+    return new tencentcloud.Instance(node.name, {
+        instanceName: node.name,
+        hostname: node.hostname,
+        availabilityZone: node.zone,
+        instanceType: node.instanceType,
+        imageId: s.imageId,
+        vpcId: s.vpcId,
+        subnetId: s.subnetIds[node.zone],
+        privateIp: node.privateIp,
+        orderlySecurityGroups: [s.securityGroupId],
+        keyIds: [s.keyPairId],
+        ...(node.placementGroup ? { placementGroupId: s.placementGroupIds[node.placementGroup] } : {}),
+        userDataRaw: userData,
+        allocatePublicIp: false,
+        systemDiskType: stateful ? "CLOUD_SSD" : "CLOUD_PREMIUM",
+        systemDiskSize: 50,
+        disableApiTermination: protect,
+        tags: { ...s.tags, "kubeadm-ha/role": node.role, ...(node.pool ? { "kubeadm-ha/pool": node.pool } : {}) },
+    }, { parent, protect, ...(stateful ? { ignoreChanges: ["userDataRaw", "imageId"] } : {}) });
+}

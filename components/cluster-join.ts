@@ -1,0 +1,82 @@
+// ClusterJoin: the kubeadm wiring over SSH through the bastion (secrets never travel in
+// user-data). For every machine: wait for cloud-init's sentinel, then install its secret files
+// from stdin. Then: etcd members start; master-0 runs `kubeadm init`; the other masters join
+// one at a time (kubeadm's advice for external etcd), each after master-0 re-uploads the shared
+// certificates; every worker joins as soon as master-0 is up, never waiting on other workers or
+// on later masters. Every command is idempotent; `triggers` rerun them when the endpoint or the
+// Kubernetes version changes.
+
+import * as command from "@pulumi/command";
+import * as pulumi from "@pulumi/pulumi";
+import type { PlannedNode } from "./plan/topology";
+import {
+    INSTALL_SECRETS, KUBEADM_INIT, KUBEADM_JOIN, RESTART_KUBELET, UPLOAD_CERTS, useLocalApiserver, WAIT_FOR_BOOTSTRAP,
+} from "./render/commands";
+
+const TYPE = "kubeadm-ha:index:ClusterJoin";
+
+export interface ClusterJoinArgs {
+    /** Machines to wire, in plan order: etcd members, masters (the first runs init), workers. */
+    readonly nodes: readonly PlannedNode[];
+    /** The instance of each machine by node name (SSH waits for it). */
+    readonly instances: Readonly<Record<string, pulumi.Resource>>;
+    /** Secret-file installer script of each machine by node name (`secretInstallScript`); must be secret. */
+    readonly secretScripts: Readonly<Record<string, pulumi.Input<string>>>;
+    /** The endpoint's DNS name (masters point it at themselves after joining). */
+    readonly dnsName: string;
+    /** Login user of the image. */
+    readonly user: string;
+    /** Deploy private key (OpenSSH PEM): secret. */
+    readonly privateKey: pulumi.Input<string>;
+    /** Public address of the bastion. */
+    readonly bastionHost: pulumi.Input<string>;
+    /** Resources that must exist before the first kubeadm command (the endpoint tier). */
+    readonly endpointReady?: readonly pulumi.Resource[];
+    /** Values whose change reruns init and joins (e.g. endpoint address, Kubernetes version). */
+    readonly triggers: readonly pulumi.Input<unknown>[];
+}
+
+export class ClusterJoin extends pulumi.ComponentResource {
+    /** The last command of every machine, by node name. */
+    public readonly done: Record<string, command.remote.Command>;
+
+    constructor(name: string, args: ClusterJoinArgs, opts?: pulumi.ComponentResourceOptions) {
+        super(TYPE, name, {}, opts);
+        const masters = args.nodes.filter((n) => n.role === "master");
+        if (masters.length === 0) {
+            throw new pulumi.ResourceError("nodes: there is no master to run kubeadm init on", this);
+        }
+        const unencrypted = args.nodes.filter((n) => !args.secretScripts[n.name] || !args.instances[n.name]).map((n) => n.name);
+        if (unencrypted.length > 0) {
+            throw new pulumi.ResourceError(`nodes: ${unencrypted.join(", ")} lack an instance or a secret-file script`, this);
+        }
+        const connection = (n: PlannedNode): command.types.input.remote.ConnectionArgs => ({
+            host: n.privateIp, user: args.user, privateKey: args.privateKey, dialErrorLimit: 60, perDialTimeout: 15,
+            proxy: { host: args.bastionHost, user: args.user, privateKey: args.privateKey, dialErrorLimit: 60, perDialTimeout: 15 },
+        });
+        const run = (n: PlannedNode, step: string, create: string, dependsOn: pulumi.Resource[], extra: Partial<command.remote.CommandArgs> = {}) =>
+            new command.remote.Command(`${n.name}-${step}`, { connection: connection(n), create, ...extra }, { parent: this, dependsOn });
+
+        const prepared: Record<string, command.remote.Command> = {};
+        for (const n of args.nodes) {
+            const ready = run(n, "ready", WAIT_FOR_BOOTSTRAP, [args.instances[n.name]]);
+            prepared[n.name] = run(n, "secrets", INSTALL_SECRETS, [ready], { stdin: pulumi.secret(args.secretScripts[n.name]), triggers: [args.secretScripts[n.name]] });
+        }
+        this.done = {};
+        const etcdStarted = args.nodes.filter((n) => n.role === "etcd").map((n) => (this.done[n.name] = run(n, "etcd-start", RESTART_KUBELET, [prepared[n.name]])));
+        const [first, ...others] = masters;
+        const triggers = [...args.triggers];
+        const init = run(first, "kubeadm-init", KUBEADM_INIT, [prepared[first.name], ...etcdStarted, ...(args.endpointReady ?? [])], { triggers });
+        this.done[first.name] = init;
+        let previous: pulumi.Resource = init;
+        for (const m of others) {
+            const upload = run(first, `upload-certs-for-${m.name}`, UPLOAD_CERTS, [previous], { triggers });
+            const join = run(m, "kubeadm-join", KUBEADM_JOIN, [upload, prepared[m.name]], { triggers });
+            previous = this.done[m.name] = run(m, "use-local-apiserver", useLocalApiserver(args.dnsName), [join]);
+        }
+        for (const w of args.nodes.filter((n) => n.role === "worker")) {
+            this.done[w.name] = run(w, "kubeadm-join", KUBEADM_JOIN, [init, prepared[w.name]], { triggers });
+        }
+        this.registerOutputs({});
+    }
+}

@@ -1,0 +1,131 @@
+// ClusterPki: every key, certificate and random secret of a cluster, made by Pulumi so they are
+// known before any machine boots (and the kubeadm discovery pin with them). ECDSA P-256
+// throughout, which kubeadm accepts for its CAs and service-account keys and which keeps files
+// small. Everything secret is wrapped in pulumi.secret here, where it is made.
+
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import * as tls from "@pulumi/tls";
+import { caCertHash } from "./render/ca-hash";
+import type { KubeadmSecrets } from "./render/kubeadm";
+import type { ControlPlanePki, EtcdMemberPki } from "./render/pki-files";
+
+const TYPE = "kubeadm-ha:index:ClusterPki";
+const LEAF_USES = ["digital_signature", "key_encipherment", "server_auth", "client_auth"];
+
+export interface ClusterPkiArgs {
+    /** Cluster name, used in certificate subjects. */
+    readonly clusterName: string;
+    /** External etcd members: each gets server and peer certificates for its address and hostname. Empty for stacked etcd. */
+    readonly etcdMembers: readonly { readonly name: string; readonly hostname: string; readonly privateIp: string }[];
+    /** Whether the cluster uses external etcd (then an etcd CA and the apiserver's etcd client certificate are made). */
+    readonly externalEtcd: boolean;
+    /** Validity of the CAs, in hours. @default 87600 (10 years, as kubeadm) */
+    readonly caValidityHours?: number;
+    /** Validity of leaf certificates (etcd members, clients), in hours. @default 8760 (1 year, as kubeadm) */
+    readonly certValidityHours?: number;
+    /** A leaf certificate is renewed by the first `pulumi up` this many hours before it expires. @default 720 (30 days) */
+    readonly earlyRenewalHours?: number;
+}
+
+interface Leaf {
+    readonly cert: tls.LocallySignedCert;
+    readonly key: tls.PrivateKey;
+}
+
+export class ClusterPki extends pulumi.ComponentResource {
+    /** Shared control-plane material (CAs, service-account key, etcd client): secret. */
+    public readonly controlPlane: pulumi.Output<ControlPlanePki>;
+    /** Each external etcd member's certificates by node name: secret. */
+    public readonly etcdMembers: Record<string, pulumi.Output<EtcdMemberPki>>;
+    /** Token, certificate key, CA pin and encryption key for the kubeadm files: secret. */
+    public readonly kubeadmSecrets: pulumi.Output<KubeadmSecrets>;
+    /** The cluster CA certificate (public). */
+    public readonly caCertPem: pulumi.Output<string>;
+    /** `sha256:` pin of the cluster CA for `kubeadm join` (public). */
+    public readonly caCertHash: pulumi.Output<string>;
+    /** Admin client certificate and key (group kubeadm:cluster-admins): secret. */
+    public readonly adminClientCertPem: pulumi.Output<string>;
+    public readonly adminClientKeyPem: pulumi.Output<string>;
+    /** The deploy key the join wiring uses over SSH: private part secret, public part for the key pair. */
+    public readonly sshPrivateKey: pulumi.Output<string>;
+    public readonly sshPublicKey: pulumi.Output<string>;
+    /** Expiry (RFC 3339) of every certificate, by name. */
+    public readonly certificateExpiry: pulumi.Output<Record<string, string>>;
+
+    constructor(name: string, args: ClusterPkiArgs, opts?: pulumi.ComponentResourceOptions) {
+        super(TYPE, name, {}, opts);
+        const parent = { parent: this };
+        const caHours = args.caValidityHours ?? 87600;
+        const leafHours = args.certValidityHours ?? 8760;
+        const renewHours = args.earlyRenewalHours ?? 720;
+        const expiry: Record<string, pulumi.Output<string>> = {};
+
+        const ecdsa = (n: string) => new tls.PrivateKey(`${name}-${n}-key`, { algorithm: "ECDSA", ecdsaCurve: "P256" }, parent);
+        const ca = (n: string, commonName: string) => {
+            const key = ecdsa(n);
+            const cert = new tls.SelfSignedCert(`${name}-${n}`, {
+                privateKeyPem: key.privateKeyPem, subject: { commonName, organization: args.clusterName }, isCaCertificate: true,
+                validityPeriodHours: caHours, allowedUses: ["cert_signing", "crl_signing", "digital_signature", "key_encipherment"],
+            }, parent);
+            expiry[n] = cert.validityEndTime;
+            return { key, cert };
+        };
+        const leaf = (n: string, signer: { key: tls.PrivateKey; cert: tls.SelfSignedCert }, subject: { commonName: string; organization?: string }, ips: string[] = [], dns: string[] = []): Leaf => {
+            const key = ecdsa(n);
+            const csr = new tls.CertRequest(`${name}-${n}-csr`, { privateKeyPem: key.privateKeyPem, subject, ipAddresses: ips, dnsNames: dns }, parent);
+            const cert = new tls.LocallySignedCert(`${name}-${n}`, {
+                certRequestPem: csr.certRequestPem, caPrivateKeyPem: signer.key.privateKeyPem, caCertPem: signer.cert.certPem,
+                validityPeriodHours: leafHours, earlyRenewalHours: renewHours, allowedUses: LEAF_USES,
+            }, parent);
+            expiry[n] = cert.validityEndTime;
+            return { key, cert };
+        };
+
+        const clusterCa = ca("ca", "kubernetes");
+        const frontProxyCa = ca("front-proxy-ca", "front-proxy-ca");
+        const serviceAccount = ecdsa("sa");
+        const admin = leaf("admin", clusterCa, { commonName: `${args.clusterName}-admin`, organization: "kubeadm:cluster-admins" });
+
+        let etcdClient: Leaf | undefined;
+        this.etcdMembers = {};
+        let etcdCa: ReturnType<typeof ca> | undefined;
+        if (args.externalEtcd) {
+            etcdCa = ca("etcd-ca", "etcd-ca");
+            etcdClient = leaf("apiserver-etcd-client", etcdCa, { commonName: "kube-apiserver-etcd-client" });
+            for (const m of args.etcdMembers) {
+                const server = leaf(`${m.name}-server`, etcdCa, { commonName: m.hostname }, [m.privateIp, "127.0.0.1"], [m.hostname, "localhost"]);
+                const peer = leaf(`${m.name}-peer`, etcdCa, { commonName: m.hostname }, [m.privateIp], [m.hostname]);
+                this.etcdMembers[m.name] = pulumi.secret(pulumi.all([etcdCa.cert.certPem, server.cert.certPem, server.key.privateKeyPem, peer.cert.certPem, peer.key.privateKeyPem])
+                    .apply(([caCert, serverCert, serverKey, peerCert, peerKey]) => ({ caCert, serverCert, serverKey, peerCert, peerKey })));
+            }
+        }
+
+        const etcdPart = etcdCa && etcdClient
+            ? pulumi.all([etcdCa.cert.certPem, etcdClient.cert.certPem, etcdClient.key.privateKeyPem]).apply(([caCert, clientCert, clientKey]) => ({ caCert, clientCert, clientKey }))
+            : pulumi.output(undefined);
+        this.controlPlane = pulumi.secret(pulumi.all([clusterCa.cert.certPem, clusterCa.key.privateKeyPem, frontProxyCa.cert.certPem, frontProxyCa.key.privateKeyPem,
+            serviceAccount.privateKeyPem, serviceAccount.publicKeyPem, etcdPart])
+            .apply(([caCert, caKey, frontProxyCaCert, frontProxyCaKey, serviceAccountKey, serviceAccountPub, etcd]) =>
+                ({ caCert, caKey, frontProxyCaCert, frontProxyCaKey, serviceAccountKey, serviceAccountPub, ...(etcd ? { etcd } : {}) })));
+
+        const lowerAlnum = (n: string, length: number) => new random.RandomString(`${name}-${n}`, { length, special: false, upper: false, lower: true, numeric: true }, parent);
+        const tokenId = lowerAlnum("token-id", 6);
+        const tokenSecret = lowerAlnum("token-secret", 16);
+        const certificateKey = new random.RandomId(`${name}-certificate-key`, { byteLength: 32 }, parent);
+        const encryptionKey = new random.RandomBytes(`${name}-encryption-key`, { length: 32 }, parent);
+        this.caCertPem = clusterCa.cert.certPem;
+        this.caCertHash = clusterCa.cert.certPem.apply(caCertHash);
+        this.kubeadmSecrets = pulumi.secret(pulumi.all([tokenId.result, tokenSecret.result, certificateKey.hex, this.caCertHash, encryptionKey.base64])
+            .apply(([id, secret, key, hash, encryption]) => ({ bootstrapToken: `${id}.${secret}`, certificateKey: key, caCertHash: hash, encryptionKey: encryption })));
+
+        this.adminClientCertPem = pulumi.secret(admin.cert.certPem);
+        this.adminClientKeyPem = pulumi.secret(admin.key.privateKeyPem);
+        const deployKey = new tls.PrivateKey(`${name}-ssh-key`, { algorithm: "RSA", rsaBits: 3072 }, parent);
+        this.sshPrivateKey = pulumi.secret(deployKey.privateKeyOpenssh);
+        this.sshPublicKey = deployKey.publicKeyOpenssh;
+        this.certificateExpiry = pulumi.output(expiry);
+
+        this.registerOutputs({ caCertPem: this.caCertPem, caCertHash: this.caCertHash, certificateExpiry: this.certificateExpiry });
+    }
+}

@@ -1,0 +1,160 @@
+// KubeadmCluster: a whole highly available kubeadm cluster on Tencent Cloud from one
+// configuration. It validates and plans first (nothing is registered when either fails), renders
+// every machine's user-data, then composes the parts: PKI, network, placement groups, bastion,
+// etcd, control plane, API endpoint, worker pools, the join wiring and, optionally, the
+// Kubernetes layer.
+
+import * as pulumi from "@pulumi/pulumi";
+import * as tencentcloud from "@pulumi/tencentcloud";
+import { ApiEndpoint } from "./api-endpoint";
+import { Bastion } from "./bastion";
+import { ClusterJoin } from "./cluster-join";
+import { ClusterNetwork } from "./cluster-network";
+import { ClusterPki } from "./cluster-pki";
+import type { InstanceSettings } from "./cluster-instance";
+import { ControlPlane } from "./control-plane";
+import { EtcdCluster } from "./etcd-cluster";
+import { KubernetesAddons } from "./kubernetes-addons";
+import { PlacementGroups } from "./placement-groups";
+import { WorkerPool } from "./worker-pool";
+import { ValidationError } from "./plan/errors";
+import { keyPairName } from "./plan/naming";
+import { ClusterPlan, planFromConfig } from "./plan/plan";
+import type { ClusterConfigInput } from "./plan/schema";
+import { ingressRules, securityRoleOf, securityRoles } from "./plan/security";
+import type { ClusterSpec } from "./plan/spec";
+import type { PlannedNode } from "./plan/topology";
+import { joinCommands } from "./render/commands";
+import { RenderContext, renderContext, RenderOptions } from "./render/context";
+import { kubeadmFiles } from "./render/kubeadm";
+import { kubeconfig } from "./render/kubeconfig";
+import { renderNode } from "./render/node";
+import { controlPlanePkiFiles, etcdMemberPkiFiles } from "./render/pki-files";
+import { secretInstallScript } from "./render/secret-bundle";
+
+const TYPE = "kubeadm-ha:index:KubeadmCluster";
+
+/** Public OS images by `image.os` (matched with getImages' fuzzy osName; pin `image.imageId` in production). */
+const OS_NAMES: Readonly<Record<string, string>> = { "ubuntu-22.04": "Ubuntu Server 22.04 LTS 64bit", "ubuntu-24.04": "Ubuntu Server 24.04 LTS 64bit" };
+
+export interface KubeadmClusterArgs {
+    /** The cluster configuration: the same shape as `kubeadm-ha:cluster` in a stack file. Shape values are plain. */
+    readonly cluster: ClusterConfigInput;
+    /** Image of every machine. @default `cluster.image.imageId`, else the newest public image matching `cluster.image.os` */
+    readonly imageId?: pulumi.Input<string>;
+    /** Adopt an existing VPC (ids of the VPC and of one subnet per zone) instead of creating one. */
+    readonly existingNetwork?: { readonly vpcId: pulumi.Input<string>; readonly subnetIds: Readonly<Record<string, pulumi.Input<string>>> };
+    /** Register the Kubernetes layer (CoreDNS spread and PDB); Pulumi must then reach the API endpoint. @default false */
+    readonly kubernetesLayer?: boolean;
+    /** Render options: faster timers for a lab, another etcd image tag. @default production timers */
+    readonly render?: RenderOptions;
+    /** ISO date for the end-of-life check of the Kubernetes version. @default today */
+    readonly today?: string;
+}
+
+export class KubeadmCluster extends pulumi.ComponentResource {
+    public readonly plan: ClusterPlan;
+    /** API endpoint: private address, port, DNS name and public address (if any). */
+    public readonly endpoint: pulumi.Output<{ address: string; port: number; dnsName: string; publicAddress?: string }>;
+    /** Admin kubeconfig for the endpoint (public address when there is one): secret. */
+    public readonly kubeconfig: pulumi.Output<string>;
+    /** `kubeadm join` for an extra worker / master, by hand: secret. */
+    public readonly workerJoinCommand: pulumi.Output<string>;
+    public readonly controlPlaneJoinCommand: pulumi.Output<string>;
+    /** etcd client URLs (external members, or the masters for stacked etcd). */
+    public readonly etcdEndpoints: string[];
+    public readonly bastionPublicIp: pulumi.Output<string>;
+    /** Deploy key for SSH through the bastion: secret. */
+    public readonly sshPrivateKey: pulumi.Output<string>;
+    public readonly certificateExpiry: pulumi.Output<Record<string, string>>;
+    public readonly addons?: KubernetesAddons;
+
+    constructor(name: string, args: KubeadmClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        super(TYPE, name, {}, opts);
+        let spec: ClusterSpec;
+        try {
+            ({ spec, plan: this.plan } = planFromConfig(args.cluster, args.today ? { today: args.today } : {}));
+        } catch (err) {
+            throw err instanceof ValidationError ? new pulumi.ResourceError(err.message, this) : err;
+        }
+        const plan = this.plan;
+        const ctx = renderContext(spec, plan, args.render);
+        const userData = Object.fromEntries(plan.nodes.map((n) => [n.name, renderNode(ctx, n).userData]));
+        const byRole = (role: PlannedNode["role"]) => plan.nodes.filter((n) => n.role === role);
+        const parent = { parent: this };
+        const tags = { ...spec.tags, "kubeadm-ha/cluster": spec.name };
+
+        const pki = new ClusterPki(`${name}-pki`, { clusterName: spec.name, externalEtcd: spec.etcd.topology === "external", etcdMembers: byRole("etcd") }, parent);
+        const keyPair = new tencentcloud.KeyPair(`${name}-ssh`, { keyName: keyPairName(spec.name), publicKey: pki.sshPublicKey, tags }, parent);
+        const rules = ingressRules(spec);
+        const network = new ClusterNetwork(`${name}-network`, {
+            clusterName: spec.name, vpcCidr: spec.network.vpcCidr, zones: spec.zones, tags,
+            ingressRules: Object.fromEntries(securityRoles(spec).map((r) => [r, rules[r]])),
+            ...(args.existingNetwork ? { existingVpcId: args.existingNetwork.vpcId, existingSubnetIds: args.existingNetwork.subnetIds } : {}),
+        }, parent);
+        const placement = new PlacementGroups(`${name}-placement`, { groups: plan.placementGroups, tags }, parent);
+        const imageId = args.imageId ?? spec.image.imageId ?? tencentcloud.getImagesOutput({ imageTypes: ["PUBLIC_IMAGE"], osName: OS_NAMES[spec.image.os] }, parent)
+            .apply((r) => {
+                if (r.images.length === 0) {
+                    throw new Error(`no public image matches ${OS_NAMES[spec.image.os]} in ${spec.region}; set image.imageId`);
+                }
+                return r.images[0].imageId;
+            });
+        const settings = (role: string): InstanceSettings => ({
+            imageId, vpcId: network.vpcId, subnetIds: network.subnetIds, securityGroupId: network.securityGroupIds[securityRoleOf(role)],
+            keyPairId: keyPair.id, placementGroupIds: placement.ids, userData, production: spec.profile === "production", tags,
+        });
+
+        const bastion = new Bastion(`${name}-bastion`, { ...settings("bastion"), node: byRole("bastion")[0] }, parent);
+        const etcd = spec.etcd.topology === "external"
+            ? new EtcdCluster(`${name}-etcd`, { ...settings("etcd"), members: byRole("etcd"), dataDisk: spec.etcd.dataDisk }, parent) : undefined;
+        const controlPlane = new ControlPlane(`${name}-control-plane`, { ...settings("master"), masters: ctx.masters }, parent);
+        const endpoint = new ApiEndpoint(`${name}-endpoint`, {
+            ...settings("lb"), clusterName: spec.name, endpoint: plan.endpoint, lbNodes: plan.nodes.filter((n) => ["lb", "lvs", "haproxy"].includes(n.role)),
+            masterInstanceIds: controlPlane.instanceIds, ...(network.securityGroupIds.lb ? { publicSecurityGroupId: network.securityGroupIds.lb } : {}),
+        }, parent);
+        const pools = spec.workerPools.map((p) => new WorkerPool(`${name}-pool-${p.name}`, { ...settings("worker"), pool: p.name, workers: plan.nodes.filter((n) => n.pool === p.name) }, parent));
+
+        const joined = plan.nodes.filter((n) => ["etcd", "master", "worker"].includes(n.role));
+        const instances = { ...etcd?.instances, ...controlPlane.instances, ...Object.assign({}, ...pools.map((p) => p.instances)) };
+        const join = new ClusterJoin(`${name}-join`, {
+            nodes: joined, instances, secretScripts: secretScripts(ctx, pki, joined), dnsName: plan.endpoint.dnsName, user: spec.ssh.user,
+            privateKey: pki.sshPrivateKey, bastionHost: bastion.publicIp, endpointReady: [endpoint],
+            triggers: [endpoint.address, spec.kubernetes.version],
+        }, parent);
+
+        this.endpoint = pulumi.all([endpoint.address, endpoint.publicAddress]).apply(([address, publicAddress]) =>
+            ({ address, port: endpoint.port, dnsName: endpoint.dnsName, ...(publicAddress ? { publicAddress } : {}) }));
+        this.kubeconfig = pulumi.secret(pulumi.all([this.endpoint, pki.caCertPem, pki.adminClientCertPem, pki.adminClientKeyPem])
+            .apply(([e, caCertPem, clientCertPem, clientKeyPem]) => kubeconfig({
+                clusterName: spec.name, server: `https://${e.publicAddress ?? (e.address === "127.0.0.1" ? ctx.initMaster.privateIp : e.address)}:${e.port}`,
+                caCertPem, clientCertPem, clientKeyPem,
+            })));
+        const commands = pki.kubeadmSecrets.apply((s) => joinCommands(ctx.controlPlaneEndpoint, s.bootstrapToken, s.caCertHash, s.certificateKey));
+        this.workerJoinCommand = pulumi.secret(commands.worker);
+        this.controlPlaneJoinCommand = pulumi.secret(commands.controlPlane);
+        this.etcdEndpoints = ctx.etcdMembers.map((m) => `https://${m.privateIp}:2379`);
+        this.bastionPublicIp = bastion.publicIp;
+        this.sshPrivateKey = pki.sshPrivateKey;
+        this.certificateExpiry = pki.certificateExpiry;
+        if (args.kubernetesLayer) {
+            const replicas = Math.min(Math.max(2, spec.zones.length), ctx.masters.length + pools.reduce((n, p) => n + Object.keys(p.instances).length, 0));
+            this.addons = new KubernetesAddons(`${name}-addons`, { kubeconfig: this.kubeconfig, corednsReplicas: Math.max(2, replicas) }, { parent: this, dependsOn: Object.values(join.done) });
+        }
+        this.registerOutputs({
+            endpoint: this.endpoint, kubeconfig: this.kubeconfig, workerJoinCommand: this.workerJoinCommand, controlPlaneJoinCommand: this.controlPlaneJoinCommand,
+            etcdEndpoints: this.etcdEndpoints, bastionPublicIp: this.bastionPublicIp, certificateExpiry: this.certificateExpiry,
+        });
+    }
+}
+
+/** Each machine's secret files (kubeadm configs with real secrets, PKI) as one installer script: secret. */
+function secretScripts(ctx: RenderContext, pki: ClusterPki, nodes: readonly PlannedNode[]): Record<string, pulumi.Output<string>> {
+    return Object.fromEntries(nodes.map((n) => {
+        const files = n.role === "etcd"
+            ? pki.etcdMembers[n.name].apply(etcdMemberPkiFiles)
+            : pulumi.all([pki.kubeadmSecrets, pki.controlPlane]).apply(([secrets, cp]) =>
+                [...kubeadmFiles(ctx, n, secrets), ...(n.role === "master" ? controlPlanePkiFiles(cp) : [])]);
+        return [n.name, pulumi.secret(files.apply(secretInstallScript))];
+    }));
+}

@@ -1,0 +1,206 @@
+// The Pulumi program (index.ts -> KubeadmCluster) under mocks, for every shipped stack: what it
+// registers, how it is wired, what is secret, and what scale-out changes.
+
+import { strict as assert } from "node:assert";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { parse } from "yaml";
+import { KubeadmCluster } from "../../components/kubeadm-cluster";
+import type { ClusterPlan } from "../../components/plan/plan";
+import { ingressRules, securityRoles } from "../../components/plan/security";
+import type { ClusterSpec } from "../../components/plan/spec";
+import { planStackFile } from "../../components/plan/stack-file";
+import { installCloudMocks } from "../../components/cli/preview-mocks";
+import { isSecret, isWireSecret, RecordedResource, Recorder } from "../helpers/mocks";
+import { stackNames } from "../helpers/rendered";
+
+const ROOT = path.join(__dirname, "..", "..");
+const PROGRAM = path.join(ROOT, "index.ts");
+const T = (name: string) => `tencentcloud:index/${name[0].toLowerCase()}${name.slice(1)}:${name}`;
+const COMMAND = "command:remote:Command";
+
+interface Run { rec: Recorder; out: Record<string, any>; spec: ClusterSpec; plan: ClusterPlan }
+
+/** Runs index.ts for a stack file (optionally edited) under fresh mocks and waits for every registration. */
+async function runStack(stack: string, edit?: (cluster: any) => void): Promise<Run> {
+    const rec = await installCloudMocks();
+    const doc = parse(readFileSync(path.join(ROOT, "stacks", `Pulumi.${stack}.yaml`), "utf8"), { version: "1.1" });
+    const cluster = doc.config["kubeadm-ha:cluster"];
+    edit?.(cluster);
+    pulumi.runtime.setAllConfig({ "kubeadm-ha:cluster": JSON.stringify(cluster), "tencentcloud:region": doc.config["tencentcloud:region"] });
+    delete require.cache[require.resolve(PROGRAM)];
+    const out = require(PROGRAM);
+    await (pulumi.runtime as any).waitForRPCs();
+    const { spec, plan } = planStackFile(doc, stack);
+    return { rec, out, spec, plan };
+}
+
+const value = <T>(o: pulumi.Output<T>) => new Promise<T>((r) => o.apply((v) => { r(v); return v; }));
+const count = (rec: Recorder, type: string) => rec.ofType(type).length;
+const byName = (rec: Recorder, type: string, name: string) => rec.ofType(type).find((r) => r.name === name)!;
+const plain = (v: unknown): any => (isWireSecret(v) ? (v as any).value : v);
+
+/** The files a secret installer script writes, decoded. */
+function scriptFiles(script: string): Map<string, string> {
+    const files = new Map<string, string>();
+    for (const m of script.matchAll(/base64 -d > (\S+)\.tmp <<'KUBEADM_HA_EOF'\n([\s\S]*?)\nKUBEADM_HA_EOF/g)) {
+        files.set(m[1], Buffer.from(m[2].replace(/\n/g, ""), "base64").toString("utf8"));
+    }
+    return files;
+}
+
+describe("KubeadmCluster under mocks, for every stack", function () {
+    this.timeout(60_000);
+    for (const stack of stackNames()) {
+        describe(stack, () => {
+            let run: Run;
+            before(async () => {
+                run = await runStack(stack);
+            });
+            const nodes = (role: string) => run.plan.nodes.filter((n) => n.role === role);
+
+            it("registers what the plan says: machines, groups, disks, network, endpoint tier, join steps", () => {
+                const { rec, plan, spec } = run;
+                const external = spec.etcd.topology === "external";
+                const kind = plan.endpoint.kind;
+                assert.equal(count(rec, T("Instance")), plan.nodes.length);
+                assert.equal(count(rec, T("PlacementGroup")), plan.placementGroups.length);
+                assert.equal(count(rec, T("CbsStorage")), external ? nodes("etcd").length : 0);
+                assert.equal(count(rec, T("CbsStorageAttachment")), external ? nodes("etcd").length : 0);
+                assert.equal(count(rec, T("SecurityGroup")), securityRoles(spec).length);
+                assert.equal(count(rec, T("SecurityGroupRuleSet")), securityRoles(spec).length);
+                assert.equal(count(rec, T("Subnet")), spec.zones.length);
+                for (const t of ["Vpc", "NatGateway", "RouteTable", "RouteTableEntry", "KeyPair", "EipAssociation"]) {
+                    assert.equal(count(rec, T(t)), 1, t);
+                }
+                assert.equal(count(rec, T("HaVip")), kind === "keepalived-haproxy" || kind === "lvs-haproxy" ? 1 : 0);
+                assert.equal(count(rec, T("ClbInstance")), (kind === "clb" ? 1 : 0) + (plan.endpoint.publicAccess && kind !== "keepalived-haproxy" ? 1 : 0));
+                const masters = nodes("master").length;
+                const joined = nodes("etcd").length + masters + nodes("worker").length;
+                const expectedCommands = 2 * joined + nodes("etcd").length + 1 + 3 * (masters - 1) + nodes("worker").length;
+                assert.equal(count(rec, COMMAND), expectedCommands);
+            });
+
+            it("gives every resource a unique URN under one of the library's components", () => {
+                const urns = run.rec.resources.map((r) => r.urn);
+                assert.equal(new Set(urns).size, urns.length, "URNs are unique");
+                for (const r of run.rec.custom()) {
+                    assert.match(r.parentUrn, /kubeadm-ha:index:[A-Za-z]+::/, `${r.type} ${r.name} sits under a component`);
+                }
+            });
+
+            it("launches every etcd member and master into its planned placement group, none with a public IP", () => {
+                for (const n of [...nodes("etcd"), ...nodes("master")]) {
+                    const i = byName(run.rec, T("Instance"), n.name);
+                    assert.equal(i.inputs.placementGroupId, `${n.placementGroup}-id`, n.name);
+                    assert.equal(i.inputs.privateIp, n.privateIp);
+                    assert.equal(i.inputs.allocatePublicIp, false);
+                }
+                const association = run.rec.ofType(T("EipAssociation"))[0];
+                assert.equal(association.inputs.instanceId, `${nodes("bastion")[0].name}-id`, "the only EIP on a machine is the bastion's");
+            });
+
+            it("protects stateful machines only in the production profile", () => {
+                const production = run.spec.profile === "production";
+                for (const n of run.plan.nodes) {
+                    const i = byName(run.rec, T("Instance"), n.name);
+                    const stateful = n.role === "etcd" || n.role === "master";
+                    assert.equal(i.protect, stateful && production, `${n.name} protect`);
+                    assert.equal(i.inputs.disableApiTermination, stateful && production, `${n.name} termination protection`);
+                    assert.deepEqual(i.ignoreChanges.sort(), stateful ? ["imageId", "userDataRaw"] : [], `${n.name} ignoreChanges`);
+                }
+            });
+
+            it("writes exactly the planned least-privilege security rules", () => {
+                const rules = ingressRules(run.spec);
+                for (const role of securityRoles(run.spec)) {
+                    const set = run.rec.ofType(T("SecurityGroupRuleSet")).find((r) => r.name.endsWith(`-sg-${role}-rules`))!;
+                    const expected = rules[role].map((r) => ({
+                        action: r.action, protocol: r.protocol, port: r.port, description: r.description,
+                        ...("cidr" in r.from ? { cidrBlock: r.from.cidr } : { sourceSecurityId: `${run.spec.name}-network-sg-${r.from.role}-id` }),
+                    }));
+                    assert.deepEqual(set.inputs.ingresses, expected, role);
+                }
+            });
+
+            it("puts every master behind the endpoint", function () {
+                if (run.plan.endpoint.kind !== "clb") {
+                    assert.equal(count(run.rec, T("ClbAttachment")), run.plan.endpoint.publicAccess && run.plan.endpoint.kind === "lvs-haproxy" ? 1 : 0);
+                    return;
+                }
+                const attachment = run.rec.ofType(T("ClbAttachment")).find((a) => !a.name.includes("public"))!;
+                assert.deepEqual(attachment.inputs.targets.map((t: any) => t.instanceId), nodes("master").map((m) => `${m.name}-id`));
+                assert.ok(attachment.inputs.targets.every((t: any) => t.port === run.plan.endpoint.port));
+            });
+
+            it("delivers secrets only over SSH, and every join carries the endpoint, token and CA pin", async () => {
+                const secrets = await value(run.out.workerJoinCommand as pulumi.Output<string>);
+                const [, token, hash] = /--token (\S+) --discovery-token-ca-cert-hash (\S+)/.exec(secrets)!;
+                assert.match(token, /^[a-z0-9]{6}\.[a-z0-9]{16}$/);
+                assert.match(hash, /^sha256:[0-9a-f]{64}$/);
+                assert.ok(secrets.includes(`${run.plan.endpoint.dnsName}:${run.plan.endpoint.port}`));
+                for (const n of [...nodes("master"), ...nodes("worker")]) {
+                    const cmd = byName(run.rec, COMMAND, `${n.name}-secrets`);
+                    assert.ok(isWireSecret(cmd.wireInputs.stdin), `${n.name}: the secret files travel as a secret`);
+                    const files = scriptFiles(plain(cmd.inputs.stdin));
+                    const kubeadm = files.get(n.name === nodes("master")[0].name ? "/etc/kubernetes/kubeadm/init.yaml" : "/etc/kubernetes/kubeadm/join.yaml")!;
+                    assert.ok(kubeadm.includes(token), `${n.name}: token`);
+                    if (n.name !== nodes("master")[0].name) {
+                        assert.ok(kubeadm.includes(hash), `${n.name}: CA pin`);
+                    }
+                    const ui = byName(run.rec, T("Instance"), n.name).inputs.userDataRaw as string;
+                    assert.ok(!ui.includes(token), `${n.name}: no token in user-data`);
+                }
+                for (const key of ["kubeconfig", "workerJoinCommand", "controlPlaneJoinCommand", "sshPrivateKey"]) {
+                    assert.ok(await isSecret(run.out[key]), `${key} is secret`);
+                }
+            });
+
+            it("joins masters one at a time and workers right after master-0", () => {
+                const deps = (name: string) => byName(run.rec, COMMAND, name).dependencies;
+                const urnOf = (name: string) => byName(run.rec, COMMAND, name).urn;
+                const [first, ...others] = nodes("master");
+                let previous = urnOf(`${first.name}-kubeadm-init`);
+                for (const m of others) {
+                    assert.ok(deps(`${first.name}-upload-certs-for-${m.name}`).includes(previous), `${m.name} waits for the previous master`);
+                    previous = urnOf(`${m.name}-use-local-apiserver`);
+                }
+                for (const w of nodes("worker")) {
+                    const d = deps(`${w.name}-kubeadm-join`);
+                    assert.ok(d.includes(urnOf(`${first.name}-kubeadm-init`)));
+                    assert.ok(!others.some((m) => d.includes(urnOf(`${m.name}-kubeadm-join`))), "workers never wait on later masters");
+                    assert.ok(!d.some((u) => u.includes("-kubeadm-join") && !u.endsWith(`${w.name}-kubeadm-join`)), "or on each other");
+                }
+            });
+        });
+    }
+
+    it("adds two workers and changes nothing else when a pool grows from 3 to 5", async () => {
+        const before = await runStack("prod", (c) => { c.workerPools[0].count = 3; });
+        const snapshot = new Map(before.rec.resources.map((r) => [r.urn, r]));
+        const after = await runStack("prod", (c) => { c.workerPools[0].count = 5; });
+        const added = after.rec.resources.filter((r) => !snapshot.has(r.urn));
+        assert.deepEqual(added.map((r) => `${r.type} ${r.name}`).sort(), [
+            `${COMMAND} prod-general-3-kubeadm-join`, `${COMMAND} prod-general-3-ready`, `${COMMAND} prod-general-3-secrets`,
+            `${COMMAND} prod-general-4-kubeadm-join`, `${COMMAND} prod-general-4-ready`, `${COMMAND} prod-general-4-secrets`,
+            `${T("Instance")} prod-general-3`, `${T("Instance")} prod-general-4`,
+        ]);
+        const changed = after.rec.resources.filter((r: RecordedResource) => snapshot.has(r.urn) && JSON.stringify(r.inputs) !== JSON.stringify(snapshot.get(r.urn)!.inputs));
+        assert.deepEqual(changed.map((r) => r.name), [], "no existing resource changes its inputs");
+        assert.equal(after.rec.resources.length - before.rec.resources.length, added.length, "nothing disappears");
+    });
+
+    it("registers the Kubernetes layer when asked: CoreDNS spread over hosts and a PodDisruptionBudget", async () => {
+        const rec = await installCloudMocks();
+        const doc = parse(readFileSync(path.join(ROOT, "stacks", "Pulumi.prod.yaml"), "utf8"), { version: "1.1" });
+        const cluster = new KubeadmCluster("prod", { cluster: doc.config["kubeadm-ha:cluster"], kubernetesLayer: true });
+        await (pulumi.runtime as any).waitForRPCs();
+        const patch = rec.ofType("kubernetes:apps/v1:DeploymentPatch")[0];
+        assert.equal(patch.inputs.spec.replicas, 3, "one CoreDNS per zone");
+        assert.equal(patch.inputs.spec.template.spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey, "kubernetes.io/hostname");
+        assert.equal(rec.ofType("kubernetes:policy/v1:PodDisruptionBudget")[0].inputs.spec.minAvailable, 1);
+        assert.ok(cluster.addons);
+        assert.ok(await isSecret(cluster.kubeconfig));
+    });
+});
