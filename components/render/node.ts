@@ -63,12 +63,12 @@ function roleParts(ctx: RenderContext, node: PlannedNode): { files: NodeFile[]; 
     switch (node.role) {
         case "master":
             return {
-                files: [...kubernetesNodeFiles(ctx), scriptFile(node.name === ctx.initMaster.name ? SCRIPTS.kubeadmInit : SCRIPTS.kubeadmJoin), scriptFile(SCRIPTS.useLocalApiserver)],
+                files: [...kubernetesNodeFiles(ctx), scriptFile(SCRIPTS.kubeadmOnce), scriptFile(SCRIPTS.useLocalApiserver)],
                 commands: kubernetesNodeCommands(ctx),
             };
         case "worker":
             return {
-                files: [...kubernetesNodeFiles(ctx), scriptFile(SCRIPTS.kubeadmJoin), ...(ctx.plan.endpoint.kind === "node-local-proxy" ? nodeProxyFiles(ctx) : [])],
+                files: [...kubernetesNodeFiles(ctx), scriptFile(SCRIPTS.kubeadmOnce), ...(ctx.plan.endpoint.kind === "node-local-proxy" ? nodeProxyFiles(ctx) : [])],
                 commands: kubernetesNodeCommands(ctx),
             };
         case "etcd":

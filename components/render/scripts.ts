@@ -82,24 +82,15 @@ cat "$tmp" > /etc/hosts
 rm -f "$tmp"
 `),
 
-    kubeadmInit: script("kubeadm-init.sh",
-        "Usage: kubeadm-init.sh <config>. Runs kubeadm init once, uploading the certificates for joining masters; a node that already has admin.conf is left alone.", `
-config="$1"
-if [ -f /etc/kubernetes/admin.conf ]; then
-    echo "kubeadm init already done on this node"
+    kubeadmOnce: script("kubeadm-once.sh",
+        "Usage: kubeadm-once.sh <done-marker> <kubeadm arguments...>. Runs kubeadm once: while <done-marker> exists (admin.conf after init, kubelet.conf after join) the node is left alone.", `
+marker="$1"
+shift
+if [ -f "$marker" ]; then
+    echo "kubeadm $1 already done on this node ($marker exists)"
     exit 0
 fi
-kubeadm init --config "$config" --upload-certs
-`),
-
-    kubeadmJoin: script("kubeadm-join.sh",
-        "Usage: kubeadm-join.sh <config>. Runs kubeadm join once; a node that already has kubelet.conf is left alone.", `
-config="$1"
-if [ -f /etc/kubernetes/kubelet.conf ]; then
-    echo "kubeadm join already done on this node"
-    exit 0
-fi
-kubeadm join --config "$config"
+kubeadm "$@"
 `),
 
     writeSentinel: script("write-sentinel.sh",

@@ -61,6 +61,23 @@ describe("shell snippets, run for real", () => {
         assert.ok(Date.now() - started < 5000);
     });
 
+    it("kubeadm-once.sh runs kubeadm with its arguments once, and leaves a done node alone", () => {
+        const bin = path.join(dir, "bin");
+        const calls = path.join(dir, "kubeadm-calls");
+        const marker = path.join(dir, "kubelet.conf");
+        spawnSync("mkdir", ["-p", bin]);
+        writeFileSync(path.join(bin, "kubeadm"), `#!/bin/sh\necho "$@" >> ${calls}\n`, { mode: 0o755 });
+        const env = { ...process.env, PATH: `${bin}:${process.env.PATH}` };
+        const script = write(SCRIPTS.kubeadmOnce);
+        const first = spawnSync("bash", [script, marker, "join", "--config", "/etc/kubernetes/kubeadm/join.yaml"], { encoding: "utf8", env });
+        assert.equal(first.status, 0, first.stderr);
+        writeFileSync(marker, "");
+        const second = spawnSync("bash", [script, marker, "join", "--config", "/etc/kubernetes/kubeadm/join.yaml"], { encoding: "utf8", env });
+        assert.equal(second.status, 0);
+        assert.match(second.stdout, /kubeadm join already done on this node/);
+        assert.equal(readFileSync(calls, "utf8"), "join --config /etc/kubernetes/kubeadm/join.yaml\n", "kubeadm ran exactly once");
+    });
+
     it("every snippet starts with a shebang and set -euo pipefail", () => {
         for (const s of Object.values(SCRIPTS)) {
             assert.match(s.content, /^#!\/usr\/bin\/env bash\n# .+\nset -euo pipefail\n/, s.name);
