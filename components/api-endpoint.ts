@@ -21,7 +21,7 @@ export interface ApiEndpointArgs extends InstanceSettings {
     readonly lbNodes: readonly PlannedNode[];
     /** Master instance ids: the CLB's backends. */
     readonly masterInstanceIds: readonly pulumi.Input<string>[];
-    /** Security group of the public CLB (admits the admin ranges). */
+    /** Security group of the public CLB (admits only the admin ranges). Required when the endpoint is public. */
     readonly publicSecurityGroupId?: pulumi.Input<string>;
 }
 
@@ -42,6 +42,9 @@ export class ApiEndpoint extends pulumi.ComponentResource {
         if (e.kind !== "node-local-proxy" && (!e.vip || !e.zone)) {
             throw new pulumi.ResourceError(`endpoint: a ${e.kind} endpoint needs a planned VIP and zone`, this);
         }
+        if (e.publicAccess && e.kind !== "keepalived-haproxy" && !args.publicSecurityGroupId) {
+            throw new pulumi.ResourceError("publicSecurityGroupId: a public CLB needs a security group that admits only the admin ranges", this);
+        }
         this.port = e.port;
         this.dnsName = e.dnsName;
         this.lbInstances = Object.fromEntries(args.lbNodes.map((n) => [n.name, clusterInstance(n, args, false, this)]));
@@ -50,7 +53,7 @@ export class ApiEndpoint extends pulumi.ComponentResource {
         const clb = (suffix: string, open: boolean, targets: pulumi.Input<tencentcloud.types.input.ClbAttachmentTarget>[]) => {
             const instance = new tencentcloud.ClbInstance(`${name}-${suffix}`, {
                 clbName: `${args.clusterName}-${suffix}`, networkType: open ? "OPEN" : "INTERNAL", vpcId: args.vpcId,
-                ...(open ? { securityGroups: args.publicSecurityGroupId ? [args.publicSecurityGroupId] : [] } : { subnetId: args.subnetIds[e.zone!], vip: e.vip }),
+                ...(open ? { securityGroups: [args.publicSecurityGroupId!] } : { subnetId: args.subnetIds[e.zone!], vip: e.vip }),
                 loadBalancerPassToTarget: true, deleteProtect: args.production, tags,
             }, parent);
             const listener = new tencentcloud.ClbListener(`${name}-${suffix}-${e.port}`, {

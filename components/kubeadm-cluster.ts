@@ -111,7 +111,8 @@ export class KubeadmCluster extends pulumi.ComponentResource {
         const controlPlane = new ControlPlane(`${name}-control-plane`, { ...settings("master"), masters: ctx.masters }, parent);
         const endpoint = new ApiEndpoint(`${name}-endpoint`, {
             ...settings("lb"), clusterName: spec.name, endpoint: plan.endpoint, lbNodes: plan.nodes.filter((n) => ["lb", "lvs", "haproxy"].includes(n.role)),
-            masterInstanceIds: controlPlane.instanceIds, ...(network.securityGroupIds.lb ? { publicSecurityGroupId: network.securityGroupIds.lb } : {}),
+            masterInstanceIds: controlPlane.instanceIds,
+            ...(network.securityGroupIds["public-api"] ? { publicSecurityGroupId: network.securityGroupIds["public-api"] } : {}),
         }, parent);
         const pools = spec.workerPools.map((p) => new WorkerPool(`${name}-pool-${p.name}`, { ...settings("worker"), pool: p.name, workers: plan.nodes.filter((n) => n.pool === p.name) }, parent));
 

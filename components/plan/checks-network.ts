@@ -102,6 +102,18 @@ function podCapacityCheck(c: PartialConfig, out: Findings): void {
     }
 }
 
+function publicEndpointCheck(c: PartialConfig, out: Findings): void {
+    const e = c.apiEndpoint;
+    const open = e?.kind === "clb" ? e.public : e?.kind === "keepalived-haproxy" ? e.publicEip : e?.kind === "lvs-haproxy" ? e.publicClb : false;
+    if (open && c.network && c.network.adminCidrs.length === 0) {
+        out.errors.push({
+            path: "network.adminCidrs", got: [],
+            problem: "is empty, but the API endpoint is public: only the admin ranges may reach it, so nobody could",
+            fix: "list the ranges that may reach the API (your office or VPN egress), or turn public access off",
+        });
+    }
+}
+
 function accessChecks(c: PartialConfig, out: Findings): void {
     if (c.profile !== "production" || !c.bastion) {
         return;
@@ -125,4 +137,5 @@ export function networkChecks(c: PartialConfig, out: Findings): void {
     }
     podCapacityCheck(c, out);
     accessChecks(c, out);
+    publicEndpointCheck(c, out);
 }

@@ -5,6 +5,7 @@
 //   apiserver 6443       only from the LB tier, the VPC and the configured admin ranges
 //   kubelet 10250        only from masters
 //   SSH 22               only from the bastion (and to the bastion only from bastion.allowedCidrs)
+//   public CLB           only from the configured admin ranges
 //
 // Also allowed: the pod overlay between Kubernetes machines (VXLAN, UDP 4789 and 8472, for
 // the CNI you install), NodePorts and ICMP from the VPC, and all traffic between LB machines:
@@ -13,7 +14,7 @@
 
 import type { ClusterSpec } from "./spec";
 
-export type SecurityRole = "bastion" | "etcd" | "master" | "worker" | "lb";
+export type SecurityRole = "bastion" | "etcd" | "master" | "worker" | "lb" | "public-api";
 
 export interface Rule {
     readonly action: "ACCEPT" | "DROP";
@@ -29,10 +30,15 @@ const accept = (protocol: Rule["protocol"], port: string, from: Rule["from"], de
     ({ action: "ACCEPT", protocol, port, from, description });
 const DROP_REST: Rule = { action: "DROP", protocol: "ALL", port: "all", from: { cidr: "0.0.0.0/0" }, description: "everything else" };
 
-/** The security roles a cluster uses (lb only when the endpoint has LB machines). */
+/** True when a public CLB fronts the endpoint (it gets the public-api group). */
+export function hasPublicClb(spec: ClusterSpec): boolean {
+    return spec.apiEndpoint.publicAccess && (spec.apiEndpoint.kind === "clb" || spec.apiEndpoint.kind === "lvs-haproxy");
+}
+
+/** The security roles a cluster uses (lb only with LB machines, public-api only with a public CLB). */
 export function securityRoles(spec: ClusterSpec): SecurityRole[] {
     return ["bastion", ...(spec.etcd.topology === "external" ? ["etcd" as const] : []), "master", "worker",
-        ...(spec.apiEndpoint.tiers.length > 0 ? ["lb" as const] : [])];
+        ...(spec.apiEndpoint.tiers.length > 0 ? ["lb" as const] : []), ...(hasPublicClb(spec) ? ["public-api" as const] : [])];
 }
 
 /** Ingress rules of every security role, in priority order. */
@@ -60,6 +66,7 @@ export function ingressRules(spec: ClusterSpec): Record<SecurityRole, readonly R
         lb: [ssh, accept("TCP", `${spec.apiEndpoint.port}`, vpc, "API endpoint from the VPC"),
             ...spec.network.adminCidrs.map((cidr) => accept("TCP", `${spec.apiEndpoint.port}`, { cidr }, "API endpoint from an admin range")),
             accept("ALL", "all", { role: "lb" }, "VRRP and LVS between LB machines"), icmp, DROP_REST],
+        "public-api": [...spec.network.adminCidrs.map((cidr) => accept("TCP", `${spec.apiEndpoint.port}`, { cidr }, "public API endpoint from an admin range")), DROP_REST],
     };
 }
 

@@ -124,6 +124,15 @@ describe("KubeadmCluster under mocks, for every stack", function () {
                 }
             });
 
+            it("lets only the admin ranges reach a public CLB", () => {
+                for (const clb of run.rec.ofType(T("ClbInstance")).filter((c) => c.inputs.networkType === "OPEN")) {
+                    assert.deepEqual(clb.inputs.securityGroups, [`${run.spec.name}-network-sg-public-api-id`], clb.name);
+                    const rules = run.rec.ofType(T("SecurityGroupRuleSet")).find((r) => r.name.endsWith("-sg-public-api-rules"))!.inputs.ingresses;
+                    assert.deepEqual(rules.map((r: any) => r.cidrBlock), [...run.spec.network.adminCidrs, "0.0.0.0/0"]);
+                    assert.equal(rules.at(-1).action, "DROP");
+                }
+            });
+
             it("puts every master behind the endpoint", function () {
                 if (run.plan.endpoint.kind !== "clb") {
                     assert.equal(count(run.rec, T("ClbAttachment")), run.plan.endpoint.publicAccess && run.plan.endpoint.kind === "lvs-haproxy" ? 1 : 0);

@@ -75,6 +75,7 @@ const CASES: readonly BadCase[] = [
     { title: "an empty zone list", mutate: (c) => { c.zones = []; }, path: "zones", says: /at least one zone/ },
     { title: "an out-of-range endpoint port", mutate: (c) => { c.apiEndpoint = { kind: "clb", port: 70000 }; }, path: "apiEndpoint.port", says: /at most 65535/ },
     { title: "a malformed image id", mutate: (c) => { c.image = { imageId: "ubuntu-24.04" }; }, path: "image.imageId", says: /image id such as img-/ },
+    { title: "a public endpoint without admin ranges", mutate: (c) => { c.apiEndpoint = { kind: "clb", public: true }; }, path: "network.adminCidrs", says: /endpoint is public/ },
     { title: "a registry mirror without URLs", mutate: (c) => { c.mirrors = { registryMirrors: { "docker.io": [] } }; }, path: "mirrors.registryMirrors.docker.io", says: />=1 items/ },
 ];
 
