@@ -1,7 +1,8 @@
 // The Pulumi program: one highly available kubeadm cluster per stack, configured by
 // `kubeadm-ha:cluster` in stacks/Pulumi.<stack>.yaml. It validates and plans exactly as
 // `npm run plan` does, so `pulumi preview` fails with the same message before any resource is
-// registered. Optional keys: `kubeadm-ha:imageId`, `kubeadm-ha:kubernetesLayer` (true/false).
+// registered. Optional keys: `kubeadm-ha:imageId`, `kubeadm-ha:kubernetesLayer` (true/false),
+// `kubeadm-ha:existingNetwork` ({ vpcId, subnetIds: { <zone>: <subnet id> } }) to adopt a VPC.
 
 import * as pulumi from "@pulumi/pulumi";
 import { CLUSTER_KEY, KubeadmCluster, planStackFile, PROJECT, ValidationError } from "./components";
@@ -17,9 +18,11 @@ try {
 }
 
 const imageId = config.get("imageId");
+const existingNetwork = config.getObject<{ vpcId: string; subnetIds: Record<string, string> }>("existingNetwork");
 const cluster = new KubeadmCluster(String(clusterConfig!.name), {
     cluster: clusterConfig as never,
     ...(imageId ? { imageId } : {}),
+    ...(existingNetwork ? { existingNetwork } : {}),
     kubernetesLayer: config.getBoolean("kubernetesLayer") ?? false,
 });
 

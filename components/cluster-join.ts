@@ -63,7 +63,9 @@ export class ClusterJoin extends pulumi.ComponentResource {
             prepared[n.name] = run(n, "secrets", INSTALL_SECRETS, [ready], { stdin: pulumi.secret(args.secretScripts[n.name]), triggers: [args.secretScripts[n.name]] });
         }
         this.done = {};
-        const etcdStarted = args.nodes.filter((n) => n.role === "etcd").map((n) => (this.done[n.name] = run(n, "etcd-start", RESTART_KUBELET, [prepared[n.name]])));
+        // Reruns when the member's certificates change (renewal), so etcd starts with the new ones.
+        const etcdStarted = args.nodes.filter((n) => n.role === "etcd")
+            .map((n) => (this.done[n.name] = run(n, "etcd-start", RESTART_KUBELET, [prepared[n.name]], { triggers: [args.secretScripts[n.name]] })));
         const [first, ...others] = masters;
         const triggers = [...args.triggers];
         const init = run(first, "kubeadm-init", KUBEADM_INIT, [prepared[first.name], ...etcdStarted, ...(args.endpointReady ?? [])], { triggers });

@@ -84,14 +84,15 @@ export class KubeadmCluster extends pulumi.ComponentResource {
         const parent = { parent: this };
         const tags = { ...spec.tags, "kubeadm-ha/cluster": spec.name };
 
-        const pki = new ClusterPki(`${name}-pki`, { clusterName: spec.name, externalEtcd: spec.etcd.topology === "external", etcdMembers: byRole("etcd") }, parent);
-        const keyPair = new tencentcloud.KeyPair(`${name}-ssh`, { keyName: keyPairName(spec.name), publicKey: pki.sshPublicKey, tags }, parent);
         const rules = ingressRules(spec);
         const network = new ClusterNetwork(`${name}-network`, {
             clusterName: spec.name, vpcCidr: spec.network.vpcCidr, zones: spec.zones, tags,
             ingressRules: Object.fromEntries(securityRoles(spec).map((r) => [r, rules[r]])),
             ...(args.existingNetwork ? { existingVpcId: args.existingNetwork.vpcId, existingSubnetIds: args.existingNetwork.subnetIds } : {}),
         }, parent);
+        // After the network: its checks of an adopted VPC run before anything else is registered.
+        const pki = new ClusterPki(`${name}-pki`, { clusterName: spec.name, externalEtcd: spec.etcd.topology === "external", etcdMembers: byRole("etcd") }, parent);
+        const keyPair = new tencentcloud.KeyPair(`${name}-ssh`, { keyName: keyPairName(spec.name), publicKey: pki.sshPublicKey, tags }, parent);
         const placement = new PlacementGroups(`${name}-placement`, { groups: plan.placementGroups, tags }, parent);
         const imageId = args.imageId ?? spec.image.imageId ?? tencentcloud.getImagesOutput({ imageTypes: ["PUBLIC_IMAGE"], osName: OS_NAMES[spec.image.os] }, parent)
             .apply((r) => {

@@ -200,6 +200,36 @@ describe("KubeadmCluster under mocks, for every stack", function () {
         assert.equal(after.rec.resources.length - before.rec.resources.length, added.length, "nothing disappears");
     });
 
+    it("adopts an existing VPC and subnets: no VPC, subnet or NAT is made and machines use the given subnets", async () => {
+        const rec = await installCloudMocks();
+        const doc = parse(readFileSync(path.join(ROOT, "stacks", "Pulumi.prod.yaml"), "utf8"), { version: "1.1" });
+        const subnetIds = { "ap-guangzhou-3": "subnet-aaaa0003", "ap-guangzhou-4": "subnet-aaaa0004", "ap-guangzhou-6": "subnet-aaaa0006" };
+        pulumi.runtime.setAllConfig({
+            "kubeadm-ha:cluster": JSON.stringify(doc.config["kubeadm-ha:cluster"]), "tencentcloud:region": "ap-guangzhou",
+            "kubeadm-ha:existingNetwork": JSON.stringify({ vpcId: "vpc-existing1", subnetIds }),
+        });
+        delete require.cache[require.resolve(PROGRAM)];
+        require(PROGRAM);
+        await (pulumi.runtime as any).waitForRPCs();
+        for (const t of ["Vpc", "Subnet", "NatGateway", "RouteTable", "RouteTableEntry"]) {
+            assert.equal(count(rec, T(t)), 0, `${t} is not made`);
+        }
+        const etcd0 = byName(rec, T("Instance"), "prod-etcd-0").inputs;
+        assert.equal(etcd0.subnetId, "subnet-aaaa0003");
+        assert.equal(etcd0.vpcId, "vpc-existing1");
+        assert.equal(count(rec, T("SecurityGroup")), 4, "security groups are still made");
+    });
+
+    it("refuses to adopt a VPC without a subnet for every zone, before registering any resource", async () => {
+        const rec = await installCloudMocks();
+        const doc = parse(readFileSync(path.join(ROOT, "stacks", "Pulumi.prod.yaml"), "utf8"), { version: "1.1" });
+        assert.throws(() => new KubeadmCluster("prod", {
+            cluster: doc.config["kubeadm-ha:cluster"], existingNetwork: { vpcId: "vpc-existing1", subnetIds: { "ap-guangzhou-3": "subnet-1" } },
+        }), /existingSubnetIds: no subnet for zone\(s\) ap-guangzhou-4, ap-guangzhou-6/);
+        await (pulumi.runtime as any).waitForRPCs();
+        assert.deepEqual(rec.custom().map((r) => r.name), []);
+    });
+
     it("registers the Kubernetes layer when asked: CoreDNS spread over hosts and a PodDisruptionBudget", async () => {
         const rec = await installCloudMocks();
         const doc = parse(readFileSync(path.join(ROOT, "stacks", "Pulumi.prod.yaml"), "utf8"), { version: "1.1" });
