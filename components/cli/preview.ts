@@ -5,28 +5,39 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { installCloudMocks } from "./preview-mocks";
-import { isWireSecret, RecordedResource } from "./recorder";
+import { isWireSecret, RecordedResource, Recorder } from "./recorder";
 
 const PROGRAM = path.join(__dirname, "..", "..", "index.ts");
 
 export interface Preview {
+    readonly recorder: Recorder;
     readonly resources: readonly RecordedResource[];
     readonly counts: readonly [string, number][];
+    /** The program's stack outputs (its module exports). */
+    readonly outputs: Record<string, any>;
 }
 
-/** Runs index.ts with the stack file's config under mocks and returns what it registered. */
+/** Waits until every registration started so far has reached the (mock) monitor. */
+export function waitForRegistrations(): Promise<void> {
+    return (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+}
+
+/**
+ * Runs index.ts with the stack file's config under mocks and returns what it registered.
+ * A configuration error is thrown as the program throws it (before anything is registered).
+ */
 export async function previewStack(stackFile: { config?: Record<string, unknown> }, stack: string): Promise<Preview> {
-    const rec = await installCloudMocks({ project: "kubeadm-ha", stack });
+    const recorder = await installCloudMocks({ project: "kubeadm-ha", stack });
     const config = Object.fromEntries(Object.entries(stackFile.config ?? {}).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
     pulumi.runtime.setAllConfig(config);
     delete require.cache[require.resolve(PROGRAM)];
-    require(PROGRAM);
-    await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+    const outputs = require(PROGRAM);
+    await waitForRegistrations();
     const counts = new Map<string, number>();
-    for (const r of rec.custom()) {
+    for (const r of recorder.custom()) {
         counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
     }
-    return { resources: rec.resources, counts: [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])) };
+    return { recorder, resources: recorder.resources, outputs, counts: [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])) };
 }
 
 /** Inputs that say most about a resource, shown first. */

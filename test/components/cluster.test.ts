@@ -11,29 +11,27 @@ import type { ClusterPlan } from "../../components/plan/plan";
 import { ingressRules, securityRoles } from "../../components/plan/security";
 import type { ClusterSpec } from "../../components/plan/spec";
 import { planStackFile } from "../../components/plan/stack-file";
+import { previewStack, waitForRegistrations } from "../../components/cli/preview";
 import { installCloudMocks } from "../../components/cli/preview-mocks";
 import { isSecret, isWireSecret, RecordedResource, Recorder } from "../helpers/mocks";
 import { stackNames } from "../helpers/rendered";
 
 const ROOT = path.join(__dirname, "..", "..");
-const PROGRAM = path.join(ROOT, "index.ts");
 const T = (name: string) => `tencentcloud:index/${name[0].toLowerCase()}${name.slice(1)}:${name}`;
 const COMMAND = "command:remote:Command";
 
 interface Run { rec: Recorder; out: Record<string, any>; spec: ClusterSpec; plan: ClusterPlan }
 
-/** Runs index.ts for a stack file (optionally edited) under fresh mocks and waits for every registration. */
-async function runStack(stack: string, edit?: (cluster: any) => void): Promise<Run> {
-    const rec = await installCloudMocks();
-    const doc = parse(readFileSync(path.join(ROOT, "stacks", `Pulumi.${stack}.yaml`), "utf8"), { version: "1.1" });
-    const cluster = doc.config["kubeadm-ha:cluster"];
-    edit?.(cluster);
-    pulumi.runtime.setAllConfig({ "kubeadm-ha:cluster": JSON.stringify(cluster), "tencentcloud:region": doc.config["tencentcloud:region"] });
-    delete require.cache[require.resolve(PROGRAM)];
-    const out = require(PROGRAM);
-    await (pulumi.runtime as any).waitForRPCs();
+const stackFile = (stack: string) => parse(readFileSync(path.join(ROOT, "stacks", `Pulumi.${stack}.yaml`), "utf8"), { version: "1.1" });
+
+/** Runs index.ts for a stack file (optionally edited) under fresh mocks, as the offline preview does. */
+async function runStack(stack: string, edit?: (cluster: any) => void, extraConfig: Record<string, unknown> = {}): Promise<Run> {
+    const doc = stackFile(stack);
+    edit?.(doc.config["kubeadm-ha:cluster"]);
+    Object.assign(doc.config, extraConfig);
+    const preview = await previewStack(doc, stack);
     const { spec, plan } = planStackFile(doc, stack);
-    return { rec, out, spec, plan };
+    return { rec: preview.recorder, out: preview.outputs, spec, plan };
 }
 
 const value = <T>(o: pulumi.Output<T>) => new Promise<T>((r) => o.apply((v) => { r(v); return v; }));
@@ -201,16 +199,8 @@ describe("KubeadmCluster under mocks, for every stack", function () {
     });
 
     it("adopts an existing VPC and subnets: no VPC, subnet or NAT is made and machines use the given subnets", async () => {
-        const rec = await installCloudMocks();
-        const doc = parse(readFileSync(path.join(ROOT, "stacks", "Pulumi.prod.yaml"), "utf8"), { version: "1.1" });
         const subnetIds = { "ap-guangzhou-3": "subnet-aaaa0003", "ap-guangzhou-4": "subnet-aaaa0004", "ap-guangzhou-6": "subnet-aaaa0006" };
-        pulumi.runtime.setAllConfig({
-            "kubeadm-ha:cluster": JSON.stringify(doc.config["kubeadm-ha:cluster"]), "tencentcloud:region": "ap-guangzhou",
-            "kubeadm-ha:existingNetwork": JSON.stringify({ vpcId: "vpc-existing1", subnetIds }),
-        });
-        delete require.cache[require.resolve(PROGRAM)];
-        require(PROGRAM);
-        await (pulumi.runtime as any).waitForRPCs();
+        const { rec } = await runStack("prod", undefined, { "kubeadm-ha:existingNetwork": { vpcId: "vpc-existing1", subnetIds } });
         for (const t of ["Vpc", "Subnet", "NatGateway", "RouteTable", "RouteTableEntry"]) {
             assert.equal(count(rec, T(t)), 0, `${t} is not made`);
         }
@@ -222,19 +212,18 @@ describe("KubeadmCluster under mocks, for every stack", function () {
 
     it("refuses to adopt a VPC without a subnet for every zone, before registering any resource", async () => {
         const rec = await installCloudMocks();
-        const doc = parse(readFileSync(path.join(ROOT, "stacks", "Pulumi.prod.yaml"), "utf8"), { version: "1.1" });
+        const doc = stackFile("prod");
         assert.throws(() => new KubeadmCluster("prod", {
             cluster: doc.config["kubeadm-ha:cluster"], existingNetwork: { vpcId: "vpc-existing1", subnetIds: { "ap-guangzhou-3": "subnet-1" } },
         }), /existingSubnetIds: no subnet for zone\(s\) ap-guangzhou-4, ap-guangzhou-6/);
-        await (pulumi.runtime as any).waitForRPCs();
+        await waitForRegistrations();
         assert.deepEqual(rec.custom().map((r) => r.name), []);
     });
 
     it("registers the Kubernetes layer when asked: CoreDNS spread over hosts and a PodDisruptionBudget", async () => {
         const rec = await installCloudMocks();
-        const doc = parse(readFileSync(path.join(ROOT, "stacks", "Pulumi.prod.yaml"), "utf8"), { version: "1.1" });
-        const cluster = new KubeadmCluster("prod", { cluster: doc.config["kubeadm-ha:cluster"], kubernetesLayer: true });
-        await (pulumi.runtime as any).waitForRPCs();
+        const cluster = new KubeadmCluster("prod", { cluster: stackFile("prod").config["kubeadm-ha:cluster"], kubernetesLayer: true });
+        await waitForRegistrations();
         const patch = rec.ofType("kubernetes:apps/v1:DeploymentPatch")[0];
         assert.equal(patch.inputs.spec.replicas, 3, "one CoreDNS per zone");
         assert.equal(patch.inputs.spec.template.spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey, "kubernetes.io/hostname");
