@@ -8,11 +8,12 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import { renderContext } from "../../components/render/context";
 import { etcdArgs, etcdCertificateRequests, STAGED_ETCD_MANIFEST } from "../../components/render/etcd";
-import { Host, Lab, labHooks, labUnavailable, waitFor } from "../helpers/lab";
+import { Host, Lab, labUnavailable, waitFor } from "../../components/rehearsal/lab";
+import { labHooks } from "../helpers/lab-hooks";
 import { skipUnless } from "../helpers/skip";
-import { KeyPair, makeCa, makeCert } from "../helpers/pki";
+import { KeyPair, makeCa, makeCert } from "../../components/rehearsal/pki";
 import { renderStack } from "../helpers/rendered";
-import { rebase, stage } from "../helpers/staging";
+import { rebase, stage } from "../../components/rehearsal/staging";
 
 describe("etcd: the rendered members form a TLS cluster (real etcd)", function () {
     this.timeout(120_000);

@@ -9,14 +9,15 @@ import * as path from "node:path";
 import { renderContext } from "../../components/render/context";
 import { keepalivedCommand } from "../../components/render/keepalived";
 import { apiServerCertSans } from "../../components/render/kubeadm";
-import { Host, Lab, labHooks, labUnavailable, waitFor } from "../helpers/lab";
+import { Host, Lab, labUnavailable, waitFor } from "../../components/rehearsal/lab";
+import { labHooks } from "../helpers/lab-hooks";
 import { skipUnless } from "../helpers/skip";
-import { KeyPair, makeCa, makeCert } from "../helpers/pki";
+import { KeyPair, makeCa, makeCert } from "../../components/rehearsal/pki";
 import { renderStack } from "../helpers/rendered";
-import { rebase, stage } from "../helpers/staging";
+import { rebase, stage } from "../../components/rehearsal/staging";
 
 const LAB_TIMERS = { vrrpAdvertSec: 0.2 };
-const STANDIN = path.join(__dirname, "..", "helpers", "standin-apiserver.js");
+const STANDIN = path.join(__dirname, "..", "..", "components", "rehearsal", "standin-apiserver.js");
 
 describe("HAProxy + keepalived: the rendered LB pair serves the API VIP (real daemons, stand-in apiservers)", function () {
     this.timeout(120_000);

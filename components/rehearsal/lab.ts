@@ -7,7 +7,7 @@ import { ChildProcess, execFile, execFileSync, spawn } from "node:child_process"
 import { randomBytes } from "node:crypto";
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { containsAddress, parseCidr } from "../../components/plan/cidr";
+import { containsAddress, parseCidr } from "../plan/cidr";
 
 const { cleanupRun, startTime } = require("./lab-cleanup.js") as {
     cleanupRun: (prefix: string, dir: string) => void;
@@ -214,24 +214,4 @@ export class Lab {
     leftovers(): string[] {
         return execFileSync("ip", ["netns", "list"], { encoding: "utf8" }).split("\n").map((l) => l.split(" ")[0]).filter((n) => n.startsWith(`${this.prefix}-`));
     }
-}
-
-/**
- * Mocha hooks for a suite that owns a lab: print the daemons' log tails when a test fails, and
- * destroy the lab at the end, checking that nothing of it is left.
- */
-export function labHooks(current: () => Lab | undefined): void {
-    afterEach(function () {
-        if (this.currentTest?.state === "failed") {
-            console.log(current()?.logTails() ?? "");
-        }
-    });
-    after(() => {
-        const lab = current();
-        lab?.destroy();
-        const left = lab?.leftovers() ?? [];
-        if (left.length > 0) {
-            throw new Error(`namespaces left behind: ${left.join(", ")}`);
-        }
-    });
 }
