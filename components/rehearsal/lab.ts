@@ -54,6 +54,10 @@ export class Daemon {
     alive(): boolean {
         return startTime(this.pid) !== undefined;
     }
+    /** Sends a signal without waiting (a crash test's SIGKILL). */
+    signal(signal: NodeJS.Signals): void {
+        this.child.kill(signal);
+    }
     /** Signals the process and waits (bounded) for it to exit; SIGKILL after the timeout. */
     async stop(signal: NodeJS.Signals = "SIGTERM", timeoutMs = 5000): Promise<void> {
         if (!this.alive()) {

@@ -1,0 +1,69 @@
+// npm run rehearse -- (--stack <name> | --config <file>) [--json <file>] [--lab-timers] [--time-limit <s>]
+// Runs the stack's etcd members and API endpoint tier on test hosts (network namespaces; needs
+// root) with exactly the rendered files, then the HA checklist. Exit 0 when every check passes,
+// 1 when one fails, 2 on bad arguments, 3 when the rehearsal cannot run here.
+
+import { readFileSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { parse as parseYaml } from "yaml";
+import { ValidationError } from "../plan/errors";
+import { planStackFile } from "../plan/stack-file";
+import { labUnavailable } from "../rehearsal/lab";
+import { LAB_TIMERS, rehearse, renderRehearsalReport } from "../rehearsal/rehearse";
+
+const USAGE = `usage: npm run rehearse -- (--stack <name> | --config <file>) [--json <file>] [--lab-timers] [--time-limit <seconds>]
+
+  --stack <name>        rehearse stacks/Pulumi.<name>.yaml
+  --config <file>       rehearse any stack file
+  --json <file>         also write the results as JSON
+  --lab-timers          faster VRRP, HAProxy and etcd timers (the report says so)
+  --time-limit <s>      stop and clean up after this many seconds (default 600)`;
+
+function fail(code: number, message: string): never {
+    process.stderr.write(`${message}\n`);
+    process.exit(code);
+}
+
+async function main(argv: string[]): Promise<void> {
+    let args;
+    try {
+        args = parseArgs({
+            args: argv, strict: true,
+            options: { stack: { type: "string" }, config: { type: "string" }, json: { type: "string" }, "lab-timers": { type: "boolean", default: false }, "time-limit": { type: "string" } },
+        }).values;
+    } catch (err) {
+        fail(2, `${(err as Error).message}\n${USAGE}`);
+    }
+    if (!args.stack === !args.config) {
+        fail(2, `give exactly one of --stack and --config\n${USAGE}`);
+    }
+    const file = args.config ?? path.join(__dirname, "..", "..", "stacks", `Pulumi.${args.stack}.yaml`);
+    let stackFile: unknown;
+    try {
+        stackFile = parseYaml(readFileSync(file, "utf8"), { version: "1.1" });
+    } catch (err) {
+        fail(2, `cannot read ${file}: ${(err as Error).message}`);
+    }
+    const why = labUnavailable(["etcd", "etcdctl", "haproxy", "keepalived", "openssl", "curl"]);
+    if (why) {
+        fail(3, `the rehearsal cannot run here: ${why}`);
+    }
+    let planned;
+    try {
+        planned = planStackFile(stackFile, file);
+    } catch (err) {
+        fail(1, err instanceof ValidationError ? err.message : String(err));
+    }
+    const report = await rehearse(planned.spec, planned.plan, {
+        ...(args["lab-timers"] ? { timers: LAB_TIMERS } : {}),
+        ...(args["time-limit"] ? { timeLimitMs: Number(args["time-limit"]) * 1000 } : {}),
+    });
+    process.stdout.write(`${renderRehearsalReport(report)}\n`);
+    if (args.json) {
+        writeFileSync(args.json, `${JSON.stringify(report, (_k, v) => (v === Infinity ? null : v), 2)}\n`);
+    }
+    process.exit(report.passed ? 0 : 1);
+}
+
+main(process.argv.slice(2)).catch((err) => fail(1, String(err?.stack ?? err)));

@@ -1,0 +1,294 @@
+// The verification checklist (seeds 002 and 004: "do real shutdown tests"), each measured on the
+// running test hosts. Expectations follow from the timers the configs were rendered with; the
+// project's goals are reported beside them.
+
+import { rmSync } from "node:fs";
+import * as path from "node:path";
+import { ClusterLab, EtcdMember, LbHost, STANDIN_ETCD_TIMEOUT_MS } from "./cluster-lab";
+import { crashHost, serverStatus, worstHostNodes } from "./faults";
+import { waitFor } from "./lab";
+import { failureSummary, longestGap, Probe, ProbeResult, startedAfter } from "./probe";
+
+export interface CheckResult {
+    readonly id: number;
+    readonly check: string;
+    readonly expected: string;
+    readonly measured: string;
+    readonly status: "pass" | "fail" | "n/a";
+    /** The project's goal for this figure, when there is one. */
+    readonly goal?: string;
+    /** Raw numbers for --json and the benchmark. */
+    readonly values?: Readonly<Record<string, number>>;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const failed = (rs: readonly ProbeResult[]) => rs.filter((r) => !r.ok).length;
+
+/** Key prefix of every write the rehearsal acknowledges. */
+export const KEY_PREFIX = "rehearse";
+
+export class Checklist {
+    /** Keys whose write was acknowledged (HTTP 200 through the endpoint). */
+    readonly acknowledged = new Set<string>();
+    private probes = 0;
+
+    constructor(readonly c: ClusterLab) {}
+
+    probe(mode: "read" | "write", durationMs: number, intervalMs = mode === "write" ? 50 : 20): Probe {
+        const name = `${++this.probes}-${mode}`;
+        return new Probe(this.c.client, mode === "write" ? this.c.endpointUrl : `${this.c.endpointUrl}/version`, this.c.clusterCa.cert,
+            { intervalMs, durationMs, timeoutMs: 3000, name, ...(mode === "write" ? { writePrefix: `${KEY_PREFIX}/${name}` } : {}) });
+    }
+
+    private remember(rs: readonly ProbeResult[]): readonly ProbeResult[] {
+        rs.filter((r) => r.ok && r.key).forEach((r) => this.acknowledged.add(r.key!));
+        return rs;
+    }
+
+    async etcdHealthy(members: readonly EtcdMember[] = this.c.etcd): Promise<void> {
+        await waitFor("every etcd member healthy", async () => {
+            const r = await this.c.etcdctl(["endpoint", "health"], members);
+            return r.code === 0 && (r.stdout + r.stderr).match(/is healthy/g)?.length === members.length;
+        }, 30_000, 200);
+    }
+
+    async leader(): Promise<EtcdMember> {
+        const { value } = await waitFor("an etcd leader", async () => {
+            const r = await this.c.etcdctl(["endpoint", "status", "-w", "json"]);
+            const statuses: { Endpoint: string; Status: { leader: string; header: { member_id: string } } }[] = r.code === 0 ? JSON.parse(r.stdout) : [];
+            const lead = statuses.find((s) => s.Status.leader === s.Status.header.member_id);
+            return lead && this.c.etcd.find((m) => lead.Endpoint.includes(m.node.privateIp));
+        }, 20_000, 200);
+        return value;
+    }
+
+    /** 1: SIGKILL one follower while writing. */
+    async followerLoss(): Promise<CheckResult> {
+        await this.etcdHealthy();
+        const leader = await this.leader();
+        const victim = this.c.etcd.find((m) => m !== leader)!;
+        const probe = this.probe("write", 4000);
+        await sleep(1000);
+        const killedAt = Date.now();
+        victim.daemon.signal("SIGKILL");
+        const rs = this.remember(await probe.finished());
+        this.c.startEtcd(victim);
+        const after = startedAfter(rs, killedAt);
+        const gap = longestGap(rs, killedAt);
+        return {
+            id: 1, check: `kill one etcd member (SIGKILL ${victim.node.name}, a follower)`, expected: "writes continue: 0 failed",
+            measured: `${failed(after)} failed of ${after.length} writes${failureSummary(after)}; longest gap ${gap} ms`,
+            status: failed(after) === 0 && after.some((r) => r.ok) ? "pass" : "fail", values: { failed: failed(after), longestGapMs: gap },
+        };
+    }
+
+    /** 2: SIGKILL the leader while writing: time to the first acknowledged write afterwards. */
+    async leaderLoss(): Promise<CheckResult> {
+        await this.etcdHealthy();
+        const leader = await this.leader();
+        const probe = this.probe("write", 6000);
+        await sleep(1000);
+        const killedAt = Date.now();
+        leader.daemon.signal("SIGKILL");
+        const rs = this.remember(await probe.finished());
+        this.c.startEtcd(leader);
+        const first = startedAfter(rs, killedAt).find((r) => r.ok);
+        const ms = first ? first.end - killedAt : Infinity;
+        const bound = 2 * this.c.ctx.timers.etcdElectionMs + 500;
+        return {
+            id: 2, check: `kill the etcd leader (SIGKILL ${leader.node.name})`, expected: `first acknowledged write within ${secs(bound)} (2 x election timeout + 0.5 s)`,
+            measured: first ? `after ${secs(ms)}` : "no write acknowledged", goal: "≤ 1.50 s",
+            status: ms <= bound ? "pass" : "fail", values: { firstWriteMs: ms },
+        };
+    }
+
+    /** 3: SIGKILL a quorum: writes fail in time with a clear error; restart: writes resume, nothing acknowledged is lost. */
+    async quorumLoss(): Promise<CheckResult> {
+        await this.etcdHealthy();
+        const n = this.c.etcd.length;
+        const victims = this.c.etcd.slice(0, n - Math.floor(n / 2)); // leaves floor(n/2), one short of quorum
+        const probe = this.probe("write", 4000 + 3000);
+        await sleep(1000);
+        const killedAt = Date.now();
+        victims.forEach((m) => m.daemon.signal("SIGKILL"));
+        await sleep(3000);
+        const restartedAt = Date.now();
+        victims.forEach((m) => this.c.startEtcd(m));
+        const rs = this.remember(await probe.finished());
+        const firstFailure = startedAfter(rs, killedAt + 200).find((r) => !r.ok);
+        const reportMs = firstFailure ? firstFailure.end - firstFailure.start : Infinity;
+        const resumed = startedAfter(rs, restartedAt).find((r) => r.ok);
+        await this.etcdHealthy();
+        const present = await this.presentKeys();
+        const lost = [...this.acknowledged].filter((k) => !present.has(k));
+        const bound = STANDIN_ETCD_TIMEOUT_MS + 500;
+        const clear = Boolean(firstFailure?.status === 503 && /etcd unavailable/.test(firstFailure.error ?? ""));
+        return {
+            id: 3, check: `kill a quorum (${victims.length} of ${n} members), then restart them`,
+            expected: `writes fail within ${secs(bound)} with a clear error; resume after restart; 0 acknowledged writes lost`,
+            measured: `failure reported after ${secs(reportMs)} (${firstFailure?.status ?? "-"} "${(firstFailure?.error ?? "").slice(0, 60)}"); ` +
+                `resumed ${resumed ? secs(resumed.end - restartedAt) : "never"} after restart; ${this.acknowledged.size - lost.length}/${this.acknowledged.size} acknowledged keys readable`,
+            goal: "failure reported ≤ 2 s", status: reportMs <= bound && clear && resumed && lost.length === 0 ? "pass" : "fail",
+            values: { failureReportMs: reportMs, resumedMs: resumed ? resumed.end - restartedAt : Infinity, acknowledged: this.acknowledged.size, lost: lost.length },
+        };
+    }
+
+    async presentKeys(): Promise<Set<string>> {
+        const r = await this.c.etcdctl(["get", `${KEY_PREFIX}/`, "--prefix", "--keys-only"], this.c.etcd, 30_000);
+        return new Set(r.stdout.split("\n").map((l) => l.trim()).filter(Boolean));
+    }
+
+    /** 4: SIGKILL one stand-in apiserver under load: failed requests, time until HAProxy marks it down. */
+    async apiserverLoss(): Promise<CheckResult> {
+        const lb = (await this.vipHolder()) ?? this.c.lbs[0];
+        const victim = this.c.masters[this.c.masters.length > 1 ? 1 : 0];
+        const probe = this.probe("read", 4000);
+        await sleep(1000);
+        const killedAt = Date.now();
+        victim.daemon.signal("SIGKILL");
+        await victim.daemon.exited;
+        const goneAt = Date.now();
+        const down = await waitFor(`HAProxy marking ${victim.node.hostname} down`, async () => (await serverStatus(lb, victim.node.hostname))?.startsWith("DOWN"), 10_000, 25).catch(() => undefined);
+        const markDownMs = down ? Date.now() - killedAt : Infinity;
+        const rs = await probe.finished();
+        this.c.startMaster(victim);
+        await waitFor(`${victim.node.hostname} back UP`, async () => (await serverStatus(lb, victim.node.hostname)) === "UP", 15_000, 100);
+        const t = this.c.ctx.timers;
+        const bound = t.checkInterMs + (t.checkFall - 1) * t.checkFastInterMs;
+        // New requests start once the process is gone; one already relayed to it when it died may be reset.
+        const fresh = startedAfter(rs, goneAt);
+        const inFlight = rs.filter((r) => !r.ok && r.start < goneAt && r.end >= killedAt);
+        return {
+            id: 4, check: `kill one apiserver under load (SIGKILL the stand-in on ${victim.node.name})`,
+            expected: `0 failed new requests; marked down within ${bound} ms (inter + (fall-1) x fastinter)`,
+            measured: `${failed(fresh)} failed of ${fresh.length} new requests${failureSummary(fresh)} (${inFlight.length} in flight at the kill failed: ${inFlight.map((r) => r.error).join(", ") || "none"}); marked down after ${markDownMs} ms`,
+            goal: "0 failed, mark-down ≤ 0.6 s",
+            status: failed(fresh) === 0 && markDownMs <= bound ? "pass" : "fail", values: { failedNew: failed(fresh), failedInFlight: inFlight.length, markDownMs },
+        };
+    }
+
+    async vipHolder(): Promise<LbHost | undefined> {
+        const vip = this.c.ctx.plan.endpoint.vip;
+        for (const lb of this.c.lbs.filter((l) => l.keepalived)) {
+            if (vip && await lb.host.hasAddress(vip)) {
+                return lb;
+            }
+        }
+        return undefined;
+    }
+
+    private vrrpBound(): number {
+        const t = this.c.ctx.timers;
+        return Math.round(((3 + 156 / 256) * t.vrrpAdvertSec + 0.5) * 1000);
+    }
+
+    /** 5: hard-crash the VIP holder (SIGSTOP + SIGKILL of keepalived and HAProxy, link down). */
+    async vipHostCrash(): Promise<CheckResult> {
+        const name = "hard-crash the LB host holding the VIP";
+        const holder = await this.vipHolder();
+        if (!holder) {
+            return { id: 5, check: name, expected: "-", measured: this.c.tierNote, status: "n/a" };
+        }
+        const other = this.c.lbs.find((l) => l !== holder && l.keepalived)!;
+        const probe = this.probe("read", 9000);
+        await sleep(1000);
+        const crashedAt = Date.now();
+        crashHost(holder.host);
+        await waitFor("the VIP on the other LB host", async () => other.host.hasAddress(this.c.ctx.plan.endpoint.vip!), 15_000, 25).catch(() => undefined);
+        const movedMs = Date.now() - crashedAt;
+        const rs = await probe.finished();
+        const back = startedAfter(rs, crashedAt).find((r) => r.ok);
+        await this.restoreLb(holder);
+        const bound = this.vrrpBound();
+        const after = startedAfter(rs, crashedAt);
+        return {
+            id: 5, check: `${name} (${holder.name})`, expected: `VIP answers from ${other.name} within ${secs(bound)} (3 x advert + skew + 0.5 s)`,
+            measured: `VIP on ${other.name} after ${secs(movedMs)}; first answer after ${back ? secs(back.end - crashedAt) : "never"}; ${failed(after)} of ${after.length} requests failed meanwhile${failureSummary(after)}`,
+            goal: "≤ 1.0 s", status: back && back.end - crashedAt <= bound ? "pass" : "fail",
+            values: { vipMovedMs: movedMs, firstAnswerMs: back ? back.end - crashedAt : Infinity, failed: failed(after) },
+        };
+    }
+
+    /** 6: kill only HAProxy on the VIP holder: the track_script moves the VIP. */
+    async haproxyLoss(): Promise<CheckResult> {
+        const name = "kill HAProxy on the VIP holder (track_script)";
+        const holder = await this.vipHolder();
+        if (!holder) {
+            return { id: 6, check: name, expected: "-", measured: this.c.tierNote, status: "n/a" };
+        }
+        const other = this.c.lbs.find((l) => l !== holder && l.keepalived)!;
+        const killedAt = Date.now();
+        holder.haproxy.signal("SIGKILL");
+        await waitFor("the VIP on the other LB host", async () => other.host.hasAddress(this.c.ctx.plan.endpoint.vip!), 20_000, 25).catch(() => undefined);
+        const movedMs = Date.now() - killedAt;
+        holder.haproxy = holder.host.spawn("haproxy", "haproxy", [...holder.haproxyArgs]);
+        await waitFor("the VIP back on the MASTER", async () => holder.host.hasAddress(this.c.ctx.plan.endpoint.vip!), 30_000, 100);
+        const t = this.c.ctx.timers;
+        const bound = Math.round((t.trackFall * t.trackIntervalSec + t.vrrpAdvertSec + 1) * 1000);
+        return {
+            id: 6, check: `${name} (${holder.name})`, expected: `VIP on ${other.name} within ${secs(bound)} (fall x interval + advert + 1 s)`,
+            measured: `after ${secs(movedMs)}`, status: movedMs <= bound ? "pass" : "fail", values: { vipMovedMs: movedMs },
+        };
+    }
+
+    /** Brings a crashed LB host back: link up, stale VIP removed, daemons restarted; waits for preemption. */
+    private async restoreLb(lb: LbHost): Promise<void> {
+        await lb.host.exec("ip", ["link", "set", "dev", "eth0", "up"]);
+        await lb.host.exec("ip", ["addr", "del", `${this.c.ctx.plan.endpoint.vip}/32`, "dev", "eth0"]);
+        lb.haproxy = lb.host.spawn("haproxy", "haproxy", [...lb.haproxyArgs]);
+        lb.keepalived = lb.host.spawn("keepalived", lb.keepalivedCommand![0], lb.keepalivedCommand!.slice(1));
+        await waitFor(`the VIP back on ${lb.name}`, async () => lb.host.hasAddress(this.c.ctx.plan.endpoint.vip!), 30_000, 100);
+    }
+
+    /** 7: snapshot one member, restore every member from that one snapshot, count the keys. */
+    async snapshotRestore(): Promise<CheckResult> {
+        await this.etcdHealthy();
+        const started = Date.now();
+        const snapshot = path.join(this.c.lab.dir, "etcd-snapshot.db");
+        const save = await this.c.etcdctl(["snapshot", "save", snapshot], [this.c.etcd[0]], 30_000);
+        const before = await this.presentKeys();
+        await Promise.all(this.c.etcd.map((m) => m.daemon.stop("SIGTERM")));
+        const token = `${this.c.ctx.spec.name}-restored-${Date.now()}`;
+        for (const m of this.c.etcd) {
+            const flag = (f: string) => m.command.find((a) => a.startsWith(`--${f}=`))!.slice(f.length + 3);
+            rmSync(flag("data-dir"), { recursive: true, force: true });
+            const r = await this.c.client.exec("etcdctl", ["snapshot", "restore", snapshot, `--name=${flag("name")}`, `--data-dir=${flag("data-dir")}`,
+                `--initial-cluster=${flag("initial-cluster")}`, `--initial-cluster-token=${token}`, `--initial-advertise-peer-urls=${flag("initial-advertise-peer-urls")}`], 30_000);
+            if (r.code !== 0) {
+                throw new Error(`snapshot restore for ${m.node.name} failed: ${r.stderr}`);
+            }
+            this.c.startEtcd(m);
+        }
+        await this.etcdHealthy();
+        const after = await this.presentKeys();
+        const ms = Date.now() - started;
+        const missing = [...before].filter((k) => !after.has(k));
+        return {
+            id: 7, check: `snapshot one member, restore all ${this.c.etcd.length} from that snapshot`, expected: "every key present",
+            measured: `${after.size}/${before.size} keys after restore (${this.acknowledged.size} acknowledged earlier); ${secs(ms)} in all`,
+            status: save.code === 0 && missing.length === 0 && before.size > 0 ? "pass" : "fail", values: { keys: before.size, restoredKeys: after.size, restoreMs: ms },
+        };
+    }
+
+    /** 8: stop every test host the plan puts in the worst single physical host at once. */
+    async planHostLoss(): Promise<CheckResult> {
+        const report = this.c.ctx.plan.faultTolerance.find((r) => r.domain === "host")!;
+        const victims = worstHostNodes(this.c);
+        await this.etcdHealthy();
+        const probe = this.probe("write", 14_000, 100);
+        await sleep(1000);
+        const crashedAt = Date.now();
+        victims.forEach(crashHost);
+        const rs = this.remember(await probe.finished());
+        const settle = crashedAt + this.vrrpBound() + 2 * this.c.ctx.timers.etcdElectionMs + 1500;
+        const late = startedAfter(rs, settle);
+        const serving = late.length > 0 && failed(late) === 0;
+        return {
+            id: 8, check: `lose the worst single physical host of the plan (${victims.map((h) => h.name).join(" + ")} at once)`,
+            expected: `API ${report.apiServed ? "keeps answering" : "stops"}, as the fault-tolerance report says`,
+            measured: `${late.length - failed(late)}/${late.length} writes acknowledged once failover settled (${secs(settle - crashedAt)} after the loss)${failureSummary(late)}`,
+            status: serving === report.apiServed ? "pass" : "fail", values: { acknowledgedAfterSettle: late.length - failed(late), requestsAfterSettle: late.length },
+        };
+    }
+}

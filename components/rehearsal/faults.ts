@@ -1,0 +1,46 @@
+// Fault injection and observation on the rehearsal's test hosts: crash a host the way a power
+// loss would, pick the hosts the plan puts on one physical machine, read HAProxy's server state.
+
+import { execFileSync } from "node:child_process";
+import type { ClusterLab, LbHost } from "./cluster-lab";
+import type { Host } from "./lab";
+
+/** HAProxy's view of a backend server on an LB host (stats CSV over loopback). */
+export async function serverStatus(lb: LbHost, server: string): Promise<string | undefined> {
+    const r = await lb.host.exec("curl", ["-s", "--max-time", "1", "http://127.0.0.1:8404/stats;csv"]);
+    return r.stdout.split("\n").map((l) => l.split(",")).find((f) => f[0] === "apiservers" && f[1] === server)?.[17];
+}
+
+/** SIGSTOP then SIGKILL every process of a host (by PID, so none can send a goodbye), then its link down. */
+export function crashHost(host: Host): void {
+    const pids = execFileSync("ip", ["netns", "pids", host.ns], { encoding: "utf8" }).split("\n").map(Number).filter((p) => p > 0);
+    for (const signal of ["SIGSTOP", "SIGKILL"] as const) {
+        for (const p of pids) {
+            try {
+                process.kill(p, signal);
+            } catch { /* gone */ }
+        }
+    }
+    execFileSync("ip", ["-n", host.ns, "link", "set", "dev", "eth0", "down"]);
+}
+
+/** The test hosts the plan may put on one physical host in the worst zone: up to `affinity` per spread group. */
+export function worstHostNodes(c: ClusterLab): Host[] {
+    const zone = c.ctx.plan.faultTolerance.find((r) => r.domain === "host")!.zone;
+    const perGroup = new Map<string, number>();
+    const picked: Host[] = [];
+    const candidates = [...c.etcd.map((m) => ({ node: m.node, host: m.host })), ...c.masters.map((m) => ({ node: m.node, host: m.host })),
+        ...c.lbs.filter((l) => l.keepalived).map((l) => ({ node: c.ctx.plan.nodes.find((n) => n.name === l.name)!, host: l.host }))];
+    for (const { node, host } of candidates) {
+        if (node.zone !== zone || !node.placementGroup) {
+            continue;
+        }
+        const group = c.ctx.plan.placementGroups.find((g) => g.name === node.placementGroup)!;
+        const taken = perGroup.get(group.name) ?? 0;
+        if (taken < group.affinity && !picked.includes(host)) {
+            perGroup.set(group.name, taken + 1);
+            picked.push(host);
+        }
+    }
+    return picked;
+}

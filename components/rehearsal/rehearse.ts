@@ -1,0 +1,105 @@
+// The HA rehearsal: a stack's etcd members and API endpoint tier on test hosts, built from the
+// files the library renders, then the verification checklist, measured. Needs root (network
+// namespaces). Everything it starts is stopped by PID and every namespace removed, on success,
+// on failure, on the global time limit, and (through the lab's reaper) if the process is killed.
+
+import type { ClusterPlan } from "../plan/plan";
+import { table } from "../plan/report";
+import type { ClusterSpec } from "../plan/spec";
+import { renderContext, Timers } from "../render/context";
+import { renderNode } from "../render/node";
+import { CheckResult, Checklist } from "./checks";
+import { buildClusterLab } from "./cluster-lab";
+import { Lab, waitFor } from "./lab";
+
+/** Faster timers for quick lab runs (the report says when they are used). */
+export const LAB_TIMERS: Partial<Timers> = {
+    vrrpAdvertSec: 0.2, checkInterMs: 200, checkFastInterMs: 100, checkDownInterMs: 500, etcdHeartbeatMs: 50, etcdElectionMs: 500,
+};
+
+export interface RehearsalOptions {
+    /** Timer overrides (e.g. LAB_TIMERS); the stack's rendered production timers otherwise. */
+    readonly timers?: Partial<Timers>;
+    /** Abort (and clean up) after this long. @default 600000 (10 minutes) */
+    readonly timeLimitMs?: number;
+    /** Progress lines. @default stderr */
+    readonly log?: (line: string) => void;
+}
+
+export interface RehearsalReport {
+    readonly cluster: string;
+    readonly endpoint: string;
+    readonly tier: string;
+    readonly timersUsed: "production" | "lab";
+    readonly timers: Timers;
+    readonly results: readonly CheckResult[];
+    readonly passed: boolean;
+    readonly durationMs: number;
+}
+
+export async function rehearse(spec: ClusterSpec, plan: ClusterPlan, options: RehearsalOptions = {}): Promise<RehearsalReport> {
+    const started = Date.now();
+    const log = (line: string) => (options.log ?? ((l: string) => process.stderr.write(`${l}\n`)))(`[${((Date.now() - started) / 1000).toFixed(1).padStart(6)}s] ${line}`);
+    const ctx = renderContext(spec, plan, options.timers ? { timers: options.timers } : {});
+    const bundles = plan.nodes.map((n) => renderNode(ctx, n));
+    const lab = Lab.create(spec.network.vpcCidr);
+    log(`lab ${lab.prefix}: private test subnet ${spec.network.vpcCidr} inside network namespaces only, no route out`);
+    let timedOut = false;
+    const limit = setTimeout(() => {
+        timedOut = true;
+        log(`time limit of ${(options.timeLimitMs ?? 600_000) / 1000} s reached: stopping every test process and removing the lab`);
+        lab.destroy();
+    }, options.timeLimitMs ?? 600_000);
+    const results: CheckResult[] = [];
+    let tier = "";
+    try {
+        const c = await buildClusterLab(lab, ctx, bundles, log);
+        tier = c.tierNote;
+        log(`waiting for the endpoint ${c.endpointUrl} to answer through ${c.tierNote.split(":")[0]}`);
+        await waitFor("the endpoint", async () => (await c.client.exec("curl", ["-sf", "--max-time", "1", "--cacert", c.clusterCa.cert, `${c.endpointUrl}/healthz`])).stdout === "ok", 30_000, 200);
+        const list = new Checklist(c);
+        const steps: [string, () => Promise<CheckResult>][] = [
+            ["kill one etcd member", () => list.followerLoss()], ["kill the etcd leader", () => list.leaderLoss()],
+            ["kill a quorum and restart it", () => list.quorumLoss()], ["kill one apiserver under load", () => list.apiserverLoss()],
+            ["hard-crash the VIP holder", () => list.vipHostCrash()], ["kill HAProxy on the VIP holder", () => list.haproxyLoss()],
+            ["snapshot and restore etcd", () => list.snapshotRestore()], ["lose the plan's worst host", () => list.planHostLoss()],
+        ];
+        for (const [i, [name, run]] of steps.entries()) {
+            if (timedOut) {
+                break;
+            }
+            log(`check ${i + 1}/${steps.length}: ${name}`);
+            const r = await run();
+            log(`  ${r.status.toUpperCase()}: ${r.measured}`);
+            results.push(r);
+        }
+    } finally {
+        clearTimeout(limit);
+        lab.destroy();
+        log(`lab removed: ${lab.leftovers().length} namespaces left`);
+    }
+    if (timedOut) {
+        throw new Error(`the rehearsal hit its time limit after ${results.length} checks`);
+    }
+    return {
+        cluster: spec.name, endpoint: plan.endpoint.kind, tier,
+        timersUsed: options.timers ? "lab" : "production", timers: ctx.timers, results,
+        passed: results.every((r) => r.status !== "fail"), durationMs: Date.now() - started,
+    };
+}
+
+/** The checklist as a table, with the timers the configs were rendered with. */
+export function renderRehearsalReport(r: RehearsalReport): string {
+    const t = r.timers;
+    return [
+        `HA rehearsal of ${r.cluster} (${r.endpoint}), ${(r.durationMs / 1000).toFixed(0)} s, ${r.timersUsed} timers: VRRP advert ${t.vrrpAdvertSec} s, ` +
+        `track ${t.trackFall} x ${t.trackIntervalSec} s, HAProxy inter ${t.checkInterMs}/${t.checkFastInterMs} ms fall ${t.checkFall}, etcd heartbeat ${t.etcdHeartbeatMs} ms election ${t.etcdElectionMs} ms`,
+        `Endpoint tier: ${r.tier}.`,
+        "Apiservers are STAND-INS (HTTPS /healthz, /version, /write and /read through the real etcd): no kube-apiserver binary is available here.",
+        "",
+        table(["#", "CHECK", "EXPECTED", "MEASURED", "RESULT", "GOAL"],
+            r.results.map((x) => [String(x.id), x.check, x.expected, x.measured, x.status.toUpperCase(), x.goal ?? ""])),
+        "",
+        r.passed ? "every check passed" : `${r.results.filter((x) => x.status === "fail").length} check(s) FAILED`,
+    ].join("\n");
+}
