@@ -5,7 +5,7 @@
 import { rmSync } from "node:fs";
 import * as path from "node:path";
 import { ClusterLab, EtcdMember, LbHost, STANDIN_ETCD_TIMEOUT_MS } from "./cluster-lab";
-import { crashHost, serverStatus, worstHostNodes } from "./faults";
+import { crashHost, serverStatus, ServerWatch, worstHostNodes } from "./faults";
 import { waitFor } from "./lab";
 import { failureSummary, longestGap, Probe, ProbeResult, startedAfter } from "./probe";
 
@@ -17,6 +17,8 @@ export interface CheckResult {
     readonly status: "pass" | "fail" | "n/a";
     /** The project's goal for this figure, when there is one. */
     readonly goal?: string;
+    /** Whether the measurement met the goal (a check can pass its timer-derived bound and miss the goal). */
+    readonly goalMet?: boolean;
     /** Raw numbers for --json and the benchmark. */
     readonly values?: Readonly<Record<string, number>>;
 }
@@ -98,7 +100,7 @@ export class Checklist {
         const bound = 2 * this.c.ctx.timers.etcdElectionMs + 500;
         return {
             id: 2, check: `kill the etcd leader (SIGKILL ${leader.node.name})`, expected: `first acknowledged write within ${secs(bound)} (2 x election timeout + 0.5 s)`,
-            measured: first ? `after ${secs(ms)}` : "no write acknowledged", goal: "≤ 1.50 s",
+            measured: first ? `after ${secs(ms)}` : "no write acknowledged", goal: "≤ 1.50 s", goalMet: ms <= 1500,
             status: ms <= bound ? "pass" : "fail", values: { firstWriteMs: ms },
         };
     }
@@ -129,7 +131,7 @@ export class Checklist {
             expected: `writes fail within ${secs(bound)} with a clear error; resume after restart; 0 acknowledged writes lost`,
             measured: `failure reported after ${secs(reportMs)} (${firstFailure?.status ?? "-"} "${(firstFailure?.error ?? "").slice(0, 60)}"); ` +
                 `resumed ${resumed ? secs(resumed.end - restartedAt) : "never"} after restart; ${this.acknowledged.size - lost.length}/${this.acknowledged.size} acknowledged keys readable`,
-            goal: "failure reported ≤ 2 s", status: reportMs <= bound && clear && resumed && lost.length === 0 ? "pass" : "fail",
+            goal: "failure reported ≤ 2 s", goalMet: reportMs <= 2000 && clear, status: reportMs <= bound && clear && resumed && lost.length === 0 ? "pass" : "fail",
             values: { failureReportMs: reportMs, resumedMs: resumed ? resumed.end - restartedAt : Infinity, acknowledged: this.acknowledged.size, lost: lost.length },
         };
     }
@@ -144,13 +146,14 @@ export class Checklist {
         const lb = (await this.vipHolder()) ?? this.c.lbs[0];
         const victim = this.c.masters[this.c.masters.length > 1 ? 1 : 0];
         const probe = this.probe("read", 4000);
+        const watch = new ServerWatch(lb, victim.node.hostname, 4000);
         await sleep(1000);
         const killedAt = Date.now();
         victim.daemon.signal("SIGKILL");
         await victim.daemon.exited;
         const goneAt = Date.now();
-        const down = await waitFor(`HAProxy marking ${victim.node.hostname} down`, async () => (await serverStatus(lb, victim.node.hostname))?.startsWith("DOWN"), 10_000, 25).catch(() => undefined);
-        const markDownMs = down ? Date.now() - killedAt : Infinity;
+        const down = await watch.firstSeen("DOWN", killedAt);
+        const markDownMs = down ? down - killedAt : Infinity;
         const rs = await probe.finished();
         this.c.startMaster(victim);
         await waitFor(`${victim.node.hostname} back UP`, async () => (await serverStatus(lb, victim.node.hostname)) === "UP", 15_000, 100);
@@ -163,7 +166,7 @@ export class Checklist {
             id: 4, check: `kill one apiserver under load (SIGKILL the stand-in on ${victim.node.name})`,
             expected: `0 failed new requests; marked down within ${bound} ms (inter + (fall-1) x fastinter)`,
             measured: `${failed(fresh)} failed of ${fresh.length} new requests${failureSummary(fresh)} (${inFlight.length} in flight at the kill failed: ${inFlight.map((r) => r.error).join(", ") || "none"}); marked down after ${markDownMs} ms`,
-            goal: "0 failed, mark-down ≤ 0.6 s",
+            goal: "0 failed, mark-down ≤ 0.6 s", goalMet: failed(fresh) === 0 && markDownMs <= 600,
             status: failed(fresh) === 0 && markDownMs <= bound ? "pass" : "fail", values: { failedNew: failed(fresh), failedInFlight: inFlight.length, markDownMs },
         };
     }
@@ -205,7 +208,7 @@ export class Checklist {
         return {
             id: 5, check: `${name} (${holder.name})`, expected: `VIP answers from ${other.name} within ${secs(bound)} (3 x advert + skew + 0.5 s)`,
             measured: `VIP on ${other.name} after ${secs(movedMs)}; first answer after ${back ? secs(back.end - crashedAt) : "never"}; ${failed(after)} of ${after.length} requests failed meanwhile${failureSummary(after)}`,
-            goal: "≤ 1.0 s", status: back && back.end - crashedAt <= bound ? "pass" : "fail",
+            goal: "≤ 1.0 s", goalMet: Boolean(back && back.end - crashedAt <= 1000), status: back && back.end - crashedAt <= bound ? "pass" : "fail",
             values: { vipMovedMs: movedMs, firstAnswerMs: back ? back.end - crashedAt : Infinity, failed: failed(after) },
         };
     }

@@ -2,13 +2,35 @@
 // loss would, pick the hosts the plan puts on one physical machine, read HAProxy's server state.
 
 import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import * as path from "node:path";
+import { HAPROXY_HEALTH_PORT } from "../render/context";
 import type { ClusterLab, LbHost } from "./cluster-lab";
-import type { Host } from "./lab";
+import type { Daemon, Host } from "./lab";
 
 /** HAProxy's view of a backend server on an LB host (stats CSV over loopback). */
 export async function serverStatus(lb: LbHost, server: string): Promise<string | undefined> {
     const r = await lb.host.exec("curl", ["-s", "--max-time", "1", "http://127.0.0.1:8404/stats;csv"]);
     return r.stdout.split("\n").map((l) => l.split(",")).find((f) => f[0] === "apiservers" && f[1] === server)?.[17];
+}
+
+/** Times a backend server's state changes from inside an LB host (stats-watch.js, ~10 ms resolution). */
+export class ServerWatch {
+    private readonly daemon: Daemon;
+    private readonly file: string;
+
+    constructor(lb: LbHost, server: string, durationMs: number) {
+        this.file = path.join(lb.host.lab.dir, "logs", `watch-${lb.name}-${server}-${Date.now()}.jsonl`);
+        this.daemon = lb.host.spawn(`watch-${server}`, process.execPath,
+            [path.join(__dirname, "stats-watch.js"), String(HAPROXY_HEALTH_PORT), "apiservers", server, String(durationMs), this.file]);
+    }
+
+    /** When the server was first seen in a state starting with `status` (ms since the epoch), if it was. */
+    async firstSeen(status: string, after: number): Promise<number | undefined> {
+        await this.daemon.exited;
+        const changes = existsSync(this.file) ? readFileSync(this.file, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as { t: number; status: string }) : [];
+        return changes.find((c) => c.t >= after && c.status.startsWith(status))?.t;
+    }
 }
 
 /** SIGSTOP then SIGKILL every process of a host (by PID, so none can send a goodbye), then its link down. */

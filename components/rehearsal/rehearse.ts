@@ -91,6 +91,7 @@ export async function rehearse(spec: ClusterSpec, plan: ClusterPlan, options: Re
 /** The checklist as a table, with the timers the configs were rendered with. */
 export function renderRehearsalReport(r: RehearsalReport): string {
     const t = r.timers;
+    const missed = r.results.filter((x) => x.goal && !x.goalMet).map((x) => x.id);
     return [
         `HA rehearsal of ${r.cluster} (${r.endpoint}), ${(r.durationMs / 1000).toFixed(0)} s, ${r.timersUsed} timers: VRRP advert ${t.vrrpAdvertSec} s, ` +
         `track ${t.trackFall} x ${t.trackIntervalSec} s, HAProxy inter ${t.checkInterMs}/${t.checkFastInterMs} ms fall ${t.checkFall}, etcd heartbeat ${t.etcdHeartbeatMs} ms election ${t.etcdElectionMs} ms`,
@@ -98,8 +99,9 @@ export function renderRehearsalReport(r: RehearsalReport): string {
         "Apiservers are STAND-INS (HTTPS /healthz, /version, /write and /read through the real etcd): no kube-apiserver binary is available here.",
         "",
         table(["#", "CHECK", "EXPECTED", "MEASURED", "RESULT", "GOAL"],
-            r.results.map((x) => [String(x.id), x.check, x.expected, x.measured, x.status.toUpperCase(), x.goal ?? ""])),
+            r.results.map((x) => [String(x.id), x.check, x.expected, x.measured, x.status.toUpperCase(), x.goal ? `${x.goal}: ${x.goalMet ? "met" : "NOT met"}` : ""])),
         "",
         r.passed ? "every check passed" : `${r.results.filter((x) => x.status === "fail").length} check(s) FAILED`,
+        ...(missed.length > 0 ? [`goals not met with these timers: check ${missed.join(", ")} (README, "Failover goals", says why the defaults stay)`] : []),
     ].join("\n");
 }

@@ -47,6 +47,8 @@ export function haproxyConfig(ctx: RenderContext, options: HaproxyOptions): stri
                 "balance roundrobin",
                 "option httpchk GET /healthz",
                 "http-check expect status 200",
+                // Connecting is bounded by inter; the answer may take this long.
+                `timeout check ${t.checkTimeoutMs}ms`,
                 `default-server inter ${t.checkInterMs}ms fastinter ${t.checkFastInterMs}ms downinter ${t.checkDownInterMs}ms ` +
                 `fall ${t.checkFall} rise ${t.checkRise} check check-ssl verify none on-marked-down shutdown-sessions`,
                 ...ctx.masters.map((m) => server(m.hostname, m.privateIp, port)),
