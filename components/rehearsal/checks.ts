@@ -198,10 +198,12 @@ export class Checklist {
         await sleep(1000);
         const crashedAt = Date.now();
         crashHost(holder.host);
+        // A request that started while the crash was being injected may still have been served by the holder.
+        const downAt = Date.now();
         await waitFor("the VIP on the other LB host", async () => other.host.hasAddress(this.c.ctx.plan.endpoint.vip!), 15_000, 25).catch(() => undefined);
         const movedMs = Date.now() - crashedAt;
         const rs = await probe.finished();
-        const back = startedAfter(rs, crashedAt).find((r) => r.ok);
+        const back = startedAfter(rs, downAt).find((r) => r.ok);
         await this.restoreLb(holder);
         const bound = this.vrrpBound();
         const after = startedAfter(rs, crashedAt);

@@ -16,9 +16,17 @@ const { cleanupRun, startTime } = require("./lab-cleanup.js") as {
 
 export const STATE_ROOT = "/run/kubeadm-ha-lab";
 
+/** Labs of this process not yet destroyed. */
+const live = new Set<Lab>();
+
 // An interrupted run still cleans up: turn SIGINT/SIGTERM into an exit, which runs the exit hooks.
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    process.once(signal, () => process.exit(130));
+for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143], ["SIGHUP", 129]] as const) {
+    process.once(signal, () => {
+        if (live.size > 0) {
+            process.stderr.write(`\ninterrupted by ${signal}: stopping every test process and removing ${[...live].map((l) => l.prefix).join(", ")}\n`);
+        }
+        process.exit(code);
+    });
 }
 
 /** Why the lab cannot run here, or undefined when it can (root, `ip netns`, the given binaries). */
@@ -133,6 +141,7 @@ export class Lab {
         writeFileSync(path.join(dir, "owner.json"), JSON.stringify({ pid: process.pid, start: startTime(process.pid) }));
         const lab = new Lab(prefix, dir, subnet);
         process.on("exit", lab.exitHook);
+        live.add(lab);
         spawn(process.execPath, [path.join(__dirname, "lab-cleanup.js"), String(process.pid), startTime(process.pid) ?? "", prefix, dir],
             { detached: true, stdio: "ignore" }).unref();
         const sw = `${prefix}-sw`;
@@ -195,6 +204,7 @@ export class Lab {
         }
         this.destroyed = true;
         process.removeListener("exit", this.exitHook);
+        live.delete(this);
         for (const d of this.daemons) {
             try {
                 process.kill(d.pid, "SIGTERM");

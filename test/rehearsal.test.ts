@@ -1,0 +1,121 @@
+// The HA rehearsal, run for real (root, network namespaces, Debian's etcd, HAProxy, keepalived)
+// through its command line, with the stacks' production timers: every check passes its
+// timer-derived bound, the goals the defaults are built to meet are met, and an interrupted run
+// leaves no namespace, veth or process behind.
+
+import { strict as assert } from "node:assert";
+import { ChildProcess, execFileSync, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { labUnavailable, STATE_ROOT, waitFor } from "../components/rehearsal/lab";
+import type { RehearsalReport } from "../components/rehearsal/rehearse";
+import { skipUnless } from "./helpers/skip";
+
+const { startTime } = require("../components/rehearsal/lab-cleanup.js") as { startTime: (pid: number) => string | undefined };
+const CLI = path.join(__dirname, "..", "components", "cli", "rehearse.ts");
+const BINARIES = ["etcd", "etcdctl", "haproxy", "keepalived", "openssl", "curl"];
+
+function startRehearsal(args: readonly string[]): { child: ChildProcess; stdout: () => string; stderr: () => string; done: Promise<{ code: number | null; signal: NodeJS.Signals | null }> } {
+    const child = spawn(process.execPath, ["--require", "tsx/cjs", CLI, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    child.stdout!.on("data", (d) => (out += d));
+    child.stderr!.on("data", (d) => (err += d));
+    const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
+    return { child, stdout: () => out, stderr: () => err, done };
+}
+
+async function rehearseStack(stack: string): Promise<{ report: RehearsalReport; stdout: string; byId: (id: number) => RehearsalReport["results"][number] }> {
+    const dir = mkdtempSync(path.join(tmpdir(), "kubeadm-ha-rehearsal-"));
+    try {
+        const run = startRehearsal(["--stack", stack, "--json", path.join(dir, "report.json"), "--time-limit", "240"]);
+        const { code } = await run.done;
+        const stdout = run.stdout();
+        console.log(stdout.split("\n").map((l) => `      ${l}`).join("\n"));
+        assert.equal(code, 0, `the rehearsal of ${stack} failed:\n${stdout}\n${run.stderr().slice(-3000)}`);
+        assert.match(run.stderr(), /check 8\/8: lose the plan's worst host/, "progress is printed while it runs");
+        assert.match(run.stderr(), /lab removed: 0 namespaces left/);
+        const report = JSON.parse(readFileSync(path.join(dir, "report.json"), "utf8")) as RehearsalReport;
+        return { report, stdout, byId: (id) => report.results.find((r) => r.id === id)! };
+    } finally {
+        rmSync(dir, { recursive: true, force: true });
+    }
+}
+
+/** The common checks of every endpoint kind, with the stacks' production timers. */
+function assertEtcdAndApiserverChecks(r: Awaited<ReturnType<typeof rehearseStack>>): void {
+    assert.equal(r.report.timersUsed, "production");
+    assert.equal(r.report.results.length, 8, "all eight checks ran");
+    assert.match(r.stdout, /#\s+CHECK\s+EXPECTED\s+MEASURED\s+RESULT\s+GOAL/, "the report is a table");
+    const v = (id: number) => r.byId(id).values!;
+    assert.equal(v(1).failed, 0, "no write fails when a follower dies");
+    assert.ok(v(2).firstWriteMs <= 2 * r.report.timers.etcdElectionMs + 500, `leader loss: first write after ${v(2).firstWriteMs} ms`);
+    assert.ok(v(3).failureReportMs <= 2000, `quorum loss reported after ${v(3).failureReportMs} ms (goal 2 s)`);
+    assert.ok(v(3).acknowledged > 100 && v(3).lost === 0, `${v(3).lost} of ${v(3).acknowledged} acknowledged writes lost`);
+    assert.equal(v(4).failedNew, 0, "no new request fails when an apiserver dies");
+    assert.ok(v(4).markDownMs <= 600, `mark-down after ${v(4).markDownMs} ms (goal 0.6 s)`);
+    assert.ok(v(7).keys > 100 && v(7).restoredKeys === v(7).keys, `restore: ${v(7).restoredKeys}/${v(7).keys} keys`);
+    assert.ok(v(8).requestsAfterSettle > 0 && v(8).acknowledgedAfterSettle === v(8).requestsAfterSettle, "the API answers after the worst host loss");
+    for (const x of r.report.results) {
+        assert.notEqual(x.status, "fail", `check ${x.id} failed: ${x.measured}`);
+    }
+}
+
+describe("the HA rehearsal (npm run rehearse)", function () {
+    this.timeout(300_000);
+    before(function () {
+        skipUnless(this, labUnavailable(BINARIES));
+    });
+
+    it("runs every check on prod-keepalived and meets its bounds", async () => {
+        const r = await rehearseStack("prod-keepalived");
+        assertEtcdAndApiserverChecks(r);
+        const t = r.report.timers;
+        const v5 = r.byId(5).values!;
+        const vrrpBoundMs = ((3 + 156 / 256) * t.vrrpAdvertSec + 0.5) * 1000;
+        assert.ok(v5.firstAnswerMs <= vrrpBoundMs, `VIP answered ${v5.firstAnswerMs} ms after the hard crash (bound ${vrrpBoundMs} ms)`);
+        // The backup cannot take over before its master-down timer runs out (at least 2 adverts + skew after the last advert).
+        const earliestMs = (2 * t.vrrpAdvertSec + (156 / 256) * t.vrrpAdvertSec) * 1000 - 100;
+        assert.ok(v5.firstAnswerMs >= earliestMs && v5.vipMovedMs >= earliestMs, `VIP failover measured ${v5.vipMovedMs}/${v5.firstAnswerMs} ms, below the earliest possible ${earliestMs} ms`);
+        assert.ok(r.byId(6).values!.vipMovedMs <= (t.trackFall * t.trackIntervalSec + t.vrrpAdvertSec + 1) * 1000, "track_script moves the VIP");
+        assert.match(r.report.tier, /rendered HAProxy and keepalived on both LB hosts/);
+    });
+
+    it("runs prod (CLB simulated by HAProxy) and says the VIP checks do not apply", async () => {
+        const r = await rehearseStack("prod");
+        assertEtcdAndApiserverChecks(r);
+        assert.deepEqual([r.byId(5).status, r.byId(6).status], ["n/a", "n/a"]);
+        assert.match(r.report.tier, /simulated by one HAProxy host/);
+        assert.match(r.stdout, /STAND-INS/, "the report names the stand-in apiservers");
+    });
+
+    for (const signal of ["SIGINT", "SIGKILL"] as const) {
+        it(`leaves no namespace, veth or process behind when the runner gets ${signal} mid-run`, async () => {
+            const run = startRehearsal(["--stack", "prod-keepalived", "--lab-timers", "--time-limit", "120"]);
+            try {
+                await waitFor("the lab to be up (check 1 started)", async () => /check 1\/8/.test(run.stderr()), 90_000, 100);
+            } catch (err) {
+                run.child.kill("SIGKILL");
+                throw new Error(`${(err as Error).message}\n${run.stderr().slice(-3000)}`);
+            }
+            const prefix = /lab (kh[0-9a-f]{6}):/.exec(run.stderr())![1];
+            const namespaces = () => execFileSync("ip", ["netns", "list"], { encoding: "utf8" }).split("\n").map((l) => l.split(" ")[0]).filter((n) => n.startsWith(`${prefix}-`));
+            const pids = namespaces().flatMap((ns) => execFileSync("ip", ["netns", "pids", ns], { encoding: "utf8" }).split("\n").map(Number).filter((p) => p > 0));
+            assert.ok(namespaces().length >= 10 && pids.length >= 10, `a running lab: ${namespaces().length} namespaces, ${pids.length} processes`);
+            const interruptedAt = Date.now();
+            run.child.kill(signal);
+            const exit = await run.done;
+            if (signal === "SIGINT") {
+                assert.equal(exit.code, 130, "exit status 128 + SIGINT");
+                assert.match(run.stderr(), new RegExp(`interrupted by SIGINT: stopping every test process and removing ${prefix}`));
+            }
+            const { ms } = await waitFor("every namespace of the run removed", async () => namespaces().length === 0, 20_000, 100);
+            await waitFor("every process of the run gone", async () => pids.every((p) => startTime(p) === undefined), 10_000, 100);
+            const rootLinks = execFileSync("ip", ["-o", "link", "show"], { encoding: "utf8" });
+            assert.ok(!rootLinks.includes(prefix), "no veth of the run in the root namespace");
+            assert.ok(!existsSync(path.join(STATE_ROOT, prefix)), "the run's state directory is removed");
+            console.log(`      ${signal}: ${pids.length} processes and the namespaces removed ${Date.now() - interruptedAt} ms after the signal (${ms} ms polling)`);
+        });
+    }
+});
