@@ -13,6 +13,7 @@ import { renderCluster } from "../render/node";
 import { previewStack, renderPreview } from "./preview";
 import type { ClusterPlan } from "../plan/plan";
 import type { ClusterSpec } from "../plan/spec";
+import { fail } from "./exit";
 
 const USAGE = `usage: npm run plan -- (--stack <name> | --config <file>) [--json] [--out <dir>]
 
@@ -39,11 +40,6 @@ function writeRendered(dir: string, spec: ClusterSpec, plan: ClusterPlan): strin
     }
     const largest = bundles.reduce((a, b) => (b.userDataBase64Bytes > a.userDataBase64Bytes ? b : a));
     return `wrote the rendered files of ${bundles.length} nodes to ${dir} (largest user-data: ${largest.node.name}, ${largest.userDataBase64Bytes} bytes base64 of 16384)`;
-}
-
-function fail(code: number, message: string): never {
-    process.stderr.write(`${message}\n`);
-    process.exit(code);
 }
 
 async function main(argv: string[]): Promise<void> {

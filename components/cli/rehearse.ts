@@ -11,6 +11,7 @@ import { ValidationError } from "../plan/errors";
 import { planStackFile } from "../plan/stack-file";
 import { labUnavailable } from "../rehearsal/lab";
 import { LAB_TIMERS, rehearse, renderRehearsalReport } from "../rehearsal/rehearse";
+import { fail } from "./exit";
 
 const USAGE = `usage: npm run rehearse -- (--stack <name> | --config <file>) [--json <file>] [--lab-timers] [--time-limit <seconds>]
 
@@ -19,11 +20,6 @@ const USAGE = `usage: npm run rehearse -- (--stack <name> | --config <file>) [--
   --json <file>         also write the results as JSON
   --lab-timers          faster VRRP, HAProxy and etcd timers (the report says so)
   --time-limit <s>      stop and clean up after this many seconds (default 600)`;
-
-function fail(code: number, message: string): never {
-    process.stderr.write(`${message}\n`);
-    process.exit(code);
-}
 
 async function main(argv: string[]): Promise<void> {
     let args;

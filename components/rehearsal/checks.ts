@@ -5,7 +5,7 @@
 import { rmSync } from "node:fs";
 import * as path from "node:path";
 import { ClusterLab, EtcdMember, LbHost, STANDIN_ETCD_TIMEOUT_MS } from "./cluster-lab";
-import { crashHost, serverStatus, ServerWatch, worstHostNodes } from "./faults";
+import { crashHost, serverStatus, ServerWatch, vipHolder, worstHostNodes } from "./faults";
 import { waitFor } from "./lab";
 import { failureSummary, longestGap, Probe, ProbeResult, startedAfter } from "./probe";
 
@@ -26,6 +26,9 @@ export interface CheckResult {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const failed = (rs: readonly ProbeResult[]) => rs.filter((r) => !r.ok).length;
+
+/** Allowance for timing a mark-down from outside HAProxy (polling resolution, signal delivery). */
+const MEASURE_ALLOWANCE_MS = 50;
 
 /** Key prefix of every write the rehearsal acknowledges. */
 export const KEY_PREFIX = "rehearse";
@@ -143,7 +146,7 @@ export class Checklist {
 
     /** 4: SIGKILL one stand-in apiserver under load: failed requests, time until HAProxy marks it down. */
     async apiserverLoss(): Promise<CheckResult> {
-        const lb = (await this.vipHolder()) ?? this.c.lbs[0];
+        const lb = (await vipHolder(this.c)) ?? this.c.lbs[0];
         const victim = this.c.masters[this.c.masters.length > 1 ? 1 : 0];
         const probe = this.probe("read", 4000);
         const watch = new ServerWatch(lb, victim.node.hostname, 4000);
@@ -158,27 +161,25 @@ export class Checklist {
         this.c.startMaster(victim);
         await waitFor(`${victim.node.hostname} back UP`, async () => (await serverStatus(lb, victim.node.hostname)) === "UP", 15_000, 100);
         const t = this.c.ctx.timers;
-        const bound = t.checkInterMs + (t.checkFall - 1) * t.checkFastInterMs;
+        // The timers' worst case, plus the stats polling (10 ms, read as an upper bound) and delivering the kill.
+        const bound = t.checkInterMs + (t.checkFall - 1) * t.checkFastInterMs + MEASURE_ALLOWANCE_MS;
         // New requests start once the process is gone; one already relayed to it when it died may be reset.
         const fresh = startedAfter(rs, goneAt);
         const inFlight = rs.filter((r) => !r.ok && r.start < goneAt && r.end >= killedAt);
         return {
             id: 4, check: `kill one apiserver under load (SIGKILL the stand-in on ${victim.node.name})`,
-            expected: `0 failed new requests; marked down within ${bound} ms (inter + (fall-1) x fastinter)`,
+            expected: `0 failed new requests; marked down within ${bound} ms (inter + (fall-1) x fastinter + ${MEASURE_ALLOWANCE_MS} ms)`,
             measured: `${failed(fresh)} failed of ${fresh.length} new requests${failureSummary(fresh)} (${inFlight.length} in flight at the kill failed: ${inFlight.map((r) => r.error).join(", ") || "none"}); marked down after ${markDownMs} ms`,
             goal: "0 failed, mark-down ≤ 0.6 s", goalMet: failed(fresh) === 0 && markDownMs <= 600,
             status: failed(fresh) === 0 && markDownMs <= bound ? "pass" : "fail", values: { failedNew: failed(fresh), failedInFlight: inFlight.length, markDownMs },
         };
     }
 
-    async vipHolder(): Promise<LbHost | undefined> {
-        const vip = this.c.ctx.plan.endpoint.vip;
-        for (const lb of this.c.lbs.filter((l) => l.keepalived)) {
-            if (vip && await lb.host.hasAddress(vip)) {
-                return lb;
-            }
-        }
-        return undefined;
+    /** The LB host holding the VIP and the one that should take it over; none without keepalived. */
+    private async vipPair(): Promise<{ holder: LbHost; other: LbHost } | undefined> {
+        const holder = await vipHolder(this.c);
+        const other = this.c.lbs.find((l) => l !== holder && l.keepalived);
+        return holder && other ? { holder, other } : undefined;
     }
 
     private vrrpBound(): number {
@@ -189,11 +190,11 @@ export class Checklist {
     /** 5: hard-crash the VIP holder (SIGSTOP + SIGKILL of keepalived and HAProxy, link down). */
     async vipHostCrash(): Promise<CheckResult> {
         const name = "hard-crash the LB host holding the VIP";
-        const holder = await this.vipHolder();
-        if (!holder) {
+        const pair = await this.vipPair();
+        if (!pair) {
             return { id: 5, check: name, expected: "-", measured: this.c.tierNote, status: "n/a" };
         }
-        const other = this.c.lbs.find((l) => l !== holder && l.keepalived)!;
+        const { holder, other } = pair;
         const probe = this.probe("read", 9000);
         await sleep(1000);
         const crashedAt = Date.now();
@@ -218,11 +219,11 @@ export class Checklist {
     /** 6: kill only HAProxy on the VIP holder: the track_script moves the VIP. */
     async haproxyLoss(): Promise<CheckResult> {
         const name = "kill HAProxy on the VIP holder (track_script)";
-        const holder = await this.vipHolder();
-        if (!holder) {
+        const pair = await this.vipPair();
+        if (!pair) {
             return { id: 6, check: name, expected: "-", measured: this.c.tierNote, status: "n/a" };
         }
-        const other = this.c.lbs.find((l) => l !== holder && l.keepalived)!;
+        const { holder, other } = pair;
         const killedAt = Date.now();
         holder.haproxy.signal("SIGKILL");
         await waitFor("the VIP on the other LB host", async () => other.host.hasAddress(this.c.ctx.plan.endpoint.vip!), 20_000, 25).catch(() => undefined);

@@ -61,6 +61,12 @@ export class ClusterLab {
         return m.daemon;
     }
 
+    /** Test processes that should be running but are not (one that died on its own spoils the next check). */
+    deadDaemons(): Daemon[] {
+        const all = [...this.etcd.map((m) => m.daemon), ...this.masters.map((m) => m.daemon), ...this.lbs.flatMap((l) => (l.keepalived ? [l.haproxy, l.keepalived] : [l.haproxy]))];
+        return all.filter((d) => !d.alive());
+    }
+
     bundle(name: string): NodeBundle {
         return this.bundles.find((b) => b.node.name === name)!;
     }

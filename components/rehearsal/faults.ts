@@ -1,12 +1,13 @@
 // Fault injection and observation on the rehearsal's test hosts: crash a host the way a power
-// loss would, pick the hosts the plan puts on one physical machine, read HAProxy's server state.
+// loss would, pick the hosts the plan puts on one physical machine, read HAProxy's server state,
+// and wait for the steady state each check starts from.
 
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { HAPROXY_HEALTH_PORT } from "../render/context";
 import type { ClusterLab, LbHost } from "./cluster-lab";
-import type { Daemon, Host } from "./lab";
+import { Daemon, Host, waitFor } from "./lab";
 
 /** HAProxy's view of a backend server on an LB host (stats CSV over loopback). */
 export async function serverStatus(lb: LbHost, server: string): Promise<string | undefined> {
@@ -31,6 +32,38 @@ export class ServerWatch {
         const changes = existsSync(this.file) ? readFileSync(this.file, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as { t: number; status: string }) : [];
         return changes.find((c) => c.t >= after && c.status.startsWith(status))?.t;
     }
+}
+
+/**
+ * Waits for the steady state every check starts from: the VIP on the keepalived MASTER only
+ * (at start-up the BACKUP may take it first and then be preempted, which would move the VIP
+ * under a check), and every apiserver UP on every HAProxy that has a stats page.
+ */
+export async function steady(c: ClusterLab): Promise<void> {
+    const vip = c.ctx.plan.endpoint.vip;
+    const [master, ...backups] = c.lbs.filter((l) => l.keepalived);
+    if (vip && master) {
+        await waitFor(`the VIP on ${master.name} only`, async () =>
+            (await master.host.hasAddress(vip)) && !(await Promise.all(backups.map((b) => b.host.hasAddress(vip)))).some(Boolean), 30_000, 100);
+    }
+    for (const lb of c.lbs) {
+        if (await serverStatus(lb, c.masters[0].node.hostname) === undefined) {
+            continue; // no HAProxy stats here (an nginx proxy)
+        }
+        await waitFor(`every apiserver UP on ${lb.name}`, async () =>
+            (await Promise.all(c.masters.map((m) => serverStatus(lb, m.node.hostname)))).every((st) => st === "UP"), 15_000, 100);
+    }
+}
+
+/** The keepalived LB host holding the VIP now, if any. */
+export async function vipHolder(c: ClusterLab): Promise<LbHost | undefined> {
+    const vip = c.ctx.plan.endpoint.vip;
+    for (const lb of c.lbs.filter((l) => l.keepalived)) {
+        if (vip && await lb.host.hasAddress(vip)) {
+            return lb;
+        }
+    }
+    return undefined;
 }
 
 /** SIGSTOP then SIGKILL every process of a host (by PID, so none can send a goodbye), then its link down. */

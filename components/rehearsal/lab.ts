@@ -214,8 +214,8 @@ export class Lab {
     }
 
     /** The last lines of every daemon log, for failure reports. */
-    logTails(lines = 15): string {
-        return this.daemons.map((d) => {
+    logTails(lines = 15, which: (d: Daemon) => boolean = () => true): string {
+        return this.daemons.filter(which).map((d) => {
             let text = "";
             try {
                 text = readFileSync(d.log, "utf8").trimEnd().split("\n").slice(-lines).join("\n");

@@ -44,6 +44,7 @@ function probe() {
     const req = https.request(target, { method: key ? "POST" : "GET", ca, agent: false, timeout: Number(timeout) }, (res) => {
         let body = "";
         res.on("data", (c) => (body += c));
+        res.on("error", (err) => done(false, res.statusCode, "", err.code || err.message));
         res.on("end", () => {
             let error;
             if (res.statusCode !== 200) {

@@ -3,6 +3,7 @@
 // namespaces). Everything it starts is stopped by PID and every namespace removed, on success,
 // on failure, on the global time limit, and (through the lab's reaper) if the process is killed.
 
+import { readFileSync } from "node:fs";
 import type { ClusterPlan } from "../plan/plan";
 import { table } from "../plan/report";
 import type { ClusterSpec } from "../plan/spec";
@@ -10,7 +11,16 @@ import { renderContext, Timers } from "../render/context";
 import { renderNode } from "../render/node";
 import { CheckResult, Checklist } from "./checks";
 import { buildClusterLab } from "./cluster-lab";
+import { steady } from "./faults";
 import { Lab, waitFor } from "./lab";
+
+function tail(file: string, lines = 10): string {
+    try {
+        return readFileSync(file, "utf8").trimEnd().split("\n").slice(-lines).join("\n");
+    } catch {
+        return "(no log)";
+    }
+}
 
 /** Faster timers for quick lab runs (the report says when they are used). */
 export const LAB_TIMERS: Partial<Timers> = {
@@ -68,9 +78,19 @@ export async function rehearse(spec: ClusterSpec, plan: ClusterPlan, options: Re
             if (timedOut) {
                 break;
             }
+            const dead = c.deadDaemons();
+            if (dead.length > 0) {
+                log(`${dead.map((d) => d.name).join(", ")} died on their own before check ${i + 1}; stopping. Their logs end with:\n${dead.map((d) => tail(d.log)).join("\n")}`);
+                results.push({ id: i + 1, check: name, expected: "every test process running before the check", measured: `${dead.map((d) => d.name).join(", ")} died on their own`, status: "fail" });
+                break;
+            }
             log(`check ${i + 1}/${steps.length}: ${name}`);
+            await steady(c);
             const r = await run();
             log(`  ${r.status.toUpperCase()}: ${r.measured}`);
+            if (r.status === "fail") {
+                log(`  the endpoint tier's and stand-ins' logs end with:\n${lab.logTails(6, (d) => /haproxy|keepalived|standin|node-proxy/.test(d.name))}`);
+            }
             results.push(r);
         }
     } finally {

@@ -23,8 +23,23 @@ function call(endpoint, path, body, deadline) {
         const req = https.request(url, { method: "POST", ...tls, agent: false, timeout: Math.max(1, deadline - Date.now()), headers: { "content-type": "application/json" } }, (res) => {
             let data = "";
             res.on("data", (c) => (data += c));
-            res.on("end", () => (res.statusCode === 200 ? resolve(JSON.parse(data)) : reject(new Error(`etcd ${res.statusCode}: ${data.slice(0, 200)}`))));
+            // A member killed mid-answer resets the stream: an error on `res`, not on `req`.
+            res.on("error", reject);
+            res.on("end", () => {
+                if (res.statusCode !== 200) {
+                    reject(new Error(`etcd ${res.statusCode}: ${data.slice(0, 200)}`));
+                    return;
+                }
+                try {
+                    resolve(JSON.parse(data));
+                } catch (err) {
+                    reject(new Error(`etcd answered something that is not JSON: ${err.message}`));
+                }
+            });
         });
+        // The socket timeout only covers idle time: the deadline bounds the whole exchange.
+        const timer = setTimeout(() => req.destroy(new Error("etcd request timed out")), Math.max(1, deadline - Date.now()));
+        req.on("close", () => clearTimeout(timer));
         req.on("timeout", () => req.destroy(new Error("etcd request timed out")));
         req.on("error", reject);
         req.end(JSON.stringify(body));

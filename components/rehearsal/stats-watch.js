@@ -20,9 +20,17 @@ function poll() {
         fs.closeSync(out);
         process.exit(0);
     }
+    let scheduled = false;
+    const next = () => {
+        if (!scheduled) {
+            scheduled = true;
+            setTimeout(poll, INTERVAL_MS);
+        }
+    };
     const req = http.get({ host: "127.0.0.1", port: Number(port), path: "/stats;csv", timeout: 500, agent: false }, (res) => {
         let body = "";
         res.on("data", (c) => (body += c));
+        res.on("error", next);
         res.on("end", () => {
             const t = Date.now(); // the change happened before this answer: t is an upper bound
             const status = body.split("\n").map((l) => l.split(",")).find((f) => f[0] === backend && f[1] === server)?.[17] ?? "absent";
@@ -30,11 +38,11 @@ function poll() {
                 last = status;
                 fs.writeSync(out, `${JSON.stringify({ t, status })}\n`);
             }
-            setTimeout(poll, INTERVAL_MS);
+            next();
         });
     });
     req.on("timeout", () => req.destroy(new Error("timeout")));
-    req.on("error", () => setTimeout(poll, INTERVAL_MS));
+    req.on("error", next);
 }
 
 poll();
