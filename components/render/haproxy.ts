@@ -1,8 +1,10 @@
 // HAProxy in TCP mode in front of the apiservers: on the keepalived-haproxy LB pair, on the
 // HAProxy pair behind LVS, and as the node-local proxy on workers. Health checks are HTTPS
 // GET /healthz (the TLS handshake is checked, not the certificate: the proxy holds no cluster
-// CA), failures are detected in inter*fall, and `retries` + `option redispatch` move a failed
-// connection attempt to another master. A local-only frontend serves /healthz for keepalived.
+// CA), failures are detected in inter*fall, and `retries` + `option redispatch 1` move every failed
+// connection attempt to another master at once (plain `redispatch` retries the same dead master
+// first, after a turn-around of up to 1 s, and `shutdown-sessions` then kills that connection
+// when the master is marked down: the rehearsal's check 4 caught it failing 1 new request in 10 runs). A local-only frontend serves /healthz for keepalived.
 
 import { HAPROXY_HEALTH_PORT, RenderContext } from "./context";
 import { Block, sections } from "./text";
@@ -33,7 +35,7 @@ export function haproxyConfig(ctx: RenderContext, options: HaproxyOptions): stri
                 "timeout connect 5s",
                 // apiserver watches stay open for minutes; only idle connections are closed.
                 "timeout client 30m", "timeout server 30m",
-                "retries 3", "option redispatch",
+                "retries 3", "option redispatch 1",
             ],
         },
         {
