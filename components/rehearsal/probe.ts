@@ -35,6 +35,23 @@ export class Probe {
         return this.results();
     }
 
+    /**
+     * Polls the results every 50 ms until `done` holds for them (then lets the probe run `graceMs`
+     * more and stops it) or the probe ends on its own. Requests in flight at the stop are not counted.
+     */
+    async until(done: (rs: ProbeResult[]) => boolean, graceMs = 500): Promise<ProbeResult[]> {
+        let exited = false;
+        void this.daemon.exited.then(() => (exited = true));
+        while (!exited && !done(this.results())) {
+            await new Promise((r) => setTimeout(r, 50));
+        }
+        if (!exited) {
+            await new Promise((r) => setTimeout(r, graceMs));
+            await this.daemon.stop("SIGTERM", 2000);
+        }
+        return this.results();
+    }
+
     results(): ProbeResult[] {
         if (!existsSync(this.file)) {
             return [];
