@@ -1,44 +1,64 @@
 // The Pulumi program: one highly available kubeadm cluster per stack, configured by
 // `kubeadm-ha:cluster` in stacks/Pulumi.<stack>.yaml. It validates and plans exactly as
 // `npm run plan` does, so `pulumi preview` fails with the same message before any resource is
-// registered. Optional keys: `kubeadm-ha:imageId`, `kubeadm-ha:kubernetesLayer` (true/false),
-// `kubeadm-ha:existingNetwork` ({ vpcId, subnetIds: { <zone>: <subnet id> } }) to adopt a VPC.
+// registered. Then the change guard compares the plan with the one deployed (read back from this
+// stack's own `changeGuardSnapshot` output) and refuses an update that would take down an etcd
+// quorum, every master or every LB machine at once. Optional keys: `kubeadm-ha:imageId`,
+// `kubeadm-ha:kubernetesLayer` (true/false), `kubeadm-ha:existingNetwork` ({ vpcId, subnetIds:
+// { <zone>: <subnet id> } }) to adopt a VPC, `kubeadm-ha:allowDisruptiveChange` (true: the
+// guard only warns; for test clusters).
 
 import * as pulumi from "@pulumi/pulumi";
-import { CLUSTER_KEY, KubeadmCluster, planStackFile, PROJECT, ValidationError } from "./components";
+import { CLUSTER_KEY, GuardSnapshot, KubeadmCluster, parseGuardSnapshot, planStackFile, PROJECT, ValidationError } from "./components";
 
-const config = new pulumi.Config(PROJECT);
-const clusterConfig = config.getObject<Record<string, unknown>>("cluster");
-
-try {
-    planStackFile({ config: { [CLUSTER_KEY]: clusterConfig, "tencentcloud:region": new pulumi.Config("tencentcloud").get("region") } },
-        `the config of stack ${pulumi.getStack()}`);
-} catch (err) {
-    throw err instanceof ValidationError ? new pulumi.RunError(err.message) : err; // printed without a stack trace
+/** The snapshot this stack exported at its last update, through a StackReference to itself; undefined before the first. */
+async function deployedSnapshot(): Promise<GuardSnapshot | undefined> {
+    const self = new pulumi.StackReference(`${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`);
+    const details = await self.getOutputDetails("changeGuardSnapshot");
+    const value = details.value ?? details.secretValue;
+    return value === undefined ? undefined : parseGuardSnapshot(value, "the stack output changeGuardSnapshot");
 }
 
-const imageId = config.get("imageId");
-const existingNetwork = config.getObject<{ vpcId: string; subnetIds: Record<string, string> }>("existingNetwork");
-const cluster = new KubeadmCluster(String(clusterConfig!.name), {
-    cluster: clusterConfig as never,
-    ...(imageId ? { imageId } : {}),
-    ...(existingNetwork ? { existingNetwork } : {}),
-    kubernetesLayer: config.getBoolean("kubernetesLayer") ?? false,
-});
+export = async () => {
+    const config = new pulumi.Config(PROJECT);
+    const clusterConfig = config.getObject<Record<string, unknown>>("cluster");
+    try {
+        planStackFile({ config: { [CLUSTER_KEY]: clusterConfig, "tencentcloud:region": new pulumi.Config("tencentcloud").get("region") } },
+            `the config of stack ${pulumi.getStack()}`);
+    } catch (err) {
+        throw err instanceof ValidationError ? new pulumi.RunError(err.message) : err; // printed without a stack trace
+    }
 
-/** The API endpoint every kubeconfig and join command uses. */
-export const endpoint = cluster.endpoint;
-export const kubeconfig = cluster.kubeconfig;
-export const workerJoinCommand = cluster.workerJoinCommand;
-export const controlPlaneJoinCommand = cluster.controlPlaneJoinCommand;
-export const etcdEndpoints = cluster.etcdEndpoints;
-export const bastionPublicIp = cluster.bastionPublicIp;
-export const sshPrivateKey = cluster.sshPrivateKey;
-export const certificateExpiry = cluster.certificateExpiry;
-/** Every machine: name, role, zone, placement group and private IP. */
-export const nodes = cluster.plan.nodes.map((n) => ({ name: n.name, role: n.role, zone: n.zone, placementGroup: n.placementGroup, privateIp: n.privateIp }));
-/** Worst-case losses for one host, one rack/switch and one zone. */
-export const faultTolerance = cluster.plan.faultTolerance.map((r) => ({
-    domain: r.domain, zone: r.zone, etcdLost: r.etcd.lost, etcdQuorumKept: r.etcd.keepsQuorum, mastersLeft: r.masters.left, apiServed: r.apiServed,
-}));
-export const warnings = cluster.plan.warnings.map((w) => `${w.path}: ${w.problem}`);
+    const imageId = config.get("imageId");
+    const existingNetwork = config.getObject<{ vpcId: string; subnetIds: Record<string, string> }>("existingNetwork");
+    const previousSnapshot = await deployedSnapshot();
+    const cluster = new KubeadmCluster(String(clusterConfig!.name), {
+        cluster: clusterConfig as never,
+        ...(imageId ? { imageId } : {}),
+        ...(existingNetwork ? { existingNetwork } : {}),
+        ...(previousSnapshot ? { previousSnapshot } : {}),
+        allowDisruptiveChange: config.getBoolean("allowDisruptiveChange") ?? false,
+        kubernetesLayer: config.getBoolean("kubernetesLayer") ?? false,
+    });
+
+    return {
+        /** The API endpoint every kubeconfig and join command uses. */
+        endpoint: cluster.endpoint,
+        kubeconfig: cluster.kubeconfig,
+        workerJoinCommand: cluster.workerJoinCommand,
+        controlPlaneJoinCommand: cluster.controlPlaneJoinCommand,
+        etcdEndpoints: cluster.etcdEndpoints,
+        bastionPublicIp: cluster.bastionPublicIp,
+        sshPrivateKey: cluster.sshPrivateKey,
+        certificateExpiry: cluster.certificateExpiry,
+        /** Every machine: name, role, zone, placement group and private IP. */
+        nodes: cluster.plan.nodes.map((n) => ({ name: n.name, role: n.role, zone: n.zone, placementGroup: n.placementGroup, privateIp: n.privateIp })),
+        /** Worst-case losses for one host, one rack/switch and one zone. */
+        faultTolerance: cluster.plan.faultTolerance.map((r) => ({
+            domain: r.domain, zone: r.zone, etcdLost: r.etcd.lost, etcdQuorumKept: r.etcd.keepsQuorum, mastersLeft: r.masters.left, apiServed: r.apiServed,
+        })),
+        warnings: cluster.plan.warnings.map((w) => `${w.path}: ${w.problem}`),
+        /** What the change guard compares the next update with (read back by this program). */
+        changeGuardSnapshot: cluster.changeGuardSnapshot,
+    };
+};

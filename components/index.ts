@@ -17,6 +17,8 @@ export type { ClusterPlan } from "./plan/plan";
 export { CLUSTER_KEY, PROJECT, planStackFile } from "./plan/stack-file";
 export { faultToleranceTable, renderPlanReport } from "./plan/report";
 export { DEFAULT_KUBERNETES_VERSION, KUBERNETES_MINORS } from "./plan/versions";
+export { checkChange, enforceChangeGuard, guardSnapshot, parseGuardSnapshot } from "./plan/change-guard";
+export type { GuardNode, GuardResult, GuardSnapshot, NodeChange } from "./plan/change-guard";
 
 // Components: the Pulumi layer.
 export { KubeadmCluster } from "./kubeadm-cluster";

@@ -1,8 +1,8 @@
 // KubeadmCluster: a whole highly available kubeadm cluster on Tencent Cloud from one
-// configuration. It validates and plans first (nothing is registered when either fails), renders
-// every machine's user-data, then composes the parts: PKI, network, placement groups, bastion,
-// etcd, control plane, API endpoint, worker pools, the join wiring and, optionally, the
-// Kubernetes layer.
+// configuration. It validates, plans and runs the change guard against the deployed plan first
+// (nothing is registered when any of them fails), renders every machine's user-data, then
+// composes the parts: PKI, network, placement groups, bastion, etcd, control plane, API
+// endpoint, worker pools, the join wiring and, optionally, the Kubernetes layer.
 
 import * as pulumi from "@pulumi/pulumi";
 import * as tencentcloud from "@pulumi/tencentcloud";
@@ -17,7 +17,8 @@ import { EtcdCluster } from "./etcd-cluster";
 import { KubernetesAddons } from "./kubernetes-addons";
 import { PlacementGroups } from "./placement-groups";
 import { WorkerPool } from "./worker-pool";
-import { ValidationError } from "./plan/errors";
+import { checkChange, enforceChangeGuard, GuardSnapshot, guardSnapshot } from "./plan/change-guard";
+import { formatIssue, ValidationError } from "./plan/errors";
 import { keyPairName } from "./plan/naming";
 import { ClusterPlan, planFromConfig } from "./plan/plan";
 import type { ClusterConfigInput } from "./plan/schema";
@@ -50,6 +51,15 @@ export interface KubeadmClusterArgs {
     readonly render?: RenderOptions;
     /** ISO date for the end-of-life check of the Kubernetes version. @default today */
     readonly today?: string;
+    /**
+     * The deployed plan: the `changeGuardSnapshot` output of the last update. The change guard
+     * refuses (before registering anything) an update that takes down an etcd quorum, every
+     * master or every LB machine at once, or moves the API endpoint.
+     * @default none: a first deployment, nothing to compare
+     */
+    readonly previousSnapshot?: GuardSnapshot;
+    /** Report the change guard's refusals as warnings and go on (test clusters that may go down). @default false */
+    readonly allowDisruptiveChange?: boolean;
 }
 
 export class KubeadmCluster extends pulumi.ComponentResource {
@@ -67,6 +77,8 @@ export class KubeadmCluster extends pulumi.ComponentResource {
     /** Deploy key for SSH through the bastion: secret. */
     public readonly sshPrivateKey: pulumi.Output<string>;
     public readonly certificateExpiry: pulumi.Output<Record<string, string>>;
+    /** What the change guard compares next time: export it as the stack output `changeGuardSnapshot`. */
+    public readonly changeGuardSnapshot: GuardSnapshot;
     public readonly addons?: KubernetesAddons;
 
     constructor(name: string, args: KubeadmClusterArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -74,6 +86,9 @@ export class KubeadmCluster extends pulumi.ComponentResource {
         let spec: ClusterSpec;
         try {
             ({ spec, plan: this.plan } = planFromConfig(args.cluster, args.today ? { today: args.today } : {}));
+            this.changeGuardSnapshot = guardSnapshot(spec, this.plan);
+            const guard = checkChange(args.previousSnapshot, this.changeGuardSnapshot);
+            enforceChangeGuard(guard, args.allowDisruptiveChange ?? false).forEach((w) => void pulumi.log.warn(`change guard: ${formatIssue(w)}`, this));
         } catch (err) {
             throw err instanceof ValidationError ? new pulumi.ResourceError(err.message, this) : err;
         }
@@ -146,6 +161,7 @@ export class KubeadmCluster extends pulumi.ComponentResource {
         this.registerOutputs({
             endpoint: this.endpoint, kubeconfig: this.kubeconfig, workerJoinCommand: this.workerJoinCommand, controlPlaneJoinCommand: this.controlPlaneJoinCommand,
             etcdEndpoints: this.etcdEndpoints, bastionPublicIp: this.bastionPublicIp, certificateExpiry: this.certificateExpiry,
+            changeGuardSnapshot: this.changeGuardSnapshot,
         });
     }
 }

@@ -29,6 +29,28 @@ describe("npm run plan", () => {
         assert.match(r.out, /one physical host\s+ap-guangzhou-3\s+1\/5\s+3 \(kept\)\s+2\/3\s+CLB \(managed\)\s+yes/);
     });
 
+    it("--against a deployed plan: refuses 2 of 3 etcd members at once (exit 1), accepts 1, lists every change", () => {
+        const deployed = JSON.parse(plan("--stack", "prod-keepalived", "--json", "--no-preview").out);
+        const write = (name: string, members: string[]) => {
+            const s = deployed.changeGuardSnapshot;
+            const file = path.join(dir, name);
+            writeFileSync(file, JSON.stringify({ ...deployed, changeGuardSnapshot: { ...s, nodes: s.nodes.map((n: any) => (members.includes(n.name) ? { ...n, zone: "ap-shanghai-2" } : n)) } }));
+            return file;
+        };
+        const two = plan("--stack", "prod-keepalived", "--no-preview", "--against", write("two.json", ["prod-ka-etcd-0", "prod-ka-etcd-1"]));
+        assert.equal(two.code, 1, two.err);
+        assert.equal(two.out, "", "no plan is printed for a refused change");
+        assert.match(two.err, /change guard refused it.*takes down 2 of 3 etcd members at once \(prod-ka-etcd-0 replaced: zone ap-shanghai-2 -> ap-shanghai-4/s);
+        const one = plan("--stack", "prod-keepalived", "--no-preview", "--against", write("one.json", ["prod-ka-etcd-2"]));
+        assert.equal(one.code, 0, one.err);
+        assert.match(one.err, /change guard against the deployed plan: 1 existing machine\(s\) changed, 0 added\n {2}prod-ka-etcd-2: replaced \(zone ap-shanghai-2 -> ap-shanghai-4\)/);
+        const allowed = plan("--stack", "prod-keepalived", "--no-preview", "--allow-disruption", "--against", path.join(dir, "two.json"));
+        assert.equal(allowed.code, 0, allowed.err);
+        assert.match(allowed.err, /warning: etcd: got "prod-ka-etcd-0, prod-ka-etcd-1"/);
+        const bad = plan("--stack", "prod-keepalived", "--no-preview", "--against", path.join(dir, "missing.json"));
+        assert.deepEqual([bad.code, bad.err.trim()], [2, `cannot read --against ${path.join(dir, "missing.json")}: ENOENT`]);
+    });
+
     it("prints the same plan as JSON with --json, with the preview's counts per type", () => {
         const r = plan("--stack", "prod", "--json");
         assert.equal(r.code, 0, r.err);

@@ -1,12 +1,14 @@
-// npm run plan -- --stack <name> | --config <file> [--json]
+// npm run plan -- --stack <name> | --config <file> [--json] [--against <previous plan>]
 // Validates a stack's cluster configuration and prints its plan: nodes, placement groups,
-// endpoint and the fault-tolerance table. Offline: no cloud account or Pulumi CLI needed.
+// endpoint and the fault-tolerance table. With --against, the change guard compares it with the
+// deployed plan first. Offline: no cloud account or Pulumi CLI needed.
 
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { parse as parseYaml } from "yaml";
-import { ValidationError } from "../plan/errors";
+import { checkChange, enforceChangeGuard, guardSnapshot, GuardSnapshot, parseGuardSnapshot } from "../plan/change-guard";
+import { formatIssue, ValidationError } from "../plan/errors";
 import { renderPlanReport } from "../plan/report";
 import { planStackFile } from "../plan/stack-file";
 import { renderCluster } from "../render/node";
@@ -15,7 +17,7 @@ import type { ClusterPlan } from "../plan/plan";
 import type { ClusterSpec } from "../plan/spec";
 import { fail } from "./exit";
 
-const USAGE = `usage: npm run plan -- (--stack <name> | --config <file>) [--json] [--out <dir>]
+const USAGE = `usage: npm run plan -- (--stack <name> | --config <file>) [--json] [--out <dir>] [--against <file>]
 
   --stack <name>   plan stacks/Pulumi.<name>.yaml
   --config <file>  plan any stack file
@@ -23,7 +25,37 @@ const USAGE = `usage: npm run plan -- (--stack <name> | --config <file>) [--json
   --no-preview     skip the resource tree (index.ts run under mocks)
   --out <dir>      also write every node's rendered files to <dir>/<node>/ (kubeadm
                    files carry placeholder secrets; real ones are made at deploy time)
-  --today <date>   ISO date for end-of-life checks (default: today)`;
+  --today <date>   ISO date for end-of-life checks (default: today)
+  --against <file> the deployed plan (\`pulumi stack output changeGuardSnapshot --json\`,
+                   or this command's --json output): refuse changes that would take down
+                   an etcd quorum, every master, every LB machine, or move the endpoint
+  --allow-disruption  with --against: report those refusals as warnings (test clusters)`;
+
+/** Reads the --against file; exits 2 when it cannot be read or parsed. */
+function readPrevious(file: string): GuardSnapshot {
+    let text: string;
+    try {
+        text = readFileSync(file, "utf8");
+    } catch (err) {
+        fail(2, `cannot read --against ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+    try {
+        return parseGuardSnapshot(JSON.parse(text), file);
+    } catch (err) {
+        fail(2, err instanceof ValidationError ? err.message : `--against ${file} is not JSON: ${(err as Error).message}`);
+    }
+}
+
+/** The guard's verdict as text: every change to an existing machine, then warnings. */
+function guardReport(previous: GuardSnapshot, next: GuardSnapshot, allow: boolean): string {
+    const result = checkChange(previous, next);
+    const warnings = enforceChangeGuard(result, allow); // throws a ValidationError on a refusal
+    const lines = [`change guard against the deployed plan: ${result.changes.length} existing machine(s) changed, ` +
+        `${next.nodes.filter((n) => !previous.nodes.some((p) => p.name === n.name)).length} added`];
+    lines.push(...result.changes.map((c) => `  ${c.node.name}: ${c.effect} (${c.why})`));
+    lines.push(...warnings.map((w) => `  warning: ${formatIssue(w)}`));
+    return lines.join("\n");
+}
 
 /** Writes every node's user-data and files under dir; returns a one-line summary. */
 function writeRendered(dir: string, spec: ClusterSpec, plan: ClusterPlan): string {
@@ -50,6 +82,7 @@ async function main(argv: string[]): Promise<void> {
             options: {
                 stack: { type: "string" }, config: { type: "string" }, json: { type: "boolean", default: false }, out: { type: "string" }, preview: { type: "boolean", default: true },
                 today: { type: "string" }, help: { type: "boolean", short: "h", default: false },
+                against: { type: "string" }, "allow-disruption": { type: "boolean", default: false },
             },
             strict: true, allowNegative: true,
         }).values;
@@ -78,10 +111,14 @@ async function main(argv: string[]): Promise<void> {
     }
     try {
         const { spec, plan } = planStackFile(stackFile, file, args.today ? { today: args.today } : {});
+        const snapshot = guardSnapshot(spec, plan);
+        if (args.against) {
+            process.stderr.write(`${guardReport(readPrevious(args.against), snapshot, args["allow-disruption"])}\n`);
+        }
         const preview = args.preview ? await previewStack(stackFile as { config?: Record<string, unknown> }, args.stack ?? spec.name) : undefined;
         if (args.json) {
             const resources = preview?.resources.filter((r) => r.custom).map((r) => ({ type: r.type, name: r.name, parent: r.parentUrn.split("::").pop() }));
-            process.stdout.write(`${JSON.stringify({ ...plan, ...(preview ? { preview: { counts: Object.fromEntries(preview.counts), resources } } : {}) }, null, 2)}\n`);
+            process.stdout.write(`${JSON.stringify({ ...plan, changeGuardSnapshot: snapshot, ...(preview ? { preview: { counts: Object.fromEntries(preview.counts), resources } } : {}) }, null, 2)}\n`);
         } else {
             process.stdout.write(`${renderPlanReport(plan)}\n${preview ? `\n${renderPreview(preview)}\n` : ""}`);
         }

@@ -55,8 +55,13 @@ const calls: CallHandler = (args) => args.token === "tencentcloud:index/getImage
     ? { images: [{ imageId: "img-mock0001", imageName: "Ubuntu Server 24.04 LTS 64bit", osName: args.inputs.osName }] }
     : {};
 
-/** Installs fresh mocks with realistic provider outputs and a recorder. */
-export function installCloudMocks(names: { project?: string; stack?: string } = {}): Promise<Recorder> {
-    return installRecorder({ outputs, call: calls, ...names });
+/**
+ * Installs fresh mocks with realistic provider outputs and a recorder. `stackOutputs` are what a
+ * StackReference reads (the program reads its own last outputs for the change guard).
+ */
+export function installCloudMocks(names: { project?: string; stack?: string } = {}, stackOutputs: Record<string, unknown> = {}): Promise<Recorder> {
+    const withStacks = (type: string, name: string, inputs: Record<string, any>) =>
+        type === "pulumi:pulumi:StackReference" ? { outputs: stackOutputs, secretOutputNames: [] } : outputs(type, name, inputs);
+    return installRecorder({ outputs: withStacks, call: calls, ...names });
 }
 

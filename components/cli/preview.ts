@@ -24,14 +24,17 @@ export function waitForRegistrations(): Promise<void> {
 
 /**
  * Runs index.ts with the stack file's config under mocks and returns what it registered.
- * A configuration error is thrown as the program throws it (before anything is registered).
+ * `deployedOutputs` stand for the stack's last outputs (what the change guard reads back).
+ * A configuration error or a guard refusal is thrown as the program throws it.
  */
-export async function previewStack(stackFile: { config?: Record<string, unknown> }, stack: string): Promise<Preview> {
-    const recorder = await installCloudMocks({ project: "kubeadm-ha", stack });
+export async function previewStack(stackFile: { config?: Record<string, unknown> }, stack: string, deployedOutputs: Record<string, unknown> = {}): Promise<Preview> {
+    const recorder = await installCloudMocks({ project: "kubeadm-ha", stack }, deployedOutputs);
     const config = Object.fromEntries(Object.entries(stackFile.config ?? {}).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
     pulumi.runtime.setAllConfig(config);
     delete require.cache[require.resolve(PROGRAM)];
-    const outputs = require(PROGRAM);
+    const program = require(PROGRAM);
+    // index.ts exports an async function, as `pulumi up` runs it; its result is the stack outputs.
+    const outputs = typeof program === "function" ? await program() : program;
     await waitForRegistrations();
     const counts = new Map<string, number>();
     for (const r of recorder.custom()) {

@@ -93,6 +93,7 @@ export async function installRecorder(options: {
         options.project ?? "project",
         options.stack ?? "stack",
         false,
+        "organization", // what a DIY (file, S3/COS) backend reports as the organization
     );
     const monitor = pulumi.runtime.getMonitor() as any;
     const registerResource = monitor.registerResource.bind(monitor);

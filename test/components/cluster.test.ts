@@ -220,6 +220,27 @@ describe("KubeadmCluster under mocks, for every stack", function () {
         assert.deepEqual(rec.custom().map((r) => r.name), []);
     });
 
+    it("change guard: the program reads its last changeGuardSnapshot back and refuses 2 of 3 etcd members at once, before registering any resource", async () => {
+        const first = await runStack("prod-keepalived");
+        const deployed = first.out.changeGuardSnapshot;
+        assert.deepEqual(deployed.nodes.filter((n: any) => n.etcdMember).map((n: any) => n.name), ["prod-ka-etcd-0", "prod-ka-etcd-1", "prod-ka-etcd-2"]);
+        const resize = (names: string[]) => ({ ...deployed, nodes: deployed.nodes.map((n: any) => (names.includes(n.name) ? { ...n, instanceType: "S5.SMALL2" } : n)) });
+        const doc = stackFile("prod-keepalived");
+        await assert.rejects(previewStack(doc, "prod-keepalived", { changeGuardSnapshot: resize(["prod-ka-etcd-0", "prod-ka-etcd-1"]) }),
+            /change guard refused it; nothing was changed.*etcd: got "prod-ka-etcd-0, prod-ka-etcd-1"; this update takes down 2 of 3 etcd members at once/s);
+        const one = await previewStack(doc, "prod-keepalived", { changeGuardSnapshot: resize(["prod-ka-etcd-1"]) });
+        assert.equal(one.recorder.custom().length, first.rec.custom().length, "restarting 1 of 3 members goes ahead");
+        const allowed = await previewStack({ config: { ...doc.config, "kubeadm-ha:allowDisruptiveChange": true } }, "prod-keepalived",
+            { changeGuardSnapshot: resize(["prod-ka-etcd-0", "prod-ka-etcd-1"]) });
+        assert.equal(allowed.recorder.custom().length, first.rec.custom().length, "allowDisruptiveChange: warned, not refused");
+
+        const rec = await installCloudMocks();
+        assert.throws(() => new KubeadmCluster("prod-ka", { cluster: doc.config["kubeadm-ha:cluster"], previousSnapshot: resize(["prod-ka-etcd-0", "prod-ka-etcd-2"]) }),
+            /takes down 2 of 3 etcd members at once/);
+        await waitForRegistrations();
+        assert.deepEqual(rec.custom().map((r) => r.name), [], "nothing registered");
+    });
+
     it("registers the Kubernetes layer when asked: CoreDNS spread over hosts and a PodDisruptionBudget", async () => {
         const rec = await installCloudMocks();
         const cluster = new KubeadmCluster("prod", { cluster: stackFile("prod").config["kubeadm-ha:cluster"], kubernetesLayer: true });

@@ -1,0 +1,118 @@
+import { strict as assert } from "node:assert";
+import { checkChange, enforceChangeGuard, GuardNode, GuardSnapshot, guardSnapshot, parseGuardSnapshot } from "../../components/plan/change-guard";
+import { ValidationError } from "../../components/plan/errors";
+import { planCluster } from "../../components/plan/plan";
+import { validateCluster } from "../../components/plan/validate";
+import { keepalivedConfig, prodConfig, TODAY } from "../helpers/fixtures";
+
+function snapshotOf(config: unknown): GuardSnapshot {
+    const { spec, warnings } = validateCluster(config, { today: TODAY });
+    return guardSnapshot(spec, planCluster(spec, warnings));
+}
+
+/** The snapshot with `edit` applied to the named nodes (what was deployed before). */
+function deployedWith(s: GuardSnapshot, names: readonly string[], edit: Partial<GuardNode>): GuardSnapshot {
+    return { ...s, nodes: s.nodes.map((n) => (names.includes(n.name) ? { ...n, ...edit } : n)) };
+}
+
+const refusedPaths = (before: GuardSnapshot | undefined, after: GuardSnapshot) => checkChange(before, after).refusals.map((r) => r.path);
+
+describe("change guard (old plan vs new plan)", () => {
+    it("accepts the first deployment, an unchanged plan and a scale-out, and reports no change", () => {
+        const prod = snapshotOf(prodConfig());
+        assert.deepEqual(checkChange(undefined, prod), { changes: [], refusals: [], warnings: [] });
+        assert.deepEqual(checkChange(prod, prod), { changes: [], refusals: [], warnings: [] });
+        const grown = prodConfig();
+        grown.workerPools[0].count = 9;
+        assert.deepEqual(checkChange(prod, snapshotOf(grown)), { changes: [], refusals: [], warnings: [] });
+    });
+
+    it("refuses replacing 2 of 3 etcd members at once and accepts replacing 1", () => {
+        const now = snapshotOf(keepalivedConfig());
+        const before2 = deployedWith(now, ["prod-etcd-0", "prod-etcd-1"], { zone: "ap-guangzhou-4" });
+        const r2 = checkChange(before2, now);
+        assert.deepEqual(r2.changes.map((c) => [c.node.name, c.effect]), [["prod-etcd-0", "replaced"], ["prod-etcd-1", "replaced"]]);
+        assert.deepEqual(r2.refusals.map((r) => r.path), ["etcd"]);
+        assert.equal(r2.refusals[0].got, "prod-etcd-0, prod-etcd-1");
+        assert.match(r2.refusals[0].problem, /takes down 2 of 3 etcd members at once \(prod-etcd-0 replaced: zone ap-guangzhou-4 -> ap-guangzhou-3; prod-etcd-1 replaced: .*\); 3 members need 2 up for quorum/);
+        assert.match(r2.refusals[0].fix, /one member per `pulumi up`.*etcdctl member remove.*etcdctl member add/);
+
+        const before1 = deployedWith(now, ["prod-etcd-2"], { zone: "ap-guangzhou-4" });
+        const r1 = checkChange(before1, now);
+        assert.deepEqual(r1.changes.map((c) => c.node.name), ["prod-etcd-2"]);
+        assert.deepEqual(r1.refusals, []);
+        assert.deepEqual(r1.warnings, []);
+    });
+
+    it("counts a restart, an address change and a removal as a member down; quorum margin scales with the size", () => {
+        const prod = snapshotOf(prodConfig());
+        const members = prod.nodes.filter((n) => n.etcdMember).map((n) => n.name);
+        assert.equal(members.length, 5);
+        // 2 of 5 down keeps quorum (3): accepted with a warning; 3 of 5 loses it.
+        const two = checkChange(deployedWith(prod, members.slice(0, 2), { instanceType: "S5.SMALL2" }), prod);
+        assert.deepEqual([two.refusals.length, two.warnings.map((w) => w.path)], [0, ["etcd"]]);
+        assert.ok(two.changes.every((c) => c.effect === "restarted"));
+        assert.match(two.warnings[0].fix, /^restart one member per `pulumi up`/, "a restart keeps the member: no remove/add");
+        const ipMoved = deployedWith(prod, members.slice(0, 3), { privateIp: "10.10.9.9" });
+        const three = checkChange(ipMoved, prod);
+        assert.deepEqual(three.refusals.map((r) => r.path), ["etcd"]);
+        assert.ok(three.changes.every((c) => c.effect === "replaced"), "a member with a new address is a new member");
+        // Shrinking 5 -> 3 removes 2 members in one update.
+        const shrunk = prodConfig();
+        shrunk.etcd.members = 3;
+        const shrink = checkChange(prod, snapshotOf(shrunk));
+        assert.deepEqual(shrink.changes.map((c) => [c.node.name, c.effect]), [["prod-etcd-3", "removed"], ["prod-etcd-4", "removed"]]);
+        assert.deepEqual([shrink.refusals.length, shrink.warnings.length], [0, 1]);
+    });
+
+    it("refuses a config change that reaches every etcd member, every master or every LB machine", () => {
+        const base = keepalivedConfig();
+        const disk = keepalivedConfig();
+        disk.etcd.dataDisk.sizeGb = 200; // data disks are ForceNew: every member is replaced
+        assert.deepEqual(refusedPaths(snapshotOf(base), snapshotOf(disk)), ["etcd"]);
+        const masters = keepalivedConfig();
+        masters.controlPlane.instanceType = "S5.2XLARGE32";
+        assert.deepEqual(refusedPaths(snapshotOf(base), snapshotOf(masters)), ["masters"]);
+        const lbs = keepalivedConfig();
+        lbs.apiEndpoint = { ...lbs.apiEndpoint, instanceType: "S5.LARGE8" };
+        assert.deepEqual(refusedPaths(snapshotOf(base), snapshotOf(lbs)), ["lb"]);
+    });
+
+    it("with stacked etcd, a change to every master is refused for etcd quorum and for the masters", () => {
+        const stacked = (type: string) => {
+            const c = prodConfig();
+            c.etcd = { topology: "stacked" };
+            c.controlPlane.instanceType = type;
+            return snapshotOf(c);
+        };
+        assert.deepEqual(refusedPaths(stacked("S5.LARGE16"), stacked("S5.2XLARGE32")), ["etcd", "masters"]);
+    });
+
+    it("refuses moving the API endpoint", () => {
+        const moved = prodConfig();
+        moved.apiEndpoint = { kind: "clb", dnsName: "api.example.internal" };
+        const r = checkChange(snapshotOf(prodConfig()), snapshotOf(moved));
+        assert.deepEqual(r.refusals.map((x) => x.path), ["apiEndpoint"]);
+        assert.match(String(r.refusals[0].got), /api\.prod\.internal .* -> clb api\.example\.internal/);
+    });
+
+    it("enforcing throws one error naming every refused machine and the fix; allowing turns refusals into warnings", () => {
+        const now = snapshotOf(keepalivedConfig());
+        const result = checkChange(deployedWith(now, ["prod-etcd-0", "prod-etcd-1", "prod-master-0", "prod-master-1", "prod-master-2"], { zone: "ap-guangzhou-4" }), now);
+        assert.throws(() => enforceChangeGuard(result, false), (err: unknown) => {
+            assert.ok(err instanceof ValidationError);
+            assert.match(err.message, /change guard refused it; nothing was changed/);
+            assert.match(err.message, /etcd: got "prod-etcd-0, prod-etcd-1"; .*prod-etcd-1 replaced: zone/);
+            assert.match(err.message, /masters: got "prod-master-0, prod-master-1, prod-master-2"; .*every master \(3 of 3\).*Fix: change at most 2 of them/);
+            return true;
+        });
+        assert.deepEqual(enforceChangeGuard(result, true).map((i) => i.path), ["etcd", "masters"]);
+    });
+
+    it("reads a snapshot from the stack output or from `npm run plan -- --json`, and names the file it cannot use", () => {
+        const s = snapshotOf(prodConfig());
+        assert.deepEqual(parseGuardSnapshot(JSON.parse(JSON.stringify(s)), "a.json"), s);
+        assert.deepEqual(parseGuardSnapshot({ cluster: {}, changeGuardSnapshot: s }, "plan.json"), s);
+        assert.throws(() => parseGuardSnapshot({ nodes: [] }, "old.json"), /old\.json: got "nodes"; is not a change-guard snapshot.*Fix: pass `pulumi stack output changeGuardSnapshot --json`/s);
+    });
+});
