@@ -120,6 +120,19 @@ function countChecks(c: PartialConfig, out: Findings): void {
     }
 }
 
+function certificateChecks(c: PartialConfig, out: Findings): void {
+    const cert = c.certificates;
+    if (!cert) {
+        return;
+    }
+    if (cert.leafValidityHours >= cert.caValidityHours) {
+        out.errors.push({ path: "certificates.leafValidityHours", got: cert.leafValidityHours, problem: `is not shorter than certificates.caValidityHours (${cert.caValidityHours}): a leaf cannot outlive its CA`, fix: "keep leaf certificates shorter-lived than the CA (defaults: 8760 and 87600)" });
+    }
+    if (cert.earlyRenewalHours * 2 > cert.leafValidityHours) {
+        out.errors.push({ path: "certificates.earlyRenewalHours", got: cert.earlyRenewalHours, problem: `is more than half of certificates.leafValidityHours (${cert.leafValidityHours}): every update would renew the certificates`, fix: "use at most half the leaf validity (default 720 hours, 30 days)" });
+    }
+}
+
 function versionChecks(c: PartialConfig, today: string, out: Findings): void {
     if (c.kubernetesVersion === undefined) {
         return;
@@ -164,4 +177,5 @@ export function topologyChecks(c: PartialConfig, today: string, out: Findings): 
     countChecks(c, out);
     versionChecks(c, today, out);
     nameChecks(c, out);
+    certificateChecks(c, out);
 }

@@ -141,6 +141,12 @@ export const ClusterSections = {
         registryMirrors: z.record(z.string().regex(/^[a-z0-9.-]+(:\d+)?$/, { error: `must be a registry host such as docker.io${FIX}use the host name the images are pulled from` }),
             z.array(url).min(1)).default({}),
     }).default({ imageRepository: "registry.k8s.io", kubernetesApt: "https://pkgs.k8s.io/core:/stable:", registryMirrors: {} }),
+    certificates: z.strictObject({
+        caValidityHours: int(8760, 262800, "hours a CA is valid: 1 to 30 years").default(87600),
+        leafValidityHours: int(1080, 43800, "hours a leaf certificate is valid: 45 days to 5 years").default(8760),
+        earlyRenewalHours: int(24, 4380, "hours before expiry Pulumi renews the certificates it signs").default(720),
+        renewalTimer: z.boolean().default(true),
+    }).default({ caValidityHours: 87600, leafValidityHours: 8760, earlyRenewalHours: 720, renewalTimer: true }),
     acceptRisks: z.array(z.enum(["zone-loss"])).default([]),
     tags: z.record(z.string().min(1).max(127), z.string().max(255)).default({}),
 } as const;

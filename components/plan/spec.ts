@@ -68,6 +68,8 @@ export interface ClusterSpec {
     readonly bastion: { readonly zone: string; readonly instanceType: string; readonly allowedCidrs: readonly string[] };
     readonly image: ClusterConfig["image"];
     readonly mirrors: ClusterConfig["mirrors"];
+    /** Validity of the CAs and leaf certificates (hours), Pulumi's early renewal, the masters' monthly renewal timer. */
+    readonly certificates: ClusterConfig["certificates"];
     readonly acceptRisks: readonly "zone-loss"[];
     readonly tags: Readonly<Record<string, string>>;
 }
@@ -127,6 +129,7 @@ export function toClusterSpec(c: ClusterConfig): ClusterSpec {
         bastion: { zone: c.bastion.zone ?? zoneNames[0], instanceType: c.bastion.instanceType, allowedCidrs: c.bastion.allowedCidrs },
         image: c.image,
         mirrors: c.mirrors,
+        certificates: c.certificates,
         acceptRisks: c.acceptRisks,
         tags: c.tags,
     };

@@ -79,8 +79,8 @@ export function clusterConfiguration(ctx: RenderContext): ClusterConfiguration {
         imageRepository: spec.mirrors.imageRepository,
         certificatesDir: PATHS.pkiDir,
         encryptionAlgorithm: "ECDSA-P256",
-        certificateValidityPeriod: "8760h0m0s",
-        caCertificateValidityPeriod: "87600h0m0s",
+        certificateValidityPeriod: `${spec.certificates.leafValidityHours}h0m0s`,
+        caCertificateValidityPeriod: `${spec.certificates.caValidityHours}h0m0s`,
         networking: { serviceSubnet: spec.network.serviceCidr, podSubnet: spec.network.podCidr, dnsDomain: "cluster.local" },
         etcd,
         apiServer: {

@@ -4,6 +4,7 @@
 import { ClusterPlan } from "../plan/plan";
 import type { ClusterSpec, Role } from "../plan/spec";
 import type { PlannedNode } from "../plan/topology";
+import { certRenewalCommands, certRenewalFiles } from "./cert-renewal";
 import { base64Size, CloudConfig, renderUserData } from "./cloud-init";
 import { containerdFiles } from "./containerd";
 import { PATHS, RenderContext, renderContext, RenderOptions } from "./context";
@@ -63,8 +64,8 @@ function roleParts(ctx: RenderContext, node: PlannedNode): { files: NodeFile[]; 
     switch (node.role) {
         case "master":
             return {
-                files: [...kubernetesNodeFiles(ctx), scriptFile(SCRIPTS.kubeadmOnce), scriptFile(SCRIPTS.useLocalApiserver)],
-                commands: kubernetesNodeCommands(ctx),
+                files: [...kubernetesNodeFiles(ctx), scriptFile(SCRIPTS.kubeadmOnce), scriptFile(SCRIPTS.useLocalApiserver), ...certRenewalFiles(ctx, node)],
+                commands: [...kubernetesNodeCommands(ctx), ...certRenewalCommands(ctx)],
             };
         case "worker":
             return {

@@ -93,6 +93,47 @@ fi
 kubeadm "$@"
 `),
 
+    renewCerts: script("renew-certs.sh",
+        "Usage: renew-certs.sh <apiserver port> <other master address>... Renews this master's kubeadm certificates and restarts its control-plane static pods, only while every other master's apiserver is ready (one master at a time), then waits (bounded) until its own is ready again.", `
+port="$1"
+shift
+for peer in "$@"; do
+    if ! curl -fsk -o /dev/null --max-time 5 "https://\${peer}:\${port}/readyz"; then
+        echo "renew-certs: the apiserver on \${peer} is not ready; not renewing now, so that only one master restarts at a time" >&2
+        exit 75
+    fi
+done
+kubeadm certs renew all
+manifests=${PATHS.manifests}
+parked="$(mktemp -d)"
+restore() {
+    for f in "$parked"/*.yaml; do
+        if [ -e "$f" ]; then mv "$f" "$manifests/"; fi
+    done
+    rmdir "$parked" 2>/dev/null || true
+}
+trap restore EXIT
+trap 'exit 143' TERM INT
+pods=(kube-apiserver kube-controller-manager kube-scheduler)
+if [ -f "$manifests/etcd.yaml" ]; then pods+=(etcd); fi
+for pod in "\${pods[@]}"; do mv "$manifests/$pod.yaml" "$parked/"; done
+# kubelet stops a static pod within its file check period (20 s) of its manifest leaving.
+for _ in $(seq 1 60); do
+    if [ -z "$(crictl --runtime-endpoint ${PATHS.criSocket} ps -q --name kube-apiserver)" ]; then break; fi
+    sleep 2
+done
+restore
+for _ in $(seq 1 150); do
+    if curl -fsk -o /dev/null --max-time 2 "https://127.0.0.1:\${port}/readyz"; then
+        echo "renew-certs: certificates renewed and the local apiserver is ready again"
+        exit 0
+    fi
+    sleep 2
+done
+echo "renew-certs: the local apiserver was not ready within 300 s of the renewal" >&2
+exit 1
+`),
+
     writeSentinel: script("write-sentinel.sh",
         "Usage: write-sentinel.sh <node> <role>. Last step of cloud-init: records that the node finished bootstrapping.", `
 node="$1"

@@ -1,0 +1,50 @@
+// The masters' monthly certificate renewal: a systemd timer runs renew-certs.sh on a different day
+// of the month per master (1, 7, 13, ...), and the script itself refuses to restart a master while
+// another one is not ready, so at most one apiserver restarts at a time. CAs are not renewed this
+// way (kubeadm cannot); their validity is `certificates.caValidityHours`.
+
+import type { PlannedNode } from "../plan/topology";
+import type { RenderContext } from "./context";
+import { NodeFile, publicFile } from "./node-file";
+import { SCRIPTS, scriptPath } from "./scripts";
+import { ini } from "./text";
+
+export const RENEW_CERTS_TIMER = "kubeadm-ha-renew-certs.timer";
+const UNIT_DIR = "/etc/systemd/system";
+
+/** Day of the month (1-28, so every month has it) on which master `ordinal` renews: 6 days apart. */
+export function renewalDay(ordinal: number): number {
+    return 1 + ((ordinal * 6) % 28);
+}
+
+/** The timer, its service and the script, for one master; none when `certificates.renewalTimer` is off. */
+export function certRenewalFiles(ctx: RenderContext, master: PlannedNode): NodeFile[] {
+    if (!ctx.spec.certificates.renewalTimer) {
+        return [];
+    }
+    const peers = ctx.masters.filter((m) => m.name !== master.name).map((m) => m.privateIp);
+    const day = String(renewalDay(master.ordinal)).padStart(2, "0");
+    return [
+        publicFile(scriptPath(SCRIPTS.renewCerts), SCRIPTS.renewCerts.content, "0755"),
+        publicFile(`${UNIT_DIR}/kubeadm-ha-renew-certs.service`, ini([
+            {
+                name: "Unit", entries: [["Description", "Renew this master's kubeadm certificates and restart its control plane (kubeadm-ha)"],
+                    ["After", "kubelet.service"], ["ConditionPathExists", "/etc/kubernetes/manifests/kube-apiserver.yaml"]],
+            },
+            {
+                name: "Service", entries: [["Type", "oneshot"], ["TimeoutStartSec", "15min"],
+                    ["ExecStart", ["/bin/bash", scriptPath(SCRIPTS.renewCerts), String(ctx.plan.endpoint.port), ...peers].join(" ")]],
+            },
+        ])),
+        publicFile(`${UNIT_DIR}/${RENEW_CERTS_TIMER}`, ini([
+            { name: "Unit", entries: [["Description", `Monthly kubeadm certificate renewal on day ${Number(day)} (kubeadm-ha)`]] },
+            { name: "Timer", entries: [["OnCalendar", `*-*-${day} 03:00:00`], ["Persistent", "true"]] },
+            { name: "Install", entries: [["WantedBy", "timers.target"]] },
+        ])),
+    ];
+}
+
+/** cloud-init commands that enable the timer (it starts nothing now: the first run is on its day). */
+export function certRenewalCommands(ctx: RenderContext): string[][] {
+    return ctx.spec.certificates.renewalTimer ? [["systemctl", "daemon-reload"], ["systemctl", "enable", "--now", RENEW_CERTS_TIMER]] : [];
+}
