@@ -3,7 +3,7 @@
 import tseslint from "typescript-eslint";
 
 const PURE_MESSAGE =
-    "components/plan and components/render are pure: no Pulumi or Tencent SDK imports. " +
+    "components/plan, components/render and components/policy are pure: no Pulumi or Tencent SDK imports. " +
     "Pass plain values in and return plain values; let a component in components/ do the Pulumi work.";
 
 export default tseslint.config(
@@ -21,7 +21,7 @@ export default tseslint.config(
         },
     },
     {
-        files: ["components/plan/**/*.ts", "components/render/**/*.ts"],
+        files: ["components/plan/**/*.ts", "components/render/**/*.ts", "components/policy/**/*.ts"],
         rules: {
             "no-restricted-imports": ["error", {
                 patterns: [

@@ -65,6 +65,7 @@ export function ingressRules(spec: ClusterSpec): Record<SecurityRole, readonly R
             accept("TCP", "30000-32767", vpc, "NodePorts from the VPC"), icmp, DROP_REST],
         lb: [ssh, accept("TCP", `${spec.apiEndpoint.port}`, vpc, "API endpoint from the VPC"),
             ...spec.network.adminCidrs.map((cidr) => accept("TCP", `${spec.apiEndpoint.port}`, { cidr }, "API endpoint from an admin range")),
+            { action: "DROP", protocol: "TCP", port: "22", from: { role: "lb" }, description: "no SSH between LB machines (only from the bastion)" },
             accept("ALL", "all", { role: "lb" }, "VRRP and LVS between LB machines"), icmp, DROP_REST],
         "public-api": [...spec.network.adminCidrs.map((cidr) => accept("TCP", `${spec.apiEndpoint.port}`, { cidr }, "public API endpoint from an admin range")), DROP_REST],
     };
