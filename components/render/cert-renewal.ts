@@ -6,7 +6,7 @@
 import type { PlannedNode } from "../plan/topology";
 import type { RenderContext } from "./context";
 import { NodeFile, publicFile } from "./node-file";
-import { SCRIPTS, scriptPath } from "./scripts";
+import { SCRIPTS, scriptFile, scriptPath } from "./scripts";
 import { ini } from "./text";
 
 export const RENEW_CERTS_TIMER = "kubeadm-ha-renew-certs.timer";
@@ -25,7 +25,7 @@ export function certRenewalFiles(ctx: RenderContext, master: PlannedNode): NodeF
     const peers = ctx.masters.filter((m) => m.name !== master.name).map((m) => m.privateIp);
     const day = String(renewalDay(master.ordinal)).padStart(2, "0");
     return [
-        publicFile(scriptPath(SCRIPTS.renewCerts), SCRIPTS.renewCerts.content, "0755"),
+        scriptFile(SCRIPTS.renewCerts),
         publicFile(`${UNIT_DIR}/kubeadm-ha-renew-certs.service`, ini([
             {
                 name: "Unit", entries: [["Description", "Renew this master's kubeadm certificates and restart its control plane (kubeadm-ha)"],

@@ -14,7 +14,7 @@ import { keepalivedConfig, keepalivedUnit, lvsDirectorConfig } from "./keepalive
 import { KubeadmSecrets, kubeadmFiles, PLACEHOLDER_SECRETS } from "./kubeadm";
 import { NodeFile, publicFile } from "./node-file";
 import { nodeProxyFiles } from "./node-proxy";
-import { Script, SCRIPTS, scriptPath } from "./scripts";
+import { Script, SCRIPTS, scriptFile, scriptPath } from "./scripts";
 import { ini, keyValues } from "./text";
 
 export interface NodeBundle {
@@ -35,7 +35,6 @@ const DATA_DISK_DEVICE = "/dev/vdb";
 const LVS_VIP_UNIT = "/etc/systemd/system/kubeadm-ha-lvs-vip.service";
 
 const run = (s: Script, ...args: string[]) => ["bash", scriptPath(s), ...args];
-const scriptFile = (s: Script) => publicFile(scriptPath(s), s.content, "0755");
 
 function kubernetesNodeFiles(ctx: RenderContext): NodeFile[] {
     return [

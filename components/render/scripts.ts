@@ -3,6 +3,7 @@
 // cloud-init writes them to PATHS.libDir and calls them with argv arrays.
 
 import { HAPROXY_HEALTH_PORT, PATHS } from "./context";
+import { NodeFile, publicFile } from "./node-file";
 
 export interface Script {
     /** File name under PATHS.libDir. */
@@ -147,4 +148,9 @@ mv ${PATHS.sentinel}.tmp ${PATHS.sentinel}
 /** Absolute path of a script on the node. */
 export function scriptPath(s: Script): string {
     return `${PATHS.libDir}/${s.name}`;
+}
+
+/** The script as an executable file on the node. */
+export function scriptFile(s: Script): NodeFile {
+    return publicFile(scriptPath(s), s.content, "0755");
 }
