@@ -117,7 +117,8 @@ describe("the HA rehearsal (npm run rehearse)", function () {
             await waitFor("every process of the run gone", async () => pids.every((p) => startTime(p) === undefined), 10_000, 100);
             const rootLinks = execFileSync("ip", ["-o", "link", "show"], { encoding: "utf8" });
             assert.ok(!rootLinks.includes(prefix), "no veth of the run in the root namespace");
-            assert.ok(!existsSync(path.join(STATE_ROOT, prefix)), "the run's state directory is removed");
+            // The reaper removes the state directory (etcd's preallocated WALs) after the last namespace.
+            await waitFor("the run's state directory removed", async () => !existsSync(path.join(STATE_ROOT, prefix)), 10_000, 100);
             console.log(`      ${signal}: ${pids.length} processes and the namespaces removed ${Date.now() - interruptedAt} ms after the signal (${ms} ms polling)`);
         });
     }
