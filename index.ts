@@ -51,6 +51,9 @@ export = async () => {
         bastionPublicIp: cluster.bastionPublicIp,
         sshPrivateKey: cluster.sshPrivateKey,
         certificateExpiry: cluster.certificateExpiry,
+        /** The etcd snapshot bucket; its config archives are encrypted with `backupArchiveKey` (secret: keep a copy). */
+        backupBucket: cluster.backupBucket,
+        backupArchiveKey: cluster.backupArchiveKey,
         /** Every machine: name, role, zone, placement group and private IP. */
         nodes: cluster.plan.nodes.map((n) => ({ name: n.name, role: n.role, zone: n.zone, placementGroup: n.placementGroup, privateIp: n.privateIp })),
         /** Worst-case losses for one host, one rack/switch and one zone. */

@@ -88,6 +88,8 @@ const FIGURES: [number, string, string][] = [
     [5, "firstAnswerMs", "VIP host hard crash: first answer"],
     [6, "vipMovedMs", "HAProxy loss: track_script moves the VIP"],
     [7, "restoreMs", "snapshot + restore of every member"],
+    [9, "backupMs", "backup unit on the leader: snapshot, verify, upload"],
+    [9, "restoreMs", "restore drill with the rendered script: stop to healthy"],
 ];
 
 async function rehearsalBench(stack: string, runs: number): Promise<{ rows: Record<string, unknown>[]; text: string }> {

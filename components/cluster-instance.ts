@@ -20,6 +20,8 @@ export interface InstanceSettings {
     /** Production profile: protect stateful machines. */
     readonly production: boolean;
     readonly tags?: Readonly<Record<string, string>>;
+    /** CAM role bound to every machine of the role (the etcd members' backup role); changed in place. @default none */
+    readonly camRoleName?: pulumi.Input<string>;
 }
 
 export function clusterInstance(node: PlannedNode, s: InstanceSettings, stateful: boolean, parent: pulumi.Resource): tencentcloud.Instance {
@@ -40,6 +42,7 @@ export function clusterInstance(node: PlannedNode, s: InstanceSettings, stateful
         orderlySecurityGroups: [s.securityGroupId],
         keyIds: [s.keyPairId],
         ...(node.placementGroup ? { placementGroupId: s.placementGroupIds[node.placementGroup] } : {}),
+        ...(s.camRoleName !== undefined ? { camRoleName: s.camRoleName } : {}),
         userDataRaw: userData,
         allocatePublicIp: false,
         systemDiskType: stateful ? "CLOUD_SSD" : "CLOUD_PREMIUM",

@@ -3,12 +3,14 @@
 // from stdin. Then: etcd members start; master-0 runs `kubeadm init`; the other masters join
 // one at a time (kubeadm's advice for external etcd), each after master-0 re-uploads the shared
 // certificates; every worker joins as soon as master-0 is up, never waiting on other workers or
-// on later masters. Every command is idempotent; `triggers` rerun them when the endpoint or the
-// Kubernetes version changes.
+// on later masters. Etcd members with backups then get their backup files and start the timer
+// (after their member runs; on a cluster made before backups, this step alone runs). Every
+// command is idempotent; `triggers` rerun them when the endpoint or the Kubernetes version changes.
 
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import type { PlannedNode } from "./plan/topology";
+import { ENABLE_BACKUPS_COMMAND } from "./render/etcd-backup";
 import {
     INSTALL_SECRETS, KUBEADM_INIT, KUBEADM_JOIN, RESTART_KUBELET, UPLOAD_CERTS, useLocalApiserver, WAIT_FOR_BOOTSTRAP,
 } from "./render/commands";
@@ -34,6 +36,8 @@ export interface ClusterJoinArgs {
     readonly endpointReady?: readonly pulumi.Resource[];
     /** Values whose change reruns init and joins (e.g. endpoint address, Kubernetes version). */
     readonly triggers: readonly pulumi.Input<unknown>[];
+    /** Installer script of each etcd member's backup files (`etcdBackupSshFiles`), by node name; must be secret. @default no backups */
+    readonly backupScripts?: Readonly<Record<string, pulumi.Input<string>>>;
 }
 
 export class ClusterJoin extends pulumi.ComponentResource {
@@ -78,6 +82,13 @@ export class ClusterJoin extends pulumi.ComponentResource {
         }
         for (const w of args.nodes.filter((n) => n.role === "worker")) {
             this.done[w.name] = run(w, "kubeadm-join", KUBEADM_JOIN, [init, prepared[w.name]], { triggers });
+        }
+        for (const [node, script] of Object.entries(args.backupScripts ?? {})) {
+            const n = args.nodes.find((x) => x.name === node && x.etcdMember);
+            if (!n) {
+                throw new pulumi.ResourceError(`backupScripts: ${node} is not an etcd member among the nodes`, this);
+            }
+            run(n, "etcd-backup", `${INSTALL_SECRETS} && ${ENABLE_BACKUPS_COMMAND}`, [this.done[n.name]], { stdin: pulumi.secret(script), triggers: [script] });
         }
         this.registerOutputs({});
     }

@@ -13,13 +13,14 @@ import { ClusterNetwork } from "./cluster-network";
 import { ClusterPki } from "./cluster-pki";
 import type { InstanceSettings } from "./cluster-instance";
 import { ControlPlane } from "./control-plane";
+import { EtcdBackup } from "./etcd-backup";
 import { EtcdCluster } from "./etcd-cluster";
 import { KubernetesAddons } from "./kubernetes-addons";
 import { PlacementGroups } from "./placement-groups";
 import { WorkerPool } from "./worker-pool";
 import { checkChange, enforceChangeGuard, GuardSnapshot, guardSnapshot } from "./plan/change-guard";
 import { formatIssue, ValidationError } from "./plan/errors";
-import { keyPairName } from "./plan/naming";
+import { backupBucketPrefix, backupRoleName, keyPairName } from "./plan/naming";
 import { ClusterPlan, planFromConfig } from "./plan/plan";
 import type { ClusterConfigInput } from "./plan/schema";
 import { ingressRules, securityRoleOf, securityRoles } from "./plan/security";
@@ -29,6 +30,7 @@ import { joinCommands } from "./render/commands";
 import { RenderContext, renderContext, RenderOptions } from "./render/context";
 import { kubeadmFiles } from "./render/kubeadm";
 import { kubeconfig } from "./render/kubeconfig";
+import { etcdBackupSshFiles } from "./render/etcd-backup";
 import { renderNode } from "./render/node";
 import { controlPlanePkiFiles, etcdMemberPkiFiles } from "./render/pki-files";
 import { secretInstallScript } from "./render/secret-bundle";
@@ -77,6 +79,10 @@ export class KubeadmCluster extends pulumi.ComponentResource {
     /** Deploy key for SSH through the bastion: secret. */
     public readonly sshPrivateKey: pulumi.Output<string>;
     public readonly certificateExpiry: pulumi.Output<Record<string, string>>;
+    /** The etcd snapshot bucket (`<cluster>-etcd-backup-<appid>`), when `backup.enabled`. */
+    public readonly backupBucket?: pulumi.Output<string>;
+    /** Passphrase of the encrypted config archives in the bucket: secret. Keep a copy outside the cluster. */
+    public readonly backupArchiveKey?: pulumi.Output<string>;
     /** What the change guard compares next time: export it as the stack output `changeGuardSnapshot`. */
     public readonly changeGuardSnapshot: GuardSnapshot;
     public readonly addons?: KubernetesAddons;
@@ -119,9 +125,14 @@ export class KubeadmCluster extends pulumi.ComponentResource {
                 }
                 return r.images[0].imageId;
             });
+        const backup = spec.backup.enabled ? new EtcdBackup(`${name}-backup`, {
+            region: spec.region, bucketPrefix: backupBucketPrefix(spec.name), roleName: backupRoleName(spec.name, spec.region), backup: spec.backup, tags,
+        }, parent) : undefined;
+        const etcdRole = spec.etcd.topology === "external" ? "etcd" : "master";
         const settings = (role: string): InstanceSettings => ({
             imageId, vpcId: network.vpcId, subnetIds: network.subnetIds, securityGroupId: network.securityGroupIds[securityRoleOf(role)],
             keyPairId: keyPair.id, placementGroupIds: placement.ids, userData, production: spec.profile === "production", tags,
+            ...(backup && role === etcdRole ? { camRoleName: backup.roleName } : {}),
         });
 
         const bastion = new Bastion(`${name}-bastion`, { ...settings("bastion"), node: byRole("bastion")[0] }, parent);
@@ -141,6 +152,7 @@ export class KubeadmCluster extends pulumi.ComponentResource {
             nodes: joined, instances, secretScripts: secretScripts(ctx, pki, joined), dnsName: plan.endpoint.dnsName, user: spec.ssh.user,
             privateKey: pki.sshPrivateKey, bastionHost: bastion.publicIp, endpointReady: [endpoint],
             triggers: [endpoint.address, spec.kubernetes.version],
+            ...(backup ? { backupScripts: backupScripts(ctx, backup, ctx.etcdMembers) } : {}),
         }, parent);
 
         this.endpoint = pulumi.all([endpoint.address, endpoint.publicAddress]).apply(([address, publicAddress]) =>
@@ -157,6 +169,8 @@ export class KubeadmCluster extends pulumi.ComponentResource {
         this.bastionPublicIp = bastion.publicIp;
         this.sshPrivateKey = pki.sshPrivateKey;
         this.certificateExpiry = pki.certificateExpiry;
+        this.backupBucket = backup?.bucket;
+        this.backupArchiveKey = backup?.archiveKey;
         if (args.kubernetesLayer) {
             const replicas = Math.min(Math.max(2, spec.zones.length), ctx.masters.length + pools.reduce((n, p) => n + Object.keys(p.instances).length, 0));
             this.addons = new KubernetesAddons(`${name}-addons`, { kubeconfig: this.kubeconfig, corednsReplicas: Math.max(2, replicas) }, { parent: this, dependsOn: Object.values(join.done) });
@@ -164,7 +178,7 @@ export class KubeadmCluster extends pulumi.ComponentResource {
         this.registerOutputs({
             endpoint: this.endpoint, kubeconfig: this.kubeconfig, workerJoinCommand: this.workerJoinCommand, controlPlaneJoinCommand: this.controlPlaneJoinCommand,
             etcdEndpoints: this.etcdEndpoints, bastionPublicIp: this.bastionPublicIp, certificateExpiry: this.certificateExpiry,
-            changeGuardSnapshot: this.changeGuardSnapshot,
+            changeGuardSnapshot: this.changeGuardSnapshot, backupBucket: this.backupBucket, backupArchiveKey: this.backupArchiveKey,
         });
     }
 }
@@ -178,4 +192,10 @@ function secretScripts(ctx: RenderContext, pki: ClusterPki, nodes: readonly Plan
                 [...kubeadmFiles(ctx, n, secrets), ...(n.role === "master" ? controlPlanePkiFiles(cp) : [])]);
         return [n.name, pulumi.secret(files.apply(secretInstallScript))];
     }));
+}
+
+/** Each etcd member's backup files (units, scripts, rclone with the CVM role, bucket, archive key) as one installer script: secret. */
+function backupScripts(ctx: RenderContext, backup: EtcdBackup, members: readonly PlannedNode[]): Record<string, pulumi.Output<string>> {
+    return Object.fromEntries(members.map((m) => [m.name, pulumi.secret(pulumi.all([backup.bucket, backup.roleName, backup.archiveKey])
+        .apply(([bucket, role, archiveKey]) => secretInstallScript(etcdBackupSshFiles(ctx, m, { storage: { kind: "cos", region: ctx.spec.region, role }, bucket, archiveKey }))))]));
 }

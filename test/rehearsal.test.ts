@@ -14,7 +14,7 @@ import { skipUnless } from "./helpers/skip";
 
 const { startTime } = require("../components/rehearsal/lab-cleanup.js") as { startTime: (pid: number) => string | undefined };
 const CLI = path.join(__dirname, "..", "components", "cli", "rehearse.ts");
-const BINARIES = ["etcd", "etcdctl", "haproxy", "keepalived", "openssl", "curl"];
+const BINARIES = ["etcd", "etcdctl", "haproxy", "keepalived", "openssl", "curl", "rclone"];
 
 function startRehearsal(args: readonly string[]): { child: ChildProcess; stdout: () => string; stderr: () => string; done: Promise<{ code: number | null; signal: NodeJS.Signals | null }> } {
     const child = spawn(process.execPath, ["--require", "tsx/cjs", CLI, ...args], { stdio: ["ignore", "pipe", "pipe"] });
@@ -34,7 +34,7 @@ async function rehearseStack(stack: string): Promise<{ report: RehearsalReport; 
         const stdout = run.stdout();
         console.log(stdout.split("\n").map((l) => `      ${l}`).join("\n"));
         assert.equal(code, 0, `the rehearsal of ${stack} failed:\n${stdout}\n${run.stderr().slice(-3000)}`);
-        assert.match(run.stderr(), /check 8\/8: lose the plan's worst host/, "progress is printed while it runs");
+        assert.match(run.stderr(), /check 8\/9: lose the plan's worst host/, "progress is printed while it runs (check 9 runs before 8, which leaves hosts down)");
         assert.match(run.stderr(), /lab removed: 0 namespaces left/);
         const report = JSON.parse(readFileSync(path.join(dir, "report.json"), "utf8")) as RehearsalReport;
         return { report, stdout, byId: (id) => report.results.find((r) => r.id === id)! };
@@ -46,7 +46,7 @@ async function rehearseStack(stack: string): Promise<{ report: RehearsalReport; 
 /** The common checks of every endpoint kind, with the stacks' production timers. */
 function assertEtcdAndApiserverChecks(r: Awaited<ReturnType<typeof rehearseStack>>): void {
     assert.equal(r.report.timersUsed, "production");
-    assert.equal(r.report.results.length, 8, "all eight checks ran");
+    assert.deepEqual(r.report.results.map((x) => x.id), [1, 2, 3, 4, 5, 6, 7, 8, 9], "all nine checks ran, reported in order");
     assert.match(r.stdout, /#\s+CHECK\s+EXPECTED\s+MEASURED\s+RESULT\s+GOAL/, "the report is a table");
     const v = (id: number) => r.byId(id).values!;
     assert.equal(v(1).failed, 0, "no write fails when a follower dies");
@@ -60,6 +60,12 @@ function assertEtcdAndApiserverChecks(r: Awaited<ReturnType<typeof rehearseStack
     assert.ok(v(4).markDownMs <= 600, `mark-down after ${v(4).markDownMs} ms (goal 0.6 s)`);
     assert.ok(v(7).keys > 100 && v(7).restoredKeys === v(7).keys, `restore: ${v(7).restoredKeys}/${v(7).keys} keys`);
     assert.ok(v(8).requestsAfterSettle > 0 && v(8).acknowledgedAfterSettle === v(8).requestsAfterSettle, "the API answers after the worst host loss");
+    // Backups through the rendered unit: exactly one member (the leader) uploads, every other one
+    // declines; every member restored from that one upload, and nothing acknowledged is lost.
+    assert.equal(v(9).uploads, 1, `backup: ${r.byId(9).measured}`);
+    assert.ok(v(9).members >= 3 && v(9).declined === v(9).members - 1, `backup: ${v(9).declined} of ${v(9).members} members declined`);
+    assert.ok(v(9).acknowledged > 100 && v(9).lost === 0, `backup/restore: ${v(9).lost} of ${v(9).acknowledged} acknowledged writes lost`);
+    assert.ok(v(9).keys > 100 && v(9).restoredKeys === v(9).keys, `backup/restore: ${v(9).restoredKeys}/${v(9).keys} keys`);
     for (const x of r.report.results) {
         assert.notEqual(x.status, "fail", `check ${x.id} failed: ${x.measured}`);
     }
@@ -97,7 +103,7 @@ describe("the HA rehearsal (npm run rehearse)", function () {
         it(`leaves no namespace, veth or process behind when the runner gets ${signal} mid-run`, async () => {
             const run = startRehearsal(["--stack", "prod-keepalived", "--lab-timers", "--time-limit", "120"]);
             try {
-                await waitFor("the lab to be up (check 1 started)", async () => /check 1\/8/.test(run.stderr()), 90_000, 100);
+                await waitFor("the lab to be up (check 1 started)", async () => /check 1\/9/.test(run.stderr()), 90_000, 100);
             } catch (err) {
                 run.child.kill("SIGKILL");
                 throw new Error(`${(err as Error).message}\n${run.stderr().slice(-3000)}`);

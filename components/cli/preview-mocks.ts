@@ -36,6 +36,8 @@ function outputs(type: string, name: string, inputs: Record<string, any>): Recor
             return { certPem: fakePem("CERTIFICATE", name), validityEndTime: "2027-11-22T00:00:00Z" };
         case "random:index/randomString:RandomString":
             return { result: digest(name).replace(/[^a-z0-9]/g, "").slice(0, inputs.length) };
+        case "random:index/randomPassword:RandomPassword":
+            return { result: digest(`password:${name}`).slice(0, inputs.length) };
         case "random:index/randomId:RandomId":
             return { hex: digest(name).slice(0, inputs.byteLength * 2), b64Std: Buffer.from(digest(name), "hex").toString("base64") };
         case "random:index/randomBytes:RandomBytes":
@@ -51,9 +53,19 @@ function outputs(type: string, name: string, inputs: Record<string, any>): Recor
     }
 }
 
-const calls: CallHandler = (args) => args.token === "tencentcloud:index/getImages:getImages"
-    ? { images: [{ imageId: "img-mock0001", imageName: "Ubuntu Server 24.04 LTS 64bit", osName: args.inputs.osName }] }
-    : {};
+/** An example account (the appid of Tencent's own COS examples). */
+export const PREVIEW_APP_ID = "1250000000";
+
+const calls: CallHandler = (args) => {
+    switch (args.token) {
+        case "tencentcloud:index/getImages:getImages":
+            return { images: [{ imageId: "img-mock0001", imageName: "Ubuntu Server 24.04 LTS 64bit", osName: args.inputs.osName }] };
+        case "tencentcloud:index/getUserInfo:getUserInfo":
+            return { id: "user-mock", appId: PREVIEW_APP_ID, uin: "100000000001", ownerUin: "100000000001", name: "" };
+        default:
+            return {};
+    }
+};
 
 /**
  * Installs fresh mocks with realistic provider outputs and a recorder. `stackOutputs` are what a

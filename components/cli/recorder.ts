@@ -18,6 +18,8 @@ export interface RecordedResource {
     /** The URN the mock monitor gives the resource (type chain of the parents, then the name). */
     readonly urn: string;
     readonly protect: boolean;
+    /** Left in the cloud when deleted from the stack (`retainOnDelete`). */
+    readonly retainOnDelete: boolean;
     readonly ignoreChanges: string[];
     /** URNs of the resources it depends on (explicit dependsOn and input dependencies). */
     readonly dependencies: string[];
@@ -107,6 +109,7 @@ export async function installRecorder(options: {
             parentUrn: req.getParent(),
             urn: mockUrn(req.getParent(), req.getType(), req.getName()),
             protect: req.getProtect(),
+            retainOnDelete: req.getRetainondelete() ?? false,
             ignoreChanges: req.getIgnorechangesList(),
             dependencies: req.getDependenciesList(),
             packageRef: req.getPackageref(),

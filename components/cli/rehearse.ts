@@ -41,7 +41,7 @@ async function main(argv: string[]): Promise<void> {
     } catch (err) {
         fail(2, `cannot read ${file}: ${(err as Error).message}`);
     }
-    const why = labUnavailable(["etcd", "etcdctl", "haproxy", "keepalived", "openssl", "curl"]);
+    const why = labUnavailable(["etcd", "etcdctl", "haproxy", "keepalived", "openssl", "curl", "rclone"]);
     if (why) {
         fail(3, `the rehearsal cannot run here: ${why}`);
     }

@@ -133,6 +133,34 @@ function certificateChecks(c: PartialConfig, out: Findings): void {
     }
 }
 
+/**
+ * Backup intervals the timer can express with one systemd OnCalendar step: a step of the hour
+ * (5-30 minutes dividing 60) or a whole number of hours dividing the day (60-1440 minutes).
+ */
+export const BACKUP_INTERVALS = [5, 6, 10, 12, 15, 20, 30, 60, 120, 180, 240, 360, 480, 720, 1440] as const;
+
+function backupChecks(c: PartialConfig, out: Findings): void {
+    const b = c.backup;
+    if (!b) {
+        return;
+    }
+    if (!(BACKUP_INTERVALS as readonly number[]).includes(b.intervalMinutes)) {
+        const near = BACKUP_INTERVALS.reduce((best, v) => (Math.abs(v - b.intervalMinutes) < Math.abs(best - b.intervalMinutes) ? v : best));
+        out.errors.push({
+            path: "backup.intervalMinutes", got: b.intervalMinutes,
+            problem: `is not a step of the hour or of the day: every member's timer fires on the same systemd OnCalendar step (allowed: ${BACKUP_INTERVALS.join(", ")})`,
+            fix: `use ${near}, the nearest allowed interval`,
+        });
+    }
+    if (b.keepAllHours % 24 !== 0) {
+        out.errors.push({
+            path: "backup.keepAllHours", got: b.keepAllHours,
+            problem: "is not a whole number of days: the bucket's lifecycle rules expire objects after whole days",
+            fix: `use ${Math.ceil(b.keepAllHours / 24) * 24} (${Math.ceil(b.keepAllHours / 24)} days)`,
+        });
+    }
+}
+
 function versionChecks(c: PartialConfig, today: string, out: Findings): void {
     if (c.kubernetesVersion === undefined) {
         return;
@@ -169,7 +197,7 @@ function nameChecks(c: PartialConfig, out: Findings): void {
     }
 }
 
-/** Roles, counts, zone references, versions, names and address blocks. */
+/** Roles, counts, zone references, versions, names, address blocks, certificates and backups. */
 export function topologyChecks(c: PartialConfig, today: string, out: Findings): void {
     zoneReferenceChecks(c, out);
     poolChecks(c, out);
@@ -178,4 +206,5 @@ export function topologyChecks(c: PartialConfig, today: string, out: Findings): 
     versionChecks(c, today, out);
     nameChecks(c, out);
     certificateChecks(c, out);
+    backupChecks(c, out);
 }

@@ -30,6 +30,14 @@ export function backupBucketPrefix(cluster: string): string {
     return `${cluster}-etcd-backup`;
 }
 
+/**
+ * Name of the CAM role the etcd members upload snapshots with, and of its policy. CAM names are
+ * account-wide, not regional: the region keeps two same-named clusters in two regions apart.
+ */
+export function backupRoleName(cluster: string, region: string): string {
+    return `${cluster}-etcd-backup-${region}`;
+}
+
 /** Provider limits that derived names must meet (fact sheet §5). */
 export const NAME_RULES: readonly { what: string; limit: number; charset: RegExp; allowed: string }[] = [
     { what: "hostname / instance name", limit: 60, charset: /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, allowed: "a-z, 0-9 and '-'" },

@@ -147,6 +147,13 @@ export const ClusterSections = {
         earlyRenewalHours: int(24, 4380, "hours before expiry Pulumi renews the certificates it signs").default(720),
         renewalTimer: z.boolean().default(true),
     }).default({ caValidityHours: 87600, leafValidityHours: 8760, earlyRenewalHours: 720, renewalTimer: true }),
+    backup: z.strictObject({
+        enabled: bool.default(true),
+        intervalMinutes: int(5, 1440, "minutes between etcd snapshots").default(30),
+        keepAllHours: int(24, 8760, "hours every snapshot is kept").default(48),
+        keepDailyDays: int(1, 3650, "days the first snapshot of each day is kept").default(30),
+        keepBucketOnDestroy: bool.default(true),
+    }).default({ enabled: true, intervalMinutes: 30, keepAllHours: 48, keepDailyDays: 30, keepBucketOnDestroy: true }),
     acceptRisks: z.array(z.enum(["zone-loss"])).default([]),
     tags: z.record(z.string().min(1).max(127), z.string().max(255)).default({}),
 } as const;

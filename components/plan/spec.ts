@@ -70,6 +70,13 @@ export interface ClusterSpec {
     readonly mirrors: ClusterConfig["mirrors"];
     /** Validity of the CAs and leaf certificates (hours), Pulumi's early renewal, the masters' monthly renewal timer. */
     readonly certificates: ClusterConfig["certificates"];
+    /**
+     * etcd snapshots: whether members upload them, every `intervalMinutes` (a step of the hour or
+     * of the day, default 30); `keepAllHours` (whole days, default 48) and `keepDailyDays` (default
+     * 30) are the retention the bucket's lifecycle rules enforce; `keepBucketOnDestroy` (default
+     * true) leaves the bucket and its snapshots behind on `pulumi destroy`.
+     */
+    readonly backup: ClusterConfig["backup"];
     readonly acceptRisks: readonly "zone-loss"[];
     readonly tags: Readonly<Record<string, string>>;
 }
@@ -130,6 +137,7 @@ export function toClusterSpec(c: ClusterConfig): ClusterSpec {
         image: c.image,
         mirrors: c.mirrors,
         certificates: c.certificates,
+        backup: c.backup,
         acceptRisks: c.acceptRisks,
         tags: c.tags,
     };

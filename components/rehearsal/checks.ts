@@ -2,11 +2,14 @@
 // running test hosts. Expectations follow from the timers the configs were rendered with; the
 // project's goals are reported beside them.
 
-import { rmSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { existsSync, readdirSync, rmSync } from "node:fs";
 import * as path from "node:path";
+import { BACKUP_REMOTE } from "../render/etcd-backup";
+import { stageBackup } from "./backup-lab";
 import { ClusterLab, EtcdMember, LbHost, STANDIN_ETCD_TIMEOUT_MS } from "./cluster-lab";
 import { crashHost, serverStatus, ServerWatch, sessionsCutAtLastMarkDown, vipHolder, worstHostNodes } from "./faults";
-import { waitFor } from "./lab";
+import { ExecResult, waitFor } from "./lab";
 import { failureSummary, longestGap, Probe, ProbeResult, startedAfter } from "./probe";
 
 export interface CheckResult {
@@ -26,6 +29,9 @@ export interface CheckResult {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const failed = (rs: readonly ProbeResult[]) => rs.filter((r) => !r.ok).length;
+
+/** What a script said, without etcdctl's informational log lines. */
+const said = (r: ExecResult) => `${r.stdout}${r.stderr}`.split("\n").filter((l) => l.trim() && !l.startsWith('{"level":"info"')).slice(-3).join(" / ");
 
 /** Allowance for timing a mark-down from outside HAProxy (polling resolution, signal delivery). */
 const MEASURE_ALLOWANCE_MS = 50;
@@ -284,6 +290,79 @@ export class Checklist {
             id: 7, check: `snapshot one member, restore all ${this.c.etcd.length} from that snapshot`, expected: "every key present",
             measured: `${after.size}/${before.size} keys after restore (${this.acknowledged.size} acknowledged earlier); ${secs(ms)} in all`,
             status: save.code === 0 && missing.length === 0 && before.size > 0 ? "pass" : "fail", values: { keys: before.size, restoredKeys: after.size, restoreMs: ms },
+        };
+    }
+
+    /**
+     * 9: the rendered backup service's command on every member (only the leader uploads), then the
+     * rendered restore on every stopped member from that one upload with one new token: every
+     * acknowledged key is back. backup-lab.ts lists how the lab's run differs from a node's.
+     */
+    async backupRestore(): Promise<CheckResult> {
+        const name = "backup through the rendered unit, restore with the rendered procedure";
+        if (!this.c.ctx.spec.backup.enabled) {
+            return { id: 9, check: name, expected: "-", measured: "backup.enabled is false: nothing rendered", status: "n/a" };
+        }
+        await this.etcdHealthy();
+        const cluster = this.c.ctx.spec.name;
+        const bucket = path.join(this.c.lab.dir, "bucket");
+        const archiveKey = randomBytes(24).toString("hex");
+        const staged = this.c.etcd.map((m) => stageBackup(this.c, m, { storage: { kind: "local" }, bucket, archiveKey }));
+        const before = await this.presentKeys();
+        const runs = [];
+        for (const s of staged) {
+            const t0 = Date.now();
+            const r = await s.member.host.exec(s.backupCommand[0], s.backupCommand.slice(1), 120_000);
+            runs.push({ s, r, ms: Date.now() - t0 });
+        }
+        const list = (dir: string) => (existsSync(path.join(bucket, dir, cluster)) ? readdirSync(path.join(bucket, dir, cluster)) : []);
+        const [snapshots, dailies, configs] = [list("snapshots"), list("daily"), list("config")];
+        const uploaders = runs.filter((x) => /uploaded snapshots\//.test(x.r.stdout));
+        const declined = runs.filter((x) => /is not the etcd leader/.test(x.r.stdout));
+        const leader = uploaders[0];
+        const archive = configs.length === 1 ? await this.c.client.exec("bash", ["-c", 'openssl enc -d -aes-256-cbc -pbkdf2 -pass "file:$1" -in "$2" | tar -tzf -',
+            "-", path.join(staged[0].root, "etc/kubeadm-ha/etcd-backup.key"), path.join(bucket, "config", cluster, configs[0])]) : undefined;
+        const archived = archive?.code === 0 ? archive.stdout.split("\n").filter((l) => l.endsWith(".key")).length : 0;
+        const backupOk = runs.every((x) => x.r.code === 0) && uploaders.length === 1 && declined.length === runs.length - 1 &&
+            snapshots.length === 1 && dailies.length === 1 && configs.length === 1 && archived > 0;
+        if (!backupOk) {
+            return {
+                id: 9, check: name, expected: "exactly one member (the leader) uploads; the others decline", status: "fail",
+                measured: `${uploaders.length} uploaded, ${declined.length} declined; bucket: ${snapshots.length} snapshot(s), ${dailies.length} daily, ${configs.length} config archive(s) (${archived} keys inside); ` +
+                    runs.map((x) => `${x.s.member.node.name} exit ${x.r.code}: ${said(x.r)}`).join("; "),
+                values: { members: runs.length, uploads: uploaders.length, declined: declined.length },
+            };
+        }
+
+        const started = Date.now();
+        await Promise.all(this.c.etcd.map((m) => m.daemon.stop("SIGTERM")));
+        const token = `${cluster}-restore-${Date.now()}`;
+        const snapshot = `${BACKUP_REMOTE}:${bucket}/snapshots/${cluster}/${snapshots[0]}`;
+        const failures: string[] = [];
+        let scriptsMs = 0;
+        for (const s of staged) {
+            const cmd = s.restoreCommand(snapshot, token);
+            const t0 = Date.now();
+            const r = await s.member.host.exec(cmd[0], cmd.slice(1), 120_000);
+            scriptsMs += Date.now() - t0;
+            if (r.code !== 0 || !/moved the old data dir to .*before-restore/.test(r.stdout)) {
+                failures.push(`${s.member.node.name} exit ${r.code}: ${said(r)}`);
+            }
+            this.c.startEtcd(s.member);
+        }
+        await this.etcdHealthy();
+        const restoreMs = Date.now() - started;
+        const after = await this.presentKeys();
+        const lost = [...this.acknowledged].filter((k) => !after.has(k));
+        const missing = [...before].filter((k) => !after.has(k));
+        return {
+            id: 9, check: name,
+            expected: "one member (the leader) uploads, the others decline; every member restored from that one snapshot with one new token; 0 acknowledged keys lost",
+            measured: `${leader.s.member.node.name} (leader) uploaded snapshot, daily and encrypted config (${archived} private key${archived === 1 ? "" : "s"} inside) in ${leader.ms} ms; ${declined.length} declined; ` +
+                `restore of all ${staged.length}: ${secs(restoreMs)} from stop to healthy (the scripts ${scriptsMs} ms); ${this.acknowledged.size - lost.length}/${this.acknowledged.size} acknowledged keys readable, ` +
+                `${after.size}/${before.size} keys${failures.length > 0 ? `; FAILED: ${failures.join("; ")}` : ""}`,
+            status: failures.length === 0 && lost.length === 0 && missing.length === 0 && before.size > 0 ? "pass" : "fail",
+            values: { members: staged.length, uploads: uploaders.length, declined: declined.length, backupMs: leader.ms, restoreMs, restoreScriptsMs: scriptsMs, keys: before.size, restoredKeys: after.size, acknowledged: this.acknowledged.size, lost: lost.length },
         };
     }
 

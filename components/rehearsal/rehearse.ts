@@ -68,23 +68,26 @@ export async function rehearse(spec: ClusterSpec, plan: ClusterPlan, options: Re
         log(`waiting for the endpoint ${c.endpointUrl} to answer through ${c.tierNote.split(":")[0]}`);
         await waitFor("the endpoint", async () => (await c.client.exec("curl", ["-sf", "--max-time", "1", "--cacert", c.clusterCa.cert, `${c.endpointUrl}/healthz`])).stdout === "ok", 30_000, 200);
         const list = new Checklist(c);
-        const steps: [string, () => Promise<CheckResult>][] = [
-            ["kill one etcd member", () => list.followerLoss()], ["kill the etcd leader", () => list.leaderLoss()],
-            ["kill a quorum and restart it", () => list.quorumLoss()], ["kill one apiserver under load", () => list.apiserverLoss()],
-            ["hard-crash the VIP holder", () => list.vipHostCrash()], ["kill HAProxy on the VIP holder", () => list.haproxyLoss()],
-            ["snapshot and restore etcd", () => list.snapshotRestore()], ["lose the plan's worst host", () => list.planHostLoss()],
+        // Check 9 runs before check 8, which leaves the lost hosts down.
+        const steps: [number, string, () => Promise<CheckResult>][] = [
+            [1, "kill one etcd member", () => list.followerLoss()], [2, "kill the etcd leader", () => list.leaderLoss()],
+            [3, "kill a quorum and restart it", () => list.quorumLoss()], [4, "kill one apiserver under load", () => list.apiserverLoss()],
+            [5, "hard-crash the VIP holder", () => list.vipHostCrash()], [6, "kill HAProxy on the VIP holder", () => list.haproxyLoss()],
+            [7, "snapshot and restore etcd", () => list.snapshotRestore()],
+            [9, "back up through the rendered unit, restore with the rendered procedure", () => list.backupRestore()],
+            [8, "lose the plan's worst host", () => list.planHostLoss()],
         ];
-        for (const [i, [name, run]] of steps.entries()) {
+        for (const [id, name, run] of steps) {
             if (timedOut) {
                 break;
             }
             const dead = c.deadDaemons();
             if (dead.length > 0) {
-                log(`${dead.map((d) => d.name).join(", ")} died on their own before check ${i + 1}; stopping. Their logs end with:\n${dead.map((d) => tail(d.log)).join("\n")}`);
-                results.push({ id: i + 1, check: name, expected: "every test process running before the check", measured: `${dead.map((d) => d.name).join(", ")} died on their own`, status: "fail" });
+                log(`${dead.map((d) => d.name).join(", ")} died on their own before check ${id}; stopping. Their logs end with:\n${dead.map((d) => tail(d.log)).join("\n")}`);
+                results.push({ id, check: name, expected: "every test process running before the check", measured: `${dead.map((d) => d.name).join(", ")} died on their own`, status: "fail" });
                 break;
             }
-            log(`check ${i + 1}/${steps.length}: ${name}`);
+            log(`check ${id}/${steps.length}: ${name}`);
             await steady(c);
             const r = await run();
             log(`  ${r.status.toUpperCase()}: ${r.measured}`);
@@ -103,7 +106,7 @@ export async function rehearse(spec: ClusterSpec, plan: ClusterPlan, options: Re
     }
     return {
         cluster: spec.name, endpoint: plan.endpoint.kind, tier,
-        timersUsed: options.timers ? "lab" : "production", timers: ctx.timers, results,
+        timersUsed: options.timers ? "lab" : "production", timers: ctx.timers, results: [...results].sort((a, b) => a.id - b.id),
         passed: results.every((r) => r.status !== "fail"), durationMs: Date.now() - started,
     };
 }

@@ -7,6 +7,7 @@ import type { PlannedNode } from "../plan/topology";
 import { certRenewalCommands, certRenewalFiles } from "./cert-renewal";
 import { base64Size, CloudConfig, renderUserData } from "./cloud-init";
 import { containerdFiles } from "./containerd";
+import { etcdBackupPackages } from "./etcd-backup";
 import { PATHS, RenderContext, renderContext, RenderOptions } from "./context";
 import { etcdNodeFiles, STAGED_ETCD_MANIFEST } from "./etcd";
 import { haproxyConfig } from "./haproxy";
@@ -121,7 +122,7 @@ export function renderNode(ctx: RenderContext, node: PlannedNode, secrets: Kubea
         hostname: node.hostname,
         sshAuthorizedKeys: ctx.spec.ssh.publicKeys,
         ...(ctx.spec.mirrors.ubuntuApt ? { aptMirror: ctx.spec.mirrors.ubuntuApt } : {}),
-        packages: PACKAGES[node.role],
+        packages: [...PACKAGES[node.role], ...etcdBackupPackages(ctx, node)],
         files: all,
         hosts: address ? [`${address} ${ctx.plan.endpoint.dnsName}`] : [],
         runcmd: [...commands, run(SCRIPTS.writeSentinel, node.name, node.role)],

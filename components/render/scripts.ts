@@ -11,7 +11,8 @@ export interface Script {
     readonly content: string;
 }
 
-function script(name: string, purpose: string, body: string): Script {
+/** A script: a shebang, its purpose as the second line (scripts print it as their usage), strict mode, the body. */
+export function script(name: string, purpose: string, body: string): Script {
     return { name, content: `#!/usr/bin/env bash\n# ${purpose}\nset -euo pipefail\n${body.trim()}\n` };
 }
 

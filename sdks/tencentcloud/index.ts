@@ -3,6 +3,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as utilities from "./utilities";
 
+import { CamPolicy } from "./camPolicy";
+import { CamRole } from "./camRole";
+import { CamRolePolicyAttachment } from "./camRolePolicyAttachment";
 import { CbsStorage } from "./cbsStorage";
 import { CbsStorageAttachment } from "./cbsStorageAttachment";
 import { ClbAttachment } from "./clbAttachment";
@@ -25,6 +28,9 @@ import { SecurityGroupRuleSet } from "./securityGroupRuleSet";
 import { Subnet } from "./subnet";
 import { Vpc } from "./vpc";
 
+export * from "./camPolicy";
+export * from "./camRole";
+export * from "./camRolePolicyAttachment";
 export * from "./cbsStorage";
 export * from "./cbsStorageAttachment";
 export * from "./clbAttachment";
@@ -36,6 +42,7 @@ export * from "./eipAssociation";
 export * from "./getAvailabilityZonesByProduct";
 export * from "./getImages";
 export * from "./getInstanceTypes";
+export * from "./getUserInfo";
 export * from "./haVip";
 export * from "./haVipEipAttachment";
 export * from "./instance";
@@ -54,7 +61,7 @@ import * as types from "./types";
 export { types };
 
 const resourceClasses: { [token: string]: new (name: string, args: any, opts: pulumi.CustomResourceOptions) => pulumi.Resource } = {};
-for (const cls of [CbsStorage, CbsStorageAttachment, ClbAttachment, ClbInstance, ClbListener, CosBucket, Eip,
+for (const cls of [CamPolicy, CamRole, CamRolePolicyAttachment, CbsStorage, CbsStorageAttachment, ClbAttachment, ClbInstance, ClbListener, CosBucket, Eip,
     EipAssociation, HaVip, HaVipEipAttachment, Instance, KeyPair, NatGateway, PlacementGroup, RouteTable,
     RouteTableEntry, SecurityGroup, SecurityGroupRuleSet, Subnet, Vpc]) {
     resourceClasses[cls.__pulumiType] = cls;

@@ -76,7 +76,8 @@ describe("KubeadmCluster under mocks, for every stack", function () {
                 assert.equal(count(rec, T("ClbInstance")), (kind === "clb" ? 1 : 0) + (plan.endpoint.publicAccess && kind !== "keepalived-haproxy" ? 1 : 0));
                 const masters = nodes("master").length;
                 const joined = nodes("etcd").length + masters + nodes("worker").length;
-                const expectedCommands = 2 * joined + nodes("etcd").length + 1 + 3 * (masters - 1) + nodes("worker").length;
+                const backups = spec.backup.enabled ? run.plan.nodes.filter((n) => n.etcdMember).length : 0;
+                const expectedCommands = 2 * joined + nodes("etcd").length + 1 + 3 * (masters - 1) + nodes("worker").length + backups;
                 assert.equal(count(rec, COMMAND), expectedCommands);
             });
 
@@ -164,6 +165,45 @@ describe("KubeadmCluster under mocks, for every stack", function () {
                 }
             });
 
+            it("backs etcd up: a kept, versioned bucket with lifecycle retention, a CVM role on the members only, files and key as secrets", async () => {
+                const { rec, spec, plan } = run;
+                const members = plan.nodes.filter((n) => n.etcdMember);
+                const [bucket] = rec.ofType(T("CosBucket"));
+                assert.equal(bucket.inputs.bucket, `${spec.name}-etcd-backup-1250000000`, "name with the account's appid (getUserInfo)");
+                assert.equal(bucket.inputs.versioningEnable, true);
+                assert.equal(bucket.inputs.acl, "private");
+                assert.equal(bucket.retainOnDelete, spec.backup.keepBucketOnDestroy);
+                assert.equal(bucket.inputs.forceClean, !spec.backup.keepBucketOnDestroy, "a bucket that destroy deletes is emptied first");
+                assert.deepEqual(bucket.inputs.lifecycleRules.map((r: any) => [r.filterPrefix, r.expiration.days]),
+                    [["snapshots/", spec.backup.keepAllHours / 24], ["daily/", spec.backup.keepDailyDays], ["config/", spec.backup.keepDailyDays]]);
+                const role = rec.ofType(T("CamRole"))[0];
+                const policy = rec.ofType(T("CamPolicy"))[0];
+                assert.equal(role.inputs.name, `${spec.name}-etcd-backup-${spec.region}`);
+                assert.deepEqual(JSON.parse(role.inputs.document).statement[0].principal, { service: ["cvm.qcloud.com"] });
+                assert.deepEqual(JSON.parse(policy.inputs.document).statement[0].resource, [`qcs::cos:${spec.region}:uid/1250000000:${bucket.inputs.bucket}/*`]);
+                const attachment = rec.ofType(T("CamRolePolicyAttachment"))[0];
+                assert.deepEqual([attachment.inputs.roleId, attachment.inputs.policyId], [`${role.name}-id`, `${policy.name}-id`]);
+                for (const n of plan.nodes) {
+                    const i = byName(rec, T("Instance"), n.name);
+                    assert.equal(i.inputs.camRoleName, n.etcdMember ? role.inputs.name : undefined, `${n.name}: the backup role on etcd members only`);
+                    assert.ok(!(i.inputs.userDataRaw as string).includes("etcd-backup.sh"), `${n.name}: no backup script in user-data`);
+                }
+                for (const m of members) {
+                    const cmd = byName(rec, COMMAND, `${m.name}-etcd-backup`);
+                    assert.ok(isWireSecret(cmd.wireInputs.stdin), `${m.name}: the backup files travel as a secret`);
+                    const last = m.role === "etcd" ? "etcd-start" : m.name === nodes("master")[0].name ? "kubeadm-init" : "use-local-apiserver";
+                    assert.ok(cmd.dependencies.includes(byName(rec, COMMAND, `${m.name}-${last}`).urn), `${m.name}: after its member's last step (${last})`);
+                    assert.match(cmd.inputs.create, /^sudo bash -s && sudo bash \/usr\/local\/lib\/kubeadm-ha\/enable-etcd-backups\.sh kubeadm-ha-etcd-backup\.timer$/);
+                    const files = scriptFiles(plain(cmd.inputs.stdin));
+                    assert.equal(files.get("/etc/kubeadm-ha/etcd-backup.env"), `BACKUP_BUCKET=${bucket.inputs.bucket}\n`);
+                    assert.match(files.get("/etc/kubeadm-ha/rclone.conf")!, /^env_auth = true$/m);
+                    assert.match(files.get("/etc/systemd/system/kubeadm-ha-etcd-backup.service")!, new RegExp(`^ExecStart=/bin/bash /usr/local/lib/kubeadm-ha/with-cvm-role\\.sh http://metadata\\.tencentyun\\.com/latest/meta-data ${role.inputs.name} /bin/bash /usr/local/lib/kubeadm-ha/etcd-backup\\.sh `, "m"));
+                    assert.equal(files.get("/etc/kubeadm-ha/etcd-backup.key")!.trim(), await value(run.out.backupArchiveKey as pulumi.Output<string>));
+                }
+                assert.ok(await isSecret(run.out.backupArchiveKey), "the archive key output is secret");
+                assert.equal(await value(run.out.backupBucket as pulumi.Output<string>), bucket.inputs.bucket);
+            });
+
             it("joins masters one at a time and workers right after master-0", () => {
                 const deps = (name: string) => byName(run.rec, COMMAND, name).dependencies;
                 const urnOf = (name: string) => byName(run.rec, COMMAND, name).urn;
@@ -196,6 +236,19 @@ describe("KubeadmCluster under mocks, for every stack", function () {
         const changed = after.rec.resources.filter((r: RecordedResource) => snapshot.has(r.urn) && JSON.stringify(r.inputs) !== JSON.stringify(snapshot.get(r.urn)!.inputs));
         assert.deepEqual(changed.map((r) => r.name), [], "no existing resource changes its inputs");
         assert.equal(after.rec.resources.length - before.rec.resources.length, added.length, "nothing disappears");
+    });
+
+    it("backup.enabled false: no bucket, CAM role or backup step; keepBucketOnDestroy false lets destroy delete the bucket", async () => {
+        const off = await runStack("prod-stacked-local", (c) => { c.backup = { enabled: false }; });
+        for (const t of ["CosBucket", "CamRole", "CamPolicy", "CamRolePolicyAttachment"]) {
+            assert.equal(count(off.rec, T(t)), 0, t);
+        }
+        assert.ok(!off.rec.ofType(COMMAND).some((r) => r.name.endsWith("-etcd-backup")));
+        assert.ok(off.rec.ofType(T("Instance")).every((i) => i.inputs.camRoleName === undefined));
+        assert.equal(off.out.backupBucket, undefined);
+        const test = await runStack("prod-stacked-local", (c) => { c.backup = { keepBucketOnDestroy: false }; });
+        assert.equal(test.rec.ofType(T("CosBucket"))[0].retainOnDelete, false);
+        assert.equal(test.rec.ofType(T("CosBucket"))[0].inputs.forceClean, true);
     });
 
     it("adopts an existing VPC and subnets: no VPC, subnet or NAT is made and machines use the given subnets", async () => {

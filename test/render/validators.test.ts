@@ -199,7 +199,7 @@ describe("rendered files, checked by the programs that read them", function () {
 
     it("runs every program it checks with (on CI all of them are installed)", function () {
         const programs: [string, string[]][] = [["cloud-init", ["--version"]], ["shellcheck", ["--version"]], ["haproxy", ["-v"]],
-            ["keepalived", ["-v"]], ["nginx", ["-v"]], ["systemd-analyze", ["--version"]], ["etcd", ["--version"]], ["etcdctl", ["version"]], ["openssl", ["version"]]];
+            ["keepalived", ["-v"]], ["nginx", ["-v"]], ["systemd-analyze", ["--version"]], ["etcd", ["--version"]], ["etcdctl", ["version"]], ["openssl", ["version"]], ["rclone", ["version"]]];
         need(this, ...programs.map(([p]) => p));
         for (const [program, args] of programs) {
             assert.equal(run(program, args).code, 0, `${program} ${args.join(" ")}`);

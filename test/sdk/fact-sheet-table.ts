@@ -147,6 +147,28 @@ export const RESOURCES: readonly ResourceRow[] = [
         outputs: ["cosBucketUrl"],
         required: ["bucket"],
     },
+    // Not in the fact sheet (§4 names only the data source getUserInfo): the three CAM resources
+    // the etcd backups need, read from terraform-provider-tencentcloud
+    // tencentcloud/services/cam/resource_tc_cam_{role,policy,role_policy_attachment}.go and
+    // named by the rules of §3 (token, camelCase, `<resource>Id`, auto-named `name`).
+    {
+        cls: "CamRole", token: "tencentcloud:index/camRole:CamRole",
+        inputs: ["name", "document", "description", "consoleLogin", "sessionDuration", "tags", "camRoleId"],
+        outputs: ["createTime", "updateTime"],
+        required: ["document"],
+    },
+    {
+        cls: "CamPolicy", token: "tencentcloud:index/camPolicy:CamPolicy",
+        inputs: ["name", "document", "description", "tags", "camPolicyId"],
+        outputs: ["type", "createTime", "updateTime"],
+        required: ["document"],
+    },
+    {
+        cls: "CamRolePolicyAttachment", token: "tencentcloud:index/camRolePolicyAttachment:CamRolePolicyAttachment",
+        inputs: ["roleId", "policyId", "camRolePolicyAttachmentId"],
+        outputs: ["createMode", "policyType", "createTime", "policyName"],
+        required: ["roleId", "policyId"],
+    },
     {
         cls: "NatGateway", token: "tencentcloud:index/natGateway:NatGateway", // §5.17
         inputs: ["vpcId", "name", "assignedEipSets", "natProductVersion", "bandwidth", "maxConcurrent", "zone",
@@ -200,6 +222,11 @@ export const FUNCTIONS: readonly FunctionRow[] = [
         fn: "getAvailabilityZonesByProduct",
         token: "tencentcloud:index/getAvailabilityZonesByProduct:getAvailabilityZonesByProduct",
         args: ["product", "name", "includeUnavailable", "id"],
+    },
+    {
+        // §4 and §6; `resultOutputFile` from the provider's data_source_tc_user_info.go.
+        fn: "getUserInfo", token: "tencentcloud:index/getUserInfo:getUserInfo",
+        args: ["resultOutputFile", "id"],
     },
 ];
 

@@ -1,0 +1,71 @@
+// EtcdBackup: where the etcd members' snapshots go. A versioned, private COS bucket named
+// `<cluster>-etcd-backup-<appid>` whose lifecycle rules enforce the retention of `backup`, a CAM
+// role that only the CVM service can assume, allowed to read and write the objects of that one
+// bucket (no delete), and the key that encrypts the config archives. The members get the role
+// (`Instance.camRoleName`) and read temporary credentials from the metadata service at each
+// run: no access key exists anywhere. The bucket and its snapshots survive `pulumi destroy`
+// unless `keepBucketOnDestroy` is false: then destroy empties (`forceClean`) and deletes it.
+
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import * as tencentcloud from "@pulumi/tencentcloud";
+import { backupLifecycleRules, backupPolicyDocument, cvmTrustDocument } from "./render/backup-bucket";
+import type { ClusterSpec } from "./plan/spec";
+
+const TYPE = "kubeadm-ha:index:EtcdBackup";
+
+export interface EtcdBackupArgs {
+    /** COS region of the bucket (the cluster's region), e.g. `ap-guangzhou`. */
+    readonly region: string;
+    /** Bucket name before the `-<appid>` suffix (`backupBucketPrefix`), at most 49 characters. */
+    readonly bucketPrefix: string;
+    /** Name of the CAM role and of its policy (`backupRoleName`). */
+    readonly roleName: string;
+    /** Retention (`keepAllHours`, whole days; `keepDailyDays`) and `keepBucketOnDestroy`. */
+    readonly backup: ClusterSpec["backup"];
+    /** The account's 10-digit appid. @default `getUserInfo().appId` of the provider's account */
+    readonly appId?: pulumi.Input<string>;
+    readonly tags?: Readonly<Record<string, string>>;
+}
+
+export class EtcdBackup extends pulumi.ComponentResource {
+    /** The bucket's full name, `<prefix>-<appid>`. */
+    public readonly bucket: pulumi.Output<string>;
+    /** The CAM role to bind to every etcd member (`Instance.camRoleName`). */
+    public readonly roleName: pulumi.Output<string>;
+    /** Passphrase of the encrypted config archives (`openssl enc -aes-256-cbc -pbkdf2`): secret. Keep a copy outside the cluster. */
+    public readonly archiveKey: pulumi.Output<string>;
+
+    constructor(name: string, args: EtcdBackupArgs, opts?: pulumi.ComponentResourceOptions) {
+        super(TYPE, name, {}, opts);
+        if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(args.bucketPrefix) || args.bucketPrefix.length > 49) {
+            throw new pulumi.ResourceError(`bucketPrefix: ${JSON.stringify(args.bucketPrefix)} must be 1-49 characters of a-z, 0-9 and '-' (COS adds -<appid>)`, this);
+        }
+        if (args.backup.keepAllHours % 24 !== 0) {
+            throw new pulumi.ResourceError(`backup.keepAllHours: ${args.backup.keepAllHours} is not a whole number of days`, this);
+        }
+        const rules = backupLifecycleRules(args.backup);
+        const appId = pulumi.output(args.appId ?? tencentcloud.getUserInfoOutput({}, { parent: this }).appId);
+        const parent = { parent: this };
+
+        const bucket = new tencentcloud.CosBucket(`${name}-bucket`, {
+            bucket: appId.apply((id) => `${args.bucketPrefix}-${id}`), acl: "private", versioningEnable: true,
+            lifecycleRules: rules.map((r) => ({ ...r })), forceClean: !args.backup.keepBucketOnDestroy, tags: args.tags,
+        }, { ...parent, retainOnDelete: args.backup.keepBucketOnDestroy });
+        this.bucket = bucket.bucket;
+        const policy = new tencentcloud.CamPolicy(`${name}-policy`, {
+            name: args.roleName, description: `Read and write etcd snapshots in the COS bucket ${args.bucketPrefix}-<appid> (kubeadm-ha)`,
+            document: pulumi.all([appId, bucket.bucket]).apply(([id, b]) => backupPolicyDocument(args.region, id, b)),
+        }, parent);
+        const role = new tencentcloud.CamRole(`${name}-role`, {
+            name: args.roleName, description: "Bound to the etcd members: uploads their snapshots (kubeadm-ha)",
+            document: cvmTrustDocument(), consoleLogin: false, tags: args.tags,
+        }, parent);
+        const attachment = new tencentcloud.CamRolePolicyAttachment(`${name}-role-policy`, { roleId: role.id, policyId: policy.id }, parent);
+        // The role name only once the policy is attached: a member bound to it can upload at once.
+        this.roleName = pulumi.all([role.name, attachment.id]).apply(([n]) => n);
+        const key = new random.RandomPassword(`${name}-archive-key`, { length: 48, special: false }, parent);
+        this.archiveKey = pulumi.secret(key.result);
+        this.registerOutputs({ bucket: this.bucket, roleName: this.roleName, archiveKey: this.archiveKey });
+    }
+}

@@ -1,0 +1,63 @@
+// Puts a member's rendered backup files on its test host, as a node would have them after
+// cloud-init and the SSH delivery, and derives the command lines check 9 runs. The differences
+// from a node, kept to the minimum the lab needs:
+//   - every path is rebased under the host's directory (staging.ts), as for every other daemon;
+//   - the storage is rclone's `local` backend and the "bucket" a directory of the run, instead
+//     of COS (no network leaves the lab);
+//   - the service's ExecStart runs through `ip netns exec` instead of systemd, with
+//     `${BACKUP_BUCKET}` expanded from the rendered environment file the way systemd does;
+//   - etcdctl is on the host (Debian's etcd-client 3.4), so the scripts take their etcdctl branch,
+//     not the `crictl exec` one a node with a static etcd pod takes;
+//   - the lab runs every member with the external layout (etcd.ts's flags); for stacked etcd the
+//     certificates are also copied to kubeadm's paths, and the restore targets the data directory
+//     the lab's member really uses.
+
+import { copyFileSync, mkdirSync, readFileSync } from "node:fs";
+import * as path from "node:path";
+import { BACKUP_ENV, BACKUP_SERVICE, BackupSecrets, etcdBackupSshFiles, etcdRestoreArgs } from "../render/etcd-backup";
+import { PATHS } from "../render/context";
+import { BACKUP_SCRIPTS } from "../render/scripts-backup";
+import { scriptPath } from "../render/scripts";
+import type { ClusterLab, EtcdMember } from "./cluster-lab";
+import { rebase, stage } from "./staging";
+
+export interface StagedBackup {
+    readonly member: EtcdMember;
+    /** The host's directory that stands for its `/`. */
+    readonly root: string;
+    /** The rendered service's ExecStart, rebased, `${BACKUP_BUCKET}` expanded. */
+    readonly backupCommand: readonly string[];
+    /** The rendered restore command for `snapshot` and `token`, rebased. */
+    restoreCommand(snapshot: string, token: string): string[];
+}
+
+const flag = (m: EtcdMember, name: string) => m.command.find((a) => a.startsWith(`--${name}=`))!.slice(name.length + 3);
+
+/** Stages the member's rendered files and its backup secrets (`local` storage) under its host directory. */
+export function stageBackup(c: ClusterLab, m: EtcdMember, secrets: BackupSecrets): StagedBackup {
+    const root = path.join(c.lab.dir, m.host.name);
+    const bundle = c.bundle(m.node.name);
+    const placed = stage([...bundle.files.filter((f) => !f.secret), ...etcdBackupSshFiles(c.ctx, m.node, secrets)], root);
+    if (c.ctx.spec.etcd.topology === "stacked") {
+        const kubeadmEtcdPki = path.join(root, PATHS.pkiDir, "etcd");
+        mkdirSync(kubeadmEtcdPki, { recursive: true });
+        for (const f of ["ca.crt", "server.crt", "server.key"]) {
+            copyFileSync(path.join(root, PATHS.etcdPki, f), path.join(kubeadmEtcdPki, f));
+        }
+    }
+    const unit = readFileSync(placed.get(`/etc/systemd/system/${BACKUP_SERVICE}`)!, "utf8");
+    const env = new Map(readFileSync(placed.get(BACKUP_ENV)!, "utf8").trim().split("\n").map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)] as const));
+    const backupCommand = /^ExecStart=(.*)$/m.exec(unit)![1].split(" ").map((a) => rebase(a, root).replace(/\$\{(\w+)\}/g, (_, k: string) => env.get(k) ?? ""));
+    return {
+        member: m, root, backupCommand,
+        restoreCommand: (snapshot, token) => {
+            const args = etcdRestoreArgs(c.ctx, m.node, snapshot, token).map((a) => rebase(a, root));
+            const dataDir = flag(m, "data-dir");
+            if (c.ctx.spec.etcd.topology === "external" && args[5] !== dataDir) {
+                throw new Error(`the rendered restore targets ${args[5]}, but ${m.node.name} runs with --data-dir=${dataDir}`);
+            }
+            args[5] = dataDir;
+            return ["/bin/bash", rebase(scriptPath(BACKUP_SCRIPTS.etcdRestore), root), ...args];
+        },
+    };
+}

@@ -1,0 +1,212 @@
+// The etcd backup and restore scripts, in the same form as scripts.ts: constant text, every
+// parameter an argument, `set -euo pipefail`, checked by shellcheck in the tests. etcd-backup.ts
+// renders the arguments each member passes.
+//
+// Which etcd tools run where: on a node, etcd is a static pod and the host has no etcdctl, so
+// etcd-backup.sh runs etcdctl/etcdutl inside the running etcd container (`crictl exec`); the
+// container mounts the data disk and the certificates at the host's paths, so the snapshot it
+// writes under the scratch directory is the host's file. Where etcdctl is on the host (the
+// rehearsal's test hosts, Debian's etcd 3.4) it is used directly: that is the branch the
+// rehearsal proves with real etcd. etcd-restore.sh runs while the member is stopped, so there is
+// no container to enter: it uses etcdutl (3.5+) or etcdctl (3.4) from the host, else the etcdutl
+// of the etcd image, mounted read-only with `ctr images mount` (that branch has not run here: the
+// test machines have no containerd).
+
+import { PATHS } from "./context";
+import { script } from "./scripts";
+
+export const BACKUP_SCRIPTS = {
+    etcdBackup: script("etcd-backup.sh",
+        "Usage: etcd-backup.sh <rclone.conf> <remote> <bucket> <cluster> <member> <endpoint> <ca> <cert> <key> <scratch-dir> <archive-key> <path>... On the etcd leader only (others exit 0): snapshot the local member into <scratch-dir>, verify it, upload it to <remote>:<bucket>/snapshots/<cluster>/<UTC time>-<member>.db and, first each UTC day, daily/<cluster>/<date>.db, and upload <path>... as a tar encrypted with <archive-key> to config/<cluster>/<UTC time>-<member>.tar.enc.", `
+if [ "$#" -lt 12 ]; then
+    sed -n 2p "$0" >&2
+    exit 64
+fi
+conf="$1" remote="$2" bucket="$3" cluster="$4" member="$5" endpoint="$6" ca="$7" cert="$8" key="$9" scratch="\${10}" archive_key="\${11}"
+shift 11
+for f in "$conf" "$archive_key"; do
+    if [ ! -s "$f" ]; then
+        echo "etcd-backup: $f is missing: the backup files were not installed on this node" >&2
+        exit 78
+    fi
+done
+if [ -z "$bucket" ]; then
+    echo "etcd-backup: no bucket given (BACKUP_BUCKET in /etc/kubeadm-ha/etcd-backup.env)" >&2
+    exit 78
+fi
+# etcdctl on the host if there is one (the rehearsal), else inside the etcd static pod (a node).
+in_etcd=()
+if ! command -v etcdctl >/dev/null; then
+    cri=(crictl --runtime-endpoint ${PATHS.criSocket})
+    id="$(timeout 30 "\${cri[@]}" ps -q --name '^etcd$' | head -n 1)"
+    if [ -z "$id" ]; then
+        echo "etcd-backup: no etcdctl on this host and no running etcd container" >&2
+        exit 1
+    fi
+    in_etcd=("\${cri[@]}" exec "$id")
+fi
+ctl() { timeout 600 "\${in_etcd[@]}" etcdctl --endpoints="$endpoint" --cacert="$ca" --cert="$cert" --key="$key" --dial-timeout=5s "$@"; }
+# etcd 3.6 removed "etcdctl snapshot status"; etcdutl (3.5+) has it.
+util=etcdctl
+if timeout 30 "\${in_etcd[@]}" etcdutl version >/dev/null 2>&1; then util=etcdutl; fi
+field() { grep -o "\\"$1\\":[0-9]*" | head -n 1 | cut -d: -f2 || true; }
+
+status="$(ctl --command-timeout=10s endpoint status -w json)"
+self="$(field member_id <<<"$status")"
+leader="$(field leader <<<"$status")"
+if [ -z "$self" ] || [ -z "$leader" ]; then
+    echo "etcd-backup: cannot read the member status of $endpoint: $status" >&2
+    exit 1
+fi
+if [ "$self" != "$leader" ]; then
+    echo "etcd-backup: $member is not the etcd leader; the leader takes the backup"
+    exit 0
+fi
+
+now="$(date -u +%s)"
+stamp="$(date -u -d "@$now" +%Y%m%dT%H%M%SZ)"
+day="$(date -u -d "@$now" +%F)"
+install -d -m 0700 "$scratch"
+work="$(mktemp -d "$scratch/run.XXXXXX")"
+trap 'rm -rf "$work"; rmdir "$scratch" 2>/dev/null || true' EXIT
+ctl --command-timeout=600s snapshot save "$work/snapshot.db" >/dev/null
+verified="$(timeout 120 "\${in_etcd[@]}" "$util" snapshot status "$work/snapshot.db" -w json)"
+revision="$(field revision <<<"$verified")"
+keys="$(field totalKey <<<"$verified")"
+if [ -z "$revision" ] || [ "\${keys:-0}" -le 0 ]; then
+    echo "etcd-backup: the snapshot failed verification: $verified" >&2
+    exit 1
+fi
+
+rc() { timeout 900 rclone --config "$conf" --contimeout 15s --timeout 60s --retries 3 --low-level-retries 5 "$@"; }
+target="$remote:$bucket"
+rc copyto "$work/snapshot.db" "$target/snapshots/$cluster/$stamp-$member.db"
+echo "etcd-backup: uploaded snapshots/$cluster/$stamp-$member.db (revision $revision, $keys keys)"
+if [ -z "$(rc lsf "$target/daily/$cluster/$day.db" 2>/dev/null || true)" ]; then
+    rc copyto "$work/snapshot.db" "$target/daily/$cluster/$day.db"
+    echo "etcd-backup: uploaded daily/$cluster/$day.db"
+fi
+paths=()
+for p in "$@"; do
+    if [ -e "$p" ]; then paths+=("\${p#/}"); else echo "etcd-backup: $p does not exist; not archived" >&2; fi
+done
+if [ "\${#paths[@]}" -gt 0 ]; then
+    tar -C / -czf - "\${paths[@]}" | openssl enc -aes-256-cbc -pbkdf2 -salt -pass "file:$archive_key" -out "$work/config.tar.enc"
+    rc copyto "$work/config.tar.enc" "$target/config/$cluster/$stamp-$member.tar.enc"
+    echo "etcd-backup: uploaded config/$cluster/$stamp-$member.tar.enc (\${#paths[@]} paths, encrypted)"
+fi
+`),
+
+    etcdRestore: script("etcd-restore.sh",
+        "Usage: etcd-restore.sh <snapshot> <new-token> <name> <initial-cluster> <peer-url> <data-dir> [<rclone.conf> [<etcd-image>]]. Restores THIS stopped etcd member from ONE snapshot; run with -h for the runbook.", `
+if [ "$#" -lt 6 ] || [ "$1" = -h ]; then
+    sed -n 2p "$0" >&2
+    cat >&2 <<'RUNBOOK'
+Every member must be restored from the SAME snapshot with the SAME new token: members restored
+from their own snapshots form different clusters and the cluster breaks.
+  <snapshot>         a file, or <remote>:<path> fetched with rclone (give <rclone.conf>)
+  <new-token>        a new --initial-cluster-token, the same on every member
+  <name>             this member's --name (its hostname)
+  <initial-cluster>  EVERY member, name=https://<ip>:2380 joined with commas
+  <peer-url>         this member's https://<ip>:2380
+  <data-dir>         its --data-dir; the old one is moved to <data-dir>.before-restore.<time>
+  <etcd-image>       the image: of /root/etcd.yaml (used when the host has no etcdutl/etcdctl)
+Runbook (etcd is a static pod: the kubelet starts it from its manifest):
+  1. every master: mv /etc/kubernetes/manifests/kube-apiserver.yaml /root/
+  2. every member: mv /etc/kubernetes/manifests/etcd.yaml /root/; wait until
+     "crictl ps --name etcd" lists nothing
+  3. every member, the same <snapshot> and <new-token>: etcd-restore.sh ... (name, peer URL
+     and data dir are the flags in /root/etcd.yaml; a manifest kubeadm wrote for a joining
+     member may list fewer members than <initial-cluster> needs)
+  4. every member: mv /root/etcd.yaml /etc/kubernetes/manifests/; wait until every member
+     is healthy (etcdctl endpoint health --cluster)
+  5. every master: mv /root/kube-apiserver.yaml /etc/kubernetes/manifests/
+RUNBOOK
+    exit 64
+fi
+snapshot="$1" token="$2" name="$3" initial="$4" peer="$5" data="$6" conf="\${7:-}" image="\${8:-}"
+if curl -s -o /dev/null --max-time 2 http://127.0.0.1:2381/health; then
+    echo "etcd-restore: etcd still answers on this host (127.0.0.1:2381); stop it first (-h shows how)" >&2
+    exit 1
+fi
+work="$(mktemp -d "$(dirname "$data")/restore.XXXXXX")"
+cleanup() {
+    if mountpoint -q "$work/image"; then timeout 60 ctr -n k8s.io images unmount "$work/image" >/dev/null; fi
+    rm -rf "$work"
+}
+trap cleanup EXIT
+if command -v etcdutl >/dev/null; then
+    tool=etcdutl
+elif command -v etcdctl >/dev/null; then
+    tool=etcdctl # etcd 3.4: restore is part of etcdctl
+elif [ -n "$image" ]; then
+    mkdir "$work/image"
+    timeout 120 ctr -n k8s.io images mount "$image" "$work/image" >/dev/null
+    tool="$work/image/usr/local/bin/etcdutl"
+else
+    echo "etcd-restore: no etcdutl or etcdctl on this host; give the etcd image as the 8th argument" >&2
+    exit 1
+fi
+file="$snapshot"
+if [ ! -f "$snapshot" ]; then
+    file="$work/snapshot.db"
+    timeout 900 rclone --config "$conf" --contimeout 15s --timeout 60s --retries 3 copyto "$snapshot" "$file"
+fi
+field() { grep -o "\\"$1\\":[0-9]*" | head -n 1 | cut -d: -f2 || true; }
+verified="$("$tool" snapshot status "$file" -w json)"
+revision="$(field revision <<<"$verified")"
+keys="$(field totalKey <<<"$verified")"
+if [ -z "$revision" ] || [ "\${keys:-0}" -le 0 ]; then
+    echo "etcd-restore: $snapshot failed verification: $verified" >&2
+    exit 1
+fi
+if [ -e "$data" ]; then
+    aside="$data.before-restore.$(date -u +%Y%m%dT%H%M%SZ)"
+    mv "$data" "$aside"
+    echo "etcd-restore: moved the old data dir to $aside (not deleted)"
+fi
+"$tool" snapshot restore "$file" --name "$name" --initial-cluster "$initial" --initial-cluster-token "$token" \\
+    --initial-advertise-peer-urls "$peer" --data-dir "$data"
+echo "etcd-restore: $name restored from $snapshot (revision $revision, $keys keys) with token $token; start the member now"
+`),
+    withCvmRole: script("with-cvm-role.sh",
+        "Usage: with-cvm-role.sh <metadata-url> <role> <command> [<arg>...]. Runs <command> with the temporary credentials of the CVM role <role>, read from the instance metadata service at <metadata-url>, in AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN (what rclone's S3 backend reads with env_auth). The credentials are never printed.", `
+if [ "$#" -lt 3 ]; then
+    sed -n 2p "$0" >&2
+    exit 64
+fi
+url="\${1%/}" role="$2"
+shift 2
+if ! creds="$(curl -fsS --max-time 10 --retry 3 --retry-delay 2 "$url/cam/security-credentials/$role")"; then
+    echo "with-cvm-role: no credentials for the CVM role $role from $url: is the role bound to this instance (camRoleName)?" >&2
+    exit 77
+fi
+# The answer is one JSON object of string fields; "\\/" is JSON's optional escape of "/".
+text() { grep -o "\\"$1\\" *: *\\"[^\\"]*\\"" <<<"$creds" | head -n 1 | sed -e 's/^[^:]*: *"//' -e 's/"$//' -e 's#\\\\/#/#g' || true; }
+id="$(text TmpSecretId)" key="$(text TmpSecretKey)" token="$(text Token)"
+if [ -z "$id" ] || [ -z "$key" ] || [ -z "$token" ]; then
+    echo "with-cvm-role: the metadata service answered without TmpSecretId, TmpSecretKey and Token (Code: $(text Code))" >&2
+    exit 77
+fi
+export AWS_ACCESS_KEY_ID="$id" AWS_SECRET_ACCESS_KEY="$key" AWS_SESSION_TOKEN="$token"
+exec "$@"
+`),
+
+    enableBackups: script("enable-etcd-backups.sh",
+        "Usage: enable-etcd-backups.sh <timer>. After the backup files are installed: installs rclone if it is missing (a machine made before backups were turned on), reloads systemd and starts <timer>.", `
+if [ "$#" -ne 1 ]; then
+    sed -n 2p "$0" >&2
+    exit 64
+fi
+if ! command -v rclone >/dev/null; then
+    export DEBIAN_FRONTEND=noninteractive
+    if ! timeout 600 apt-get install -y -q rclone; then
+        timeout 600 apt-get update -q
+        timeout 600 apt-get install -y -q rclone
+    fi
+fi
+systemctl daemon-reload
+systemctl enable --now "$1"
+echo "enable-etcd-backups: $1 is active; next run $(systemctl show -p NextElapseUSecRealtime --value "$1")"
+`),
+} as const;

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Usage: etcd-backup.sh <rclone.conf> <remote> <bucket> <cluster> <member> <endpoint> <ca> <cert> <key> <scratch-dir> <archive-key> <path>... On the etcd leader only (others exit 0): snapshot the local member into <scratch-dir>, verify it, upload it to <remote>:<bucket>/snapshots/<cluster>/<UTC time>-<member>.db and, first each UTC day, daily/<cluster>/<date>.db, and upload <path>... as a tar encrypted with <archive-key> to config/<cluster>/<UTC time>-<member>.tar.enc.
+set -euo pipefail
+if [ "$#" -lt 12 ]; then
+    sed -n 2p "$0" >&2
+    exit 64
+fi
+conf="$1" remote="$2" bucket="$3" cluster="$4" member="$5" endpoint="$6" ca="$7" cert="$8" key="$9" scratch="${10}" archive_key="${11}"
+shift 11
+for f in "$conf" "$archive_key"; do
+    if [ ! -s "$f" ]; then
+        echo "etcd-backup: $f is missing: the backup files were not installed on this node" >&2
+        exit 78
+    fi
+done
+if [ -z "$bucket" ]; then
+    echo "etcd-backup: no bucket given (BACKUP_BUCKET in /etc/kubeadm-ha/etcd-backup.env)" >&2
+    exit 78
+fi
+# etcdctl on the host if there is one (the rehearsal), else inside the etcd static pod (a node).
+in_etcd=()
+if ! command -v etcdctl >/dev/null; then
+    cri=(crictl --runtime-endpoint unix:///var/run/containerd/containerd.sock)
+    id="$(timeout 30 "${cri[@]}" ps -q --name '^etcd$' | head -n 1)"
+    if [ -z "$id" ]; then
+        echo "etcd-backup: no etcdctl on this host and no running etcd container" >&2
+        exit 1
+    fi
+    in_etcd=("${cri[@]}" exec "$id")
+fi
+ctl() { timeout 600 "${in_etcd[@]}" etcdctl --endpoints="$endpoint" --cacert="$ca" --cert="$cert" --key="$key" --dial-timeout=5s "$@"; }
+# etcd 3.6 removed "etcdctl snapshot status"; etcdutl (3.5+) has it.
+util=etcdctl
+if timeout 30 "${in_etcd[@]}" etcdutl version >/dev/null 2>&1; then util=etcdutl; fi
+field() { grep -o "\"$1\":[0-9]*" | head -n 1 | cut -d: -f2 || true; }
+
+status="$(ctl --command-timeout=10s endpoint status -w json)"
+self="$(field member_id <<<"$status")"
+leader="$(field leader <<<"$status")"
+if [ -z "$self" ] || [ -z "$leader" ]; then
+    echo "etcd-backup: cannot read the member status of $endpoint: $status" >&2
+    exit 1
+fi
+if [ "$self" != "$leader" ]; then
+    echo "etcd-backup: $member is not the etcd leader; the leader takes the backup"
+    exit 0
+fi
+
+now="$(date -u +%s)"
+stamp="$(date -u -d "@$now" +%Y%m%dT%H%M%SZ)"
+day="$(date -u -d "@$now" +%F)"
+install -d -m 0700 "$scratch"
+work="$(mktemp -d "$scratch/run.XXXXXX")"
+trap 'rm -rf "$work"; rmdir "$scratch" 2>/dev/null || true' EXIT
+ctl --command-timeout=600s snapshot save "$work/snapshot.db" >/dev/null
+verified="$(timeout 120 "${in_etcd[@]}" "$util" snapshot status "$work/snapshot.db" -w json)"
+revision="$(field revision <<<"$verified")"
+keys="$(field totalKey <<<"$verified")"
+if [ -z "$revision" ] || [ "${keys:-0}" -le 0 ]; then
+    echo "etcd-backup: the snapshot failed verification: $verified" >&2
+    exit 1
+fi
+
+rc() { timeout 900 rclone --config "$conf" --contimeout 15s --timeout 60s --retries 3 --low-level-retries 5 "$@"; }
+target="$remote:$bucket"
+rc copyto "$work/snapshot.db" "$target/snapshots/$cluster/$stamp-$member.db"
+echo "etcd-backup: uploaded snapshots/$cluster/$stamp-$member.db (revision $revision, $keys keys)"
+if [ -z "$(rc lsf "$target/daily/$cluster/$day.db" 2>/dev/null || true)" ]; then
+    rc copyto "$work/snapshot.db" "$target/daily/$cluster/$day.db"
+    echo "etcd-backup: uploaded daily/$cluster/$day.db"
+fi
+paths=()
+for p in "$@"; do
+    if [ -e "$p" ]; then paths+=("${p#/}"); else echo "etcd-backup: $p does not exist; not archived" >&2; fi
+done
+if [ "${#paths[@]}" -gt 0 ]; then
+    tar -C / -czf - "${paths[@]}" | openssl enc -aes-256-cbc -pbkdf2 -salt -pass "file:$archive_key" -out "$work/config.tar.enc"
+    rc copyto "$work/config.tar.enc" "$target/config/$cluster/$stamp-$member.tar.enc"
+    echo "etcd-backup: uploaded config/$cluster/$stamp-$member.tar.enc (${#paths[@]} paths, encrypted)"
+fi
