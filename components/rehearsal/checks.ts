@@ -8,7 +8,7 @@ import * as path from "node:path";
 import { BACKUP_REMOTE } from "../render/etcd-backup";
 import { stageBackup } from "./backup-lab";
 import { ClusterLab, EtcdMember, LbHost, STANDIN_ETCD_TIMEOUT_MS } from "./cluster-lab";
-import { crashHost, serverStatus, ServerWatch, sessionsCutAtLastMarkDown, vipHolder, worstHostNodes } from "./faults";
+import { crashHost, haproxyLinesFor, serverStatus, ServerWatch, sessionsCutAtLastMarkDown, vipHolder, worstHostNodes } from "./faults";
 import { ExecResult, waitFor } from "./lab";
 import { failureSummary, longestGap, Probe, ProbeResult, startedAfter } from "./probe";
 
@@ -180,11 +180,15 @@ export class Checklist {
         // cut by `on-marked-down shutdown-sessions` (about 1 run in 50 here): at most one such is
         // tolerated, and only when HAProxy's own log says it cut a session then.
         const unexplained = failed(fresh) - Math.min(cut, failed(fresh));
+        // What HAProxy logged of each failed new request (its termination state says who closed it).
+        const ports = fresh.filter((r) => !r.ok && r.localPort !== undefined).map((r) => r.localPort!);
+        const logged = ports.length > 0 ? haproxyLinesFor(lb, ports) : [];
         return {
             id: 4, check: `kill one apiserver under load (SIGKILL the stand-in on ${victim.node.name})`,
             expected: `0 failed new requests (or 1 cut by shutdown-sessions at the mark-down); marked down within ${bound} ms (inter + (fall-1) x fastinter + ${MEASURE_ALLOWANCE_MS} ms)`,
             measured: `${failed(fresh)} failed of ${fresh.length} new requests${failureSummary(fresh)}${cut > 0 ? ` (HAProxy cut ${cut} session(s) at the mark-down)` : ""}` +
-                ` (${inFlight.length} in flight at the kill failed: ${inFlight.map((r) => r.error).join(", ") || "none"}); marked down after ${markDownMs} ms`,
+                ` (${inFlight.length} in flight at the kill failed: ${inFlight.map((r) => r.error).join(", ") || "none"}); marked down after ${markDownMs} ms` +
+                (failed(fresh) > 0 ? `; HAProxy's log of the failed: ${logged.join(" | ") || `nothing for client ports ${ports.join(", ") || "(not connected)"}`}` : ""),
             goal: "0 failed, mark-down ≤ 0.6 s", goalMet: failed(fresh) === 0 && markDownMs <= 600,
             status: unexplained === 0 && failed(fresh) <= 1 && markDownMs <= bound ? "pass" : "fail",
             values: { failedNew: failed(fresh), cutAtMarkDown: cut, failedInFlight: inFlight.length, markDownMs },

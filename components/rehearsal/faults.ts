@@ -45,6 +45,20 @@ export function sessionsCutAtLastMarkDown(lb: LbHost, server: string): number | 
 }
 
 /**
+ * HAProxy's session log lines (`option tcplog`: `<client ip>:<port> [<date>] <frontend>
+ * <backend>/<server> Tw/Tc/Tt <bytes> <termination state> ...`) of the connections from
+ * `ports` (failed requests' client ports; its own stats requests from 127.0.0.1 excluded), at most `max`.
+ */
+export function haproxyLinesFor(lb: LbHost, ports: readonly number[], max = 5): string[] {
+    const text = existsSync(lb.haproxy.log) ? readFileSync(lb.haproxy.log, "utf8") : "";
+    const wanted = new Set(ports.map(String));
+    return text.split("\n").filter((l) => {
+        const m = /^(\S+):(\d+) \[/.exec(l);
+        return m !== null && m[1] !== "127.0.0.1" && wanted.has(m[2]);
+    }).slice(0, max);
+}
+
+/**
  * Waits for the steady state every check starts from: the VIP on the keepalived MASTER only
  * (at start-up the BACKUP may take it first and then be preempted, which would move the VIP
  * under a check), and every apiserver UP on every HAProxy that has a stats page.

@@ -16,6 +16,8 @@ export interface ProbeResult {
     readonly servedBy?: string;
     readonly key?: string;
     readonly error?: string;
+    /** The client's TCP port (names the connection in HAProxy's log), once connected. */
+    readonly localPort?: number;
 }
 
 export class Probe {

@@ -1,6 +1,6 @@
 // The rehearsal's load generator: from a client test host, one new HTTPS connection every
 // <interval> ms to <url> (GET, or POST /write with increasing keys), for at most <duration> ms.
-// Each result is one JSON line: {seq, start, end (ms since the epoch), ok, status, servedBy, key, error}.
+// Each result is one JSON line: {seq, start, end (ms since the epoch), ok, status, servedBy, key, error, localPort}.
 // Bounded in count and time by construction.
 //
 // node prober.js <url> <ca file> <interval ms> <duration ms> <request timeout ms> <out file> [write <key prefix>]
@@ -29,6 +29,7 @@ function probe() {
     const start = Date.now();
     inflight++;
     let finished = false;
+    let localPort;
     const done = (ok, status, body, error) => {
         if (finished) {
             return;
@@ -39,7 +40,7 @@ function probe() {
         try {
             servedBy = JSON.parse(body || "{}").servedBy;
         } catch { /* not JSON */ }
-        fs.writeSync(out, `${JSON.stringify({ seq: n, start, end: Date.now(), ok, status, servedBy, key, error })}\n`);
+        fs.writeSync(out, `${JSON.stringify({ seq: n, start, end: Date.now(), ok, status, servedBy, key, error, localPort })}\n`);
     };
     const req = https.request(target, { method: key ? "POST" : "GET", ca, agent: false, timeout: Number(timeout) }, (res) => {
         let body = "";
@@ -56,6 +57,8 @@ function probe() {
             done(res.statusCode === 200, res.statusCode, body, error);
         });
     });
+    // The client port names the connection in the proxy's logs.
+    req.on("socket", (socket) => socket.once("connect", () => (localPort = socket.localPort)));
     req.on("timeout", () => req.destroy(new Error("timeout")));
     req.on("error", (err) => done(false, 0, "", err.code || err.message));
     req.end();
