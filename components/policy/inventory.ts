@@ -11,6 +11,7 @@ export const TYPES = {
     placementGroup: "tencentcloud:index/placementGroup:PlacementGroup",
     securityGroup: "tencentcloud:index/securityGroup:SecurityGroup",
     securityGroupRuleSet: "tencentcloud:index/securityGroupRuleSet:SecurityGroupRuleSet",
+    cosBucket: "tencentcloud:index/cosBucket:CosBucket",
 } as const;
 
 /** Stands for a value that is not known yet (during a preview, before the resource exists). */

@@ -4,12 +4,14 @@
 
 import { etcdPortsOnlyFromControlPlane, sshOnlyFromBastion } from "./rules-network";
 import { etcdInHostPlacementGroups, etcdOddSize, noPublicIpOnStatefulNodes, statefulNodesProtected } from "./rules-nodes";
+import { backupBucketPrivateVersioned } from "./rules-storage";
 import type { PolicyConfig, PolicyResource, Violation } from "./inventory";
 
 export type { PolicyConfig, PolicyResource, Violation } from "./inventory";
 export { UNKNOWN } from "./inventory";
 export { etcdPortsOnlyFromControlPlane, sshOnlyFromBastion } from "./rules-network";
 export { etcdInHostPlacementGroups, etcdOddSize, noPublicIpOnStatefulNodes, statefulNodesProtected } from "./rules-nodes";
+export { backupBucketPrivateVersioned } from "./rules-storage";
 
 /** A rule: a name (the CrossGuard policy name), a description, and its check. */
 export interface PolicyRule {
@@ -48,6 +50,10 @@ export const ALL_RULES: readonly PolicyRule[] = [
     {
         name: "etcd-odd-size", usesProduction: true, check: etcdOddSize,
         description: "Each cluster runs an odd number of etcd members: at least 3 in production, 1 only outside production.",
+    },
+    {
+        name: "backup-bucket-private-versioned", usesProduction: false, check: backupBucketPrivateVersioned,
+        description: "Every COS bucket (the etcd snapshots) is private and versioned.",
     },
 ];
 

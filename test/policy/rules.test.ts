@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { ESLint } from "eslint";
 import { TYPES } from "../../components/policy/inventory";
 import {
-    ALL_RULES, checkAll, etcdInHostPlacementGroups, etcdOddSize, etcdPortsOnlyFromControlPlane, noPublicIpOnStatefulNodes,
+    ALL_RULES, backupBucketPrivateVersioned, checkAll, etcdInHostPlacementGroups, etcdOddSize, etcdPortsOnlyFromControlPlane, noPublicIpOnStatefulNodes,
     PolicyResource, sshOnlyFromBastion, statefulNodesProtected, UNKNOWN, Violation,
 } from "../../components/policy/rules";
 import { CrossGuardResource, fromCrossGuard, rereadUnknown } from "../../policy/resources";
@@ -56,6 +56,7 @@ function cluster({ etcd = 3, masters = 3, stacked = false, level = "HOST", prote
         }
     }
     out.push(machine("worker", 0, "10.0.1.100", false), machine("bastion", 0, "10.0.1.5", false));
+    out.push(res(TYPES.cosBucket, "c-backup-bucket", { bucket: "c-etcd-backup-1250000000", acl: "private", versioningEnable: true }));
     out.push(res(TYPES.eipAssociation, "c-bastion-0-eip-association", { eipId: "eip-1", instanceId: "c-bastion-0-id" }));
     return out;
 }
@@ -94,12 +95,26 @@ describe("policy rules", () => {
 
     it("every violation carries the name of the rule that found it", () => {
         const bad = edit(cluster({ etcd: 4, level: "PARTITION", protect: false }), "c-etcd-0", (p) => { p.allocatePublicIp = true; });
-        const broken = withIngress(bad, "net-sg-etcd-rules", accept("ALL", "all", { cidr: "0.0.0.0/0" }));
+        const broken = edit(withIngress(bad, "net-sg-etcd-rules", accept("ALL", "all", { cidr: "0.0.0.0/0" })), "c-backup-bucket", (p) => { p.acl = "public-read"; });
         for (const rule of ALL_RULES) {
             const vs = rule.check(broken, PROD);
             assert.ok(vs.length > 0, `${rule.name} finds something in the broken fixture`);
             assert.ok(vs.every((v) => v.policy === rule.name), rule.name);
         }
+    });
+
+    describe("backup-bucket-private-versioned", () => {
+        const bucket = "c-backup-bucket";
+        it("refuses a public ACL and a bucket without versioning; the default ACL is private", () => {
+            one(backupBucketPrivateVersioned(edit(cluster(), bucket, (p) => { p.acl = "public-read"; })), bucket, "acl", "public-read", /private/);
+            one(backupBucketPrivateVersioned(edit(cluster(), bucket, (p) => { delete p.versioningEnable; })), bucket, "versioningEnable", undefined, /versioningEnable: true/);
+            assert.deepEqual(backupBucketPrivateVersioned(edit(cluster(), bucket, (p) => { delete p.acl; })), []);
+        });
+
+        it("says it cannot decide while the ACL or versioning is unknown during preview", () => {
+            const vs = backupBucketPrivateVersioned(edit(cluster(), bucket, (p) => { p.acl = UNKNOWN; p.versioningEnable = UNKNOWN; }));
+            assert.deepEqual(vs.map((v) => [v.property, v.unknown]), [["acl", true], ["versioningEnable", true]]);
+        });
     });
 
     describe("no-public-ip-on-stateful-nodes", () => {
