@@ -5,12 +5,11 @@
 
 import type { PlannedNode } from "../plan/topology";
 import type { RenderContext } from "./context";
-import { NodeFile, publicFile } from "./node-file";
+import type { NodeFile } from "./node-file";
 import { SCRIPTS, scriptFile, scriptPath } from "./scripts";
-import { ini } from "./text";
+import { timerJobFiles } from "./timer-job";
 
 export const RENEW_CERTS_TIMER = "kubeadm-ha-renew-certs.timer";
-const UNIT_DIR = "/etc/systemd/system";
 
 /** Day of the month (1-28, so every month has it) on which master `ordinal` renews: 6 days apart. */
 export function renewalDay(ordinal: number): number {
@@ -26,21 +25,14 @@ export function certRenewalFiles(ctx: RenderContext, master: PlannedNode): NodeF
     const day = String(renewalDay(master.ordinal)).padStart(2, "0");
     return [
         scriptFile(SCRIPTS.renewCerts),
-        publicFile(`${UNIT_DIR}/kubeadm-ha-renew-certs.service`, ini([
-            {
-                name: "Unit", entries: [["Description", "Renew this master's kubeadm certificates and restart its control plane (kubeadm-ha)"],
-                    ["After", "kubelet.service"], ["ConditionPathExists", "/etc/kubernetes/manifests/kube-apiserver.yaml"]],
-            },
-            {
-                name: "Service", entries: [["Type", "oneshot"], ["TimeoutStartSec", "15min"],
-                    ["ExecStart", ["/bin/bash", scriptPath(SCRIPTS.renewCerts), String(ctx.plan.endpoint.port), ...peers].join(" ")]],
-            },
-        ])),
-        publicFile(`${UNIT_DIR}/${RENEW_CERTS_TIMER}`, ini([
-            { name: "Unit", entries: [["Description", `Monthly kubeadm certificate renewal on day ${Number(day)} (kubeadm-ha)`]] },
-            { name: "Timer", entries: [["OnCalendar", `*-*-${day} 03:00:00`], ["Persistent", "true"]] },
-            { name: "Install", entries: [["WantedBy", "timers.target"]] },
-        ])),
+        ...timerJobFiles({
+            service: "kubeadm-ha-renew-certs.service", timer: RENEW_CERTS_TIMER,
+            unit: [["Description", "Renew this master's kubeadm certificates and restart its control plane (kubeadm-ha)"],
+                ["After", "kubelet.service"], ["ConditionPathExists", "/etc/kubernetes/manifests/kube-apiserver.yaml"]],
+            run: [["TimeoutStartSec", "15min"], ["ExecStart", ["/bin/bash", scriptPath(SCRIPTS.renewCerts), String(ctx.plan.endpoint.port), ...peers].join(" ")]],
+            timerDescription: `Monthly kubeadm certificate renewal on day ${Number(day)} (kubeadm-ha)`,
+            schedule: [["OnCalendar", `*-*-${day} 03:00:00`], ["Persistent", "true"]],
+        }),
     ];
 }
 

@@ -7,20 +7,20 @@
 // enable-etcd-backups.sh then starts the timer. User-data only adds the rclone package: an
 // etcd member's user-data is 11.7 KB of Tencent's 16 KB (base64), and the four scripts alone
 // are 13 KB in base64; stateful machines ignore user-data changes anyway, so a cluster made
-// before backups were turned on gets them from the same SSH step. On Tencent Cloud rclone authenticates with
-// the temporary credentials of the member's CVM role (with-cvm-role.sh reads them from the
-// metadata service at every run): no key is stored on a node or in the Pulumi state.
+// before backups were turned on gets them from the same SSH step. On Tencent Cloud rclone
+// authenticates with the temporary credentials of the member's CVM role (with-cvm-role.sh reads
+// them from the metadata service at every run): no key is stored on a node or in the Pulumi state.
 // Retention (`keepAllHours`, `keepDailyDays`) is enforced by the bucket's lifecycle rules
 // (backup-bucket.ts), not here.
 
 import type { PlannedNode } from "../plan/topology";
 import { PATHS, RenderContext } from "./context";
 import { ETCD_DATA_DIR, initialCluster, STAGED_ETCD_MANIFEST } from "./etcd";
-import { NodeFile, publicFile } from "./node-file";
+import { NodeFile, secretFile } from "./node-file";
 import { BACKUP_REMOTE, BackupSecrets, BackupStorage, RCLONE_CONFIG, rcloneConfig, TENCENT_METADATA_URL } from "./backup-storage";
 import { BACKUP_SCRIPTS } from "./scripts-backup";
 import { scriptPath } from "./scripts";
-import { ini } from "./text";
+import { timerJobFiles } from "./timer-job";
 
 export { BACKUP_REMOTE, RCLONE_CONFIG, rcloneConfig, TENCENT_METADATA_URL } from "./backup-storage";
 export type { BackupSecrets, BackupStorage } from "./backup-storage";
@@ -35,7 +35,6 @@ export const BACKUP_SERVICE = "kubeadm-ha-etcd-backup.service";
 export const BACKUP_TIMER = "kubeadm-ha-etcd-backup.timer";
 /** Local etcd client endpoint of every member (external members and kubeadm's stacked etcd both listen on it). */
 const LOCAL_ENDPOINT = "https://127.0.0.1:2379";
-const UNIT_DIR = "/etc/systemd/system";
 
 /** Where a member keeps its data, certificates and the files worth archiving, by topology. */
 interface MemberLayout {
@@ -119,27 +118,20 @@ export function etcdBackupFiles(ctx: RenderContext, member: PlannedNode, storage
         return [];
     }
     const minutes = ctx.spec.backup.intervalMinutes;
-    return [
-        publicFile(`${UNIT_DIR}/${BACKUP_SERVICE}`, ini([
-            { name: "Unit", entries: [["Description", "etcd snapshot to object storage, taken by the leader only (kubeadm-ha)"], ["Wants", "network-online.target"], ["After", "network-online.target"]] },
-            {
-                name: "Service", entries: [["Type", "oneshot"], ["EnvironmentFile", `-${BACKUP_ENV}`], ["TimeoutStartSec", "1h"],
-                    ["ExecStart", etcdBackupCommand(ctx, member, storage).join(" ")]],
-            },
-        ])),
-        publicFile(`${UNIT_DIR}/${BACKUP_TIMER}`, ini([
-            { name: "Unit", entries: [["Description", `etcd snapshot every ${minutes} minutes (kubeadm-ha)`]] },
-            { name: "Timer", entries: [["OnCalendar", backupCalendar(minutes)], ["RandomizedDelaySec", "60"], ["Persistent", "true"]] },
-            { name: "Install", entries: [["WantedBy", "timers.target"]] },
-        ])),
-    ];
+    return timerJobFiles({
+        service: BACKUP_SERVICE, timer: BACKUP_TIMER,
+        unit: [["Description", "etcd snapshot to object storage, taken by the leader only (kubeadm-ha)"], ["Wants", "network-online.target"], ["After", "network-online.target"]],
+        run: [["EnvironmentFile", `-${BACKUP_ENV}`], ["TimeoutStartSec", "1h"], ["ExecStart", etcdBackupCommand(ctx, member, storage).join(" ")]],
+        timerDescription: `etcd snapshot every ${minutes} minutes (kubeadm-ha)`,
+        schedule: [["OnCalendar", backupCalendar(minutes)], ["RandomizedDelaySec", "60"], ["Persistent", "true"]],
+    });
 }
 
 /** The backup scripts of one member (not secret, but they travel with the secret files); none when it takes no backups. */
 export function etcdBackupScriptFiles(ctx: RenderContext, member: PlannedNode): NodeFile[] {
     return takesBackups(ctx, member)
         ? [BACKUP_SCRIPTS.etcdBackup, BACKUP_SCRIPTS.etcdRestore, BACKUP_SCRIPTS.withCvmRole, BACKUP_SCRIPTS.enableBackups]
-            .map((s) => ({ path: scriptPath(s), content: s.content, permissions: "0755", secret: true }))
+            .map((s) => secretFile(scriptPath(s), s.content, "0755"))
         : [];
 }
 
@@ -166,10 +158,9 @@ export function etcdBackupSshFiles(ctx: RenderContext, member: PlannedNode, s: B
     if (s.archiveKey.length < 32 || /\s/.test(s.archiveKey)) {
         throw new Error("the backup archive key must be at least 32 characters without whitespace");
     }
-    const secret = (path: string, content: string): NodeFile => ({ path, content, permissions: "0600", secret: true });
     if (s.storage.kind === "cos" && !/^[\w+=,.@-]{1,128}$/.test(s.storage.role)) {
         throw new Error(`backup CVM role ${JSON.stringify(s.storage.role)} is not a CAM role name`);
     }
     return [...etcdBackupFiles(ctx, member, s.storage), ...etcdBackupScriptFiles(ctx, member),
-        secret(RCLONE_CONFIG, rcloneConfig(s.storage)), secret(BACKUP_KEY, `${s.archiveKey}\n`), secret(BACKUP_ENV, `BACKUP_BUCKET=${s.bucket}\n`)];
+        secretFile(RCLONE_CONFIG, rcloneConfig(s.storage)), secretFile(BACKUP_KEY, `${s.archiveKey}\n`), secretFile(BACKUP_ENV, `BACKUP_BUCKET=${s.bucket}\n`)];
 }

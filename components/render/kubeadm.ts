@@ -13,7 +13,7 @@ import {
     assertKubeadmDocument, ClusterConfiguration, EncryptionConfiguration, InitConfiguration, JoinConfiguration,
     KubeletConfiguration, KubeProxyConfiguration,
 } from "./kubeadm-types";
-import type { NodeFile } from "./node-file";
+import { NodeFile, secretFile } from "./node-file";
 import { toYamlDocuments } from "./yaml";
 import type { PlannedNode } from "../plan/topology";
 
@@ -142,7 +142,7 @@ const PLACEHOLDER_NOTE = "# Offline rendering: the token, certificate key, CA ha
 function file(path: string, docs: unknown[], secrets: KubeadmSecrets): NodeFile {
     docs.forEach(assertKubeadmDocument);
     const note = secrets === PLACEHOLDER_SECRETS ? PLACEHOLDER_NOTE : "";
-    return { path, content: `${note}${toYamlDocuments(docs)}`, permissions: "0600", secret: true };
+    return secretFile(path, `${note}${toYamlDocuments(docs)}`);
 }
 
 /** The secret kubeadm files of a master or worker (none for other roles). */

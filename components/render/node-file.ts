@@ -15,3 +15,8 @@ export interface NodeFile {
 export function publicFile(path: string, content: string, permissions = "0644"): NodeFile {
     return { path, content, permissions, secret: false };
 }
+
+/** A file delivered over SSH, never in user-data. */
+export function secretFile(path: string, content: string, permissions = "0600"): NodeFile {
+    return { path, content, permissions, secret: true };
+}

@@ -4,7 +4,7 @@
 // lists; kubeadm signs each master's own certificates from it.
 
 import { PATHS } from "./context";
-import type { NodeFile } from "./node-file";
+import { NodeFile, secretFile as secret } from "./node-file";
 
 /** Key material shared by the control plane (PEM strings). */
 export interface ControlPlanePki {
@@ -26,8 +26,6 @@ export interface EtcdMemberPki {
     readonly peerCert: string;
     readonly peerKey: string;
 }
-
-const secret = (path: string, content: string, permissions = "0600"): NodeFile => ({ path, content, permissions, secret: true });
 
 export function controlPlanePkiFiles(p: ControlPlanePki): NodeFile[] {
     const d = PATHS.pkiDir;

@@ -8,7 +8,7 @@ import type { ClusterSpec } from "../../components/plan/spec";
 import { planStackFile } from "../../components/plan/stack-file";
 import { backupBucketPrefix, backupRoleName } from "../../components/plan/naming";
 import { etcdBackupSshFiles } from "../../components/render/etcd-backup";
-import { NodeBundle, renderCluster } from "../../components/render/node";
+import { NodeBundle, renderNode } from "../../components/render/node";
 import { renderContext, RenderOptions } from "../../components/render/context";
 import { TODAY } from "./fixtures";
 
@@ -44,7 +44,7 @@ export function renderStack(stack: string, edit?: (cluster: any) => void, option
         storage: { kind: "cos", region: spec.region, role: backupRoleName(spec.name, spec.region) } as const,
         bucket: `${backupBucketPrefix(spec.name)}-1250000000`, archiveKey: EXAMPLE_ARCHIVE_KEY,
     };
-    const bundles = renderCluster(spec, plan, options).map((b) => ({ ...b, files: [...b.files, ...etcdBackupSshFiles(ctx, b.node, backup)] }));
+    const bundles = plan.nodes.map((n) => renderNode(ctx, n)).map((b) => ({ ...b, files: [...b.files, ...etcdBackupSshFiles(ctx, b.node, backup)] }));
     return { stack, spec, plan, bundles };
 }
 
