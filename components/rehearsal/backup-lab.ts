@@ -18,7 +18,7 @@ import { BACKUP_ENV, BACKUP_SERVICE, BackupSecrets, etcdBackupSshFiles, etcdRest
 import { PATHS } from "../render/context";
 import { BACKUP_SCRIPTS } from "../render/scripts-backup";
 import { scriptPath } from "../render/scripts";
-import type { ClusterLab, EtcdMember } from "./cluster-lab";
+import { ClusterLab, EtcdMember, etcdFlag } from "./cluster-lab";
 import { rebase, stage } from "./staging";
 
 export interface StagedBackup {
@@ -30,8 +30,6 @@ export interface StagedBackup {
     /** The rendered restore command for `snapshot` and `token`, rebased. */
     restoreCommand(snapshot: string, token: string): string[];
 }
-
-const flag = (m: EtcdMember, name: string) => m.command.find((a) => a.startsWith(`--${name}=`))!.slice(name.length + 3);
 
 /** Stages the member's rendered files and its backup secrets (`local` storage) under its host directory. */
 export function stageBackup(c: ClusterLab, m: EtcdMember, secrets: BackupSecrets): StagedBackup {
@@ -52,7 +50,7 @@ export function stageBackup(c: ClusterLab, m: EtcdMember, secrets: BackupSecrets
         member: m, root, backupCommand,
         restoreCommand: (snapshot, token) => {
             const args = etcdRestoreArgs(c.ctx, m.node, snapshot, token).map((a) => rebase(a, root));
-            const dataDir = flag(m, "data-dir");
+            const dataDir = etcdFlag(m, "data-dir");
             if (c.ctx.spec.etcd.topology === "external" && args[5] !== dataDir) {
                 throw new Error(`the rendered restore targets ${args[5]}, but ${m.node.name} runs with --data-dir=${dataDir}`);
             }

@@ -7,7 +7,7 @@ import { existsSync, readdirSync, rmSync } from "node:fs";
 import * as path from "node:path";
 import { BACKUP_REMOTE } from "../render/etcd-backup";
 import { stageBackup } from "./backup-lab";
-import { ClusterLab, EtcdMember, LbHost, STANDIN_ETCD_TIMEOUT_MS } from "./cluster-lab";
+import { ClusterLab, etcdFlag, EtcdMember, LbHost, STANDIN_ETCD_TIMEOUT_MS } from "./cluster-lab";
 import { crashHost, haproxyLinesFor, serverStatus, ServerWatch, sessionsCutAtLastMarkDown, vipHolder, worstHostNodes } from "./faults";
 import { ExecResult, waitFor } from "./lab";
 import { failureSummary, longestGap, Probe, ProbeResult, startedAfter } from "./probe";
@@ -277,7 +277,7 @@ export class Checklist {
         await Promise.all(this.c.etcd.map((m) => m.daemon.stop("SIGTERM")));
         const token = `${this.c.ctx.spec.name}-restored-${Date.now()}`;
         for (const m of this.c.etcd) {
-            const flag = (f: string) => m.command.find((a) => a.startsWith(`--${f}=`))!.slice(f.length + 3);
+            const flag = (f: string) => etcdFlag(m, f);
             rmSync(flag("data-dir"), { recursive: true, force: true });
             const r = await this.c.client.exec("etcdctl", ["snapshot", "restore", snapshot, `--name=${flag("name")}`, `--data-dir=${flag("data-dir")}`,
                 `--initial-cluster=${flag("initial-cluster")}`, `--initial-cluster-token=${token}`, `--initial-advertise-peer-urls=${flag("initial-advertise-peer-urls")}`], 30_000);

@@ -24,6 +24,15 @@ const STANDIN = path.join(__dirname, "standin-apiserver.js");
 export const STANDIN_ETCD_TIMEOUT_MS = 1500;
 
 export interface EtcdMember { readonly node: PlannedNode; readonly host: Host; readonly command: readonly string[]; daemon: Daemon }
+
+/** The value of `--<name>=` on a member's rendered etcd command line. */
+export function etcdFlag(m: EtcdMember, name: string): string {
+    const arg = m.command.find((a) => a.startsWith(`--${name}=`));
+    if (arg === undefined) {
+        throw new Error(`${m.node.name}: the rendered etcd command line has no --${name}`);
+    }
+    return arg.slice(name.length + 3);
+}
 export interface Master { readonly node: PlannedNode; readonly host: Host; daemon: Daemon; readonly args: readonly string[] }
 export interface LbHost { readonly name: string; readonly host: Host; haproxy: Daemon; keepalived?: Daemon; readonly haproxyArgs: readonly string[]; readonly keepalivedCommand?: readonly string[] }
 

@@ -34,13 +34,17 @@ export class ServerWatch {
     }
 }
 
+/** Everything HAProxy logged on an LB host so far (empty before it wrote anything). */
+function haproxyLog(lb: LbHost): string {
+    return existsSync(lb.haproxy.log) ? readFileSync(lb.haproxy.log, "utf8") : "";
+}
+
 /**
  * How many sessions HAProxy cut (`on-marked-down shutdown-sessions`) the last time it marked
  * `server` down, read from its "is DOWN, ... N sessions active" warning; undefined if it never did.
  */
 export function sessionsCutAtLastMarkDown(lb: LbHost, server: string): number | undefined {
-    const text = existsSync(lb.haproxy.log) ? readFileSync(lb.haproxy.log, "utf8") : "";
-    const downs = [...text.matchAll(new RegExp(`Server apiservers/${server} is DOWN\\b.*?(\\d+) sessions active`, "g"))];
+    const downs = [...haproxyLog(lb).matchAll(new RegExp(`Server apiservers/${server} is DOWN\\b.*?(\\d+) sessions active`, "g"))];
     return downs.length > 0 ? Number(downs[downs.length - 1][1]) : undefined;
 }
 
@@ -50,9 +54,8 @@ export function sessionsCutAtLastMarkDown(lb: LbHost, server: string): number | 
  * `ports` (failed requests' client ports; its own stats requests from 127.0.0.1 excluded), at most `max`.
  */
 export function haproxyLinesFor(lb: LbHost, ports: readonly number[], max = 5): string[] {
-    const text = existsSync(lb.haproxy.log) ? readFileSync(lb.haproxy.log, "utf8") : "";
     const wanted = new Set(ports.map(String));
-    return text.split("\n").filter((l) => {
+    return haproxyLog(lb).split("\n").filter((l) => {
         const m = /^(\S+):(\d+) \[/.exec(l);
         return m !== null && m[1] !== "127.0.0.1" && wanted.has(m[2]);
     }).slice(0, max);

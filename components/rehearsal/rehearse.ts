@@ -3,7 +3,6 @@
 // namespaces). Everything it starts is stopped by PID and every namespace removed, on success,
 // on failure, on the global time limit, and (through the lab's reaper) if the process is killed.
 
-import { readFileSync } from "node:fs";
 import type { ClusterPlan } from "../plan/plan";
 import { table } from "../plan/report";
 import type { ClusterSpec } from "../plan/spec";
@@ -13,14 +12,6 @@ import { CheckResult, Checklist } from "./checks";
 import { buildClusterLab } from "./cluster-lab";
 import { steady } from "./faults";
 import { Lab, waitFor } from "./lab";
-
-function tail(file: string, lines = 10): string {
-    try {
-        return readFileSync(file, "utf8").trimEnd().split("\n").slice(-lines).join("\n");
-    } catch {
-        return "(no log)";
-    }
-}
 
 /** Faster timers for quick lab runs (the report says when they are used). */
 export const LAB_TIMERS: Partial<Timers> = {
@@ -83,7 +74,7 @@ export async function rehearse(spec: ClusterSpec, plan: ClusterPlan, options: Re
             }
             const dead = c.deadDaemons();
             if (dead.length > 0) {
-                log(`${dead.map((d) => d.name).join(", ")} died on their own before check ${id}; stopping. Their logs end with:\n${dead.map((d) => tail(d.log)).join("\n")}`);
+                log(`${dead.map((d) => d.name).join(", ")} died on their own before check ${id}; stopping. Their logs end with:\n${lab.logTails(10, (d) => dead.includes(d))}`);
                 results.push({ id, check: name, expected: "every test process running before the check", measured: `${dead.map((d) => d.name).join(", ")} died on their own`, status: "fail" });
                 break;
             }
