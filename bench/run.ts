@@ -15,8 +15,8 @@ import { parseArgs } from "node:util";
 import { parse } from "yaml";
 import { planStackFile } from "../components/plan/stack-file";
 import { table } from "../components/plan/report";
-import { labUnavailable } from "../components/rehearsal/lab";
-import { rehearse, RehearsalReport } from "../components/rehearsal/rehearse";
+import { labUnavailable } from "../lab/lab";
+import { rehearse, RehearsalReport } from "../lab/rehearse";
 
 const WORKER = path.join(__dirname, "plan-worker.ts");
 const log = (s: string) => process.stderr.write(`[bench] ${s}\n`);
@@ -81,7 +81,7 @@ function planBench(sizes: readonly number[], rounds: number): { rows: Record<str
 
 const FIGURES: [number, string, string][] = [
     [2, "firstWriteMs", "etcd leader loss: first acknowledged write"],
-    [3, "failureReportMs", "etcd quorum loss: failure reported"],
+    [3, "refusedMs", "etcd quorum loss: new writes refused"],
     [4, "markDownMs", "apiserver loss: HAProxy mark-down"],
     [4, "failedNew", "apiserver loss: failed new requests"],
     [5, "vipMovedMs", "VIP host hard crash: VIP on the other LB"],

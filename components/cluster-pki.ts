@@ -6,6 +6,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import * as tls from "@pulumi/tls";
+import type { ClusterPlan } from "./plan/plan";
+import type { ClusterSpec } from "./plan/spec";
 import { caCertHash } from "./render/ca-hash";
 import type { KubeadmSecrets } from "./render/kubeadm";
 import type { ControlPlanePki, EtcdMemberPki } from "./render/pki-files";
@@ -26,6 +28,14 @@ export interface ClusterPkiArgs {
     readonly certValidityHours?: number;
     /** A leaf certificate is renewed by the first `pulumi up` this many hours before it expires. @default 720 (30 days) */
     readonly earlyRenewalHours?: number;
+}
+
+/** The PKI a planned cluster needs: external etcd members get their own certificates. */
+export function clusterPkiArgs(spec: ClusterSpec, plan: ClusterPlan): ClusterPkiArgs {
+    return {
+        clusterName: spec.name, externalEtcd: spec.etcd.topology === "external", etcdMembers: plan.nodes.filter((n) => n.role === "etcd"),
+        caValidityHours: spec.certificates.caValidityHours, certValidityHours: spec.certificates.leafValidityHours, earlyRenewalHours: spec.certificates.earlyRenewalHours,
+    };
 }
 
 interface Leaf {

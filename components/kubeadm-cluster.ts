@@ -10,7 +10,7 @@ import { ApiEndpoint } from "./api-endpoint";
 import { Bastion } from "./bastion";
 import { ClusterJoin } from "./cluster-join";
 import { ClusterNetwork } from "./cluster-network";
-import { ClusterPki } from "./cluster-pki";
+import { ClusterPki, clusterPkiArgs } from "./cluster-pki";
 import type { InstanceSettings } from "./cluster-instance";
 import { ControlPlane } from "./control-plane";
 import { EtcdBackup } from "./etcd-backup";
@@ -112,10 +112,7 @@ export class KubeadmCluster extends pulumi.ComponentResource {
             ...(args.existingNetwork ? { existingVpcId: args.existingNetwork.vpcId, existingSubnetIds: args.existingNetwork.subnetIds } : {}),
         }, parent);
         // After the network: its checks of an adopted VPC run before anything else is registered.
-        const pki = new ClusterPki(`${name}-pki`, {
-            clusterName: spec.name, externalEtcd: spec.etcd.topology === "external", etcdMembers: byRole("etcd"),
-            caValidityHours: spec.certificates.caValidityHours, certValidityHours: spec.certificates.leafValidityHours, earlyRenewalHours: spec.certificates.earlyRenewalHours,
-        }, parent);
+        const pki = new ClusterPki(`${name}-pki`, clusterPkiArgs(spec, plan), parent);
         const keyPair = new tencentcloud.KeyPair(`${name}-ssh`, { keyName: keyPairName(spec.name), publicKey: pki.sshPublicKey, tags }, parent);
         const placement = new PlacementGroups(`${name}-placement`, { groups: plan.placementGroups, tags }, parent);
         const imageId = args.imageId ?? spec.image.imageId ?? tencentcloud.getImagesOutput({ imageTypes: ["PUBLIC_IMAGE"], osName: OS_NAMES[spec.image.os] }, parent)

@@ -5,8 +5,8 @@ import { strict as assert } from "node:assert";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import type { LbHost } from "../components/rehearsal/cluster-lab";
-import { haproxyLinesFor, sessionsCutAtLastMarkDown } from "../components/rehearsal/faults";
+import type { LbHost } from "../lab/cluster-lab";
+import { haproxyLinesFor, sessionsCutAtLastMarkDown } from "../lab/faults";
 
 const LOG = [
     "10.10.1.250:46852 [22/Nov/2026:09:15:40.879] apiserver apiservers/prod-master-0 1/0/2 1805 -- 1/1/0/0/0 0/0",

@@ -4,10 +4,10 @@
 import { strict as assert } from "node:assert";
 import { execFileSync, spawn } from "node:child_process";
 import * as path from "node:path";
-import { Lab, labUnavailable, waitFor } from "../components/rehearsal/lab";
+import { Lab, labUnavailable, waitFor } from "../lab/lab";
 import { skipUnless } from "./helpers/skip";
 
-const { startTime } = require("../components/rehearsal/lab-cleanup.js") as { startTime: (pid: number) => string | undefined };
+const { startTime } = require("../lab/lab-cleanup.js") as { startTime: (pid: number) => string | undefined };
 
 function namespacesWith(prefix: string): string[] {
     return execFileSync("ip", ["netns", "list"], { encoding: "utf8" }).split("\n").map((l) => l.split(" ")[0]).filter((n) => n.startsWith(`${prefix}-`));

@@ -168,7 +168,7 @@ function versionChecks(c: PartialConfig, today: string, out: Findings): void {
     const v = parseKubernetesVersion(c.kubernetesVersion);
     const minor = v ? KUBERNETES_MINORS.get(v.minor) : undefined;
     if (!v || !minor) {
-        out.errors.push({ path: "kubernetesVersion", got: c.kubernetesVersion, problem: `is not supported: nodes are configured with kubeadm.k8s.io/v1beta4, rendered for ${supportedMinorList()}`, fix: "use a release of a supported minor, e.g. 1.37.1" });
+        out.errors.push({ path: "kubernetesVersion", got: c.kubernetesVersion, problem: `is not supported: nodes are configured with kubeadm.k8s.io/v1beta4, rendered for ${supportedMinorList()}`, fix: "use a release of a supported minor, e.g. 1.37.2" });
         return;
     }
     if (minor.endOfLife < today) {

@@ -88,7 +88,7 @@ export const ClusterSections = {
     profile: z.enum(["dev", "production"]).default("production"),
     region,
     kubernetesVersion: z.string().refine((s) => parseKubernetesVersion(s) !== undefined,
-        { error: `must be an exact version such as 1.37.1 (supported minors: ${supportedMinorList()})${FIX}write major.minor.patch` }).optional(),
+        { error: `must be an exact version such as 1.37.2 (supported minors: ${supportedMinorList()})${FIX}write major.minor.patch` }).optional(),
     zones: z.array(z.strictObject({ zone: zoneName, subnetCidr: cidr })).min(1, { error: "must list at least one zone" }),
     network: z.strictObject({
         vpcCidr: cidr,

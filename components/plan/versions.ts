@@ -13,8 +13,46 @@ export const KUBERNETES_MINORS: ReadonlyMap<number, { endOfLife: string }> = new
     [37, { endOfLife: "2027-10-28" }],
 ]);
 
-/** Version used when a stack does not set one: a released patch of a supported minor. */
-export const DEFAULT_KUBERNETES_VERSION = "1.37.1";
+/**
+ * Version used when a stack does not set one: the newest patch of the newest minor published as a
+ * Go module (the lab builds and runs exactly this release; 1.37.1 was never published).
+ */
+export const DEFAULT_KUBERNETES_VERSION = "1.37.2";
+
+/** Image tags kubeadm itself deploys, read from its constants (cmd/kubeadm/app/constants). */
+export interface KubeadmImages {
+    /** `DefaultEtcdVersion` / `SupportedEtcdVersion` for the minor: stacked and external etcd run it. */
+    readonly etcd: string;
+    /** `PauseVersion`: containerd's sandbox image must match it (kubeadm's preflight warns otherwise). */
+    readonly pause: string;
+    /** `CoreDNSVersion`. */
+    readonly coredns: string;
+}
+
+/**
+ * kubeadm's images per minor, from the kubeadm of the latest patch we know of each (1.35.4,
+ * 1.36.3, 1.37.2); older minors use the oldest row. The tests compare the default version's row
+ * with what the real kubeadm says (`kubeadm config images list`).
+ */
+const KUBEADM_IMAGES: ReadonlyMap<number, KubeadmImages> = new Map([
+    [35, { etcd: "3.6.6-0", pause: "3.10.1", coredns: "v1.13.1" }],
+    [36, { etcd: "3.6.8-0", pause: "3.10.2", coredns: "v1.14.2" }],
+    [37, { etcd: "3.7.0-0", pause: "3.10.2", coredns: "v1.14.6" }],
+]);
+
+/**
+ * The CoreDNS image kubeadm deploys from `repository`: under registry.k8s.io it lives at
+ * `coredns/coredns`, under any other repository (a mirror) at `coredns` (kubeadm's GetDNSImage).
+ */
+export function coreDnsImage(repository: string, minor: number): string {
+    return `${repository}/${repository === "registry.k8s.io" ? "coredns/" : ""}coredns:${kubeadmImages(minor).coredns}`;
+}
+
+/** The images kubeadm of this minor deploys. */
+export function kubeadmImages(minor: number): KubeadmImages {
+    const minors = [...KUBEADM_IMAGES.keys()];
+    return KUBEADM_IMAGES.get(Math.min(Math.max(minor, minors[0]), minors[minors.length - 1]))!;
+}
 
 export interface KubernetesVersion {
     /** Normalised `1.<minor>.<patch>` (no leading `v`). */
@@ -23,7 +61,7 @@ export interface KubernetesVersion {
     readonly patch: number;
 }
 
-/** Parses `1.37.1` or `v1.37.1`; undefined when the text is not such a version. */
+/** Parses `1.37.2` or `v1.37.2`; undefined when the text is not such a version. */
 export function parseKubernetesVersion(text: string): KubernetesVersion | undefined {
     const m = /^v?1\.(\d{1,2})\.(\d{1,3})$/.exec(text);
     if (!m) {

@@ -5,6 +5,7 @@ import { containsAddress, parseCidr } from "../plan/cidr";
 import { Issue, ValidationError } from "../plan/errors";
 import type { ClusterPlan } from "../plan/plan";
 import type { ClusterSpec } from "../plan/spec";
+import { kubeadmImages } from "../plan/versions";
 import type { PlannedNode } from "../plan/topology";
 
 /** Failure-detection timers. Production values are the defaults; a lab may pass faster ones. */
@@ -62,17 +63,9 @@ export const PATHS = {
 /** Port of HAProxy's local health/stats frontend, read by keepalived's track_script. */
 export const HAPROXY_HEALTH_PORT = 8404;
 
-/** The etcd image kubeadm pins for 1.34-1.36 (kubeadm constants); external etcd must be >= 3.5.24. */
-export const DEFAULT_ETCD_IMAGE_TAG = "3.6.8-0";
-
-/** kubeadm's pause image per Kubernetes minor (3.10 up to 1.34, 3.10.1 from 1.35; 1.36/1.37 assumed unchanged). */
-export function pauseTag(minor: number): string {
-    return minor >= 35 ? "3.10.1" : "3.10";
-}
-
 export interface RenderOptions {
     readonly timers?: Partial<Timers>;
-    /** etcd image tag under the stack's imageRepository. @default DEFAULT_ETCD_IMAGE_TAG */
+    /** etcd image tag under the stack's imageRepository. @default the one kubeadm of the stack's minor deploys (kubeadmImages) */
     readonly etcdImageTag?: string;
 }
 
@@ -145,11 +138,12 @@ export function renderContext(spec: ClusterSpec, plan: ClusterPlan, options: Ren
     const masters = plan.nodes.filter((n) => n.role === "master");
     const etcdMembers = plan.nodes.filter((n) => n.etcdMember);
     const repo = spec.mirrors.imageRepository;
+    const images = kubeadmImages(spec.kubernetes.minor);
     return {
         spec, plan, masters, etcdMembers, initMaster: masters[0], timers,
         controlPlaneEndpoint: `${plan.endpoint.dnsName}:${plan.endpoint.port}`,
         endpointAddress: plan.endpoint.vip ?? masters[0].privateIp,
-        etcdImage: `${repo}/etcd:${options.etcdImageTag ?? DEFAULT_ETCD_IMAGE_TAG}`,
-        pauseImage: `${repo}/pause:${pauseTag(spec.kubernetes.minor)}`,
+        etcdImage: `${repo}/etcd:${options.etcdImageTag ?? images.etcd}`,
+        pauseImage: `${repo}/pause:${images.pause}`,
     };
 }

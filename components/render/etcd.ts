@@ -3,10 +3,8 @@
 // imageRepository. Distribution packages are too old for kubeadm's preflight (external etcd
 // must be >= 3.5.24 for current kubeadm; Debian 12 ships 3.4.23).
 //
-// The flag set is the intersection accepted by etcd 3.4 and 3.5/3.6, so the same command line
-// runs under the Debian 3.4 binary in the tests. Not used on purpose because 3.4 lacks them:
-// --tls-min-version, --unsafe-no-fsync, and 3.5+'s etcdutl; 3.6 removed --enable-v2 and
-// renamed the --experimental-* flags, which we do not use either.
+// The tests and the rehearsal run this command line with the etcd built from its Go module at the
+// version kubeadm deploys for the stack's minor (lab/bins), so etcd itself accepts every flag.
 
 import { PATHS, RenderContext } from "./context";
 import type { NodeFile } from "./node-file";

@@ -94,7 +94,7 @@ export const ClusterConfigurationSchema = z.strictObject({
         }),
     ]),
     networking: z.strictObject({ serviceSubnet: cidr, podSubnet: cidr, dnsDomain: z.string().regex(DNS1123_SUBDOMAIN) }),
-    kubernetesVersion: z.string().regex(/^v1\.\d+\.\d+$/, { error: "must be an exact version such as v1.37.1" }),
+    kubernetesVersion: z.string().regex(/^v1\.\d+\.\d+$/, { error: "must be an exact version such as v1.37.2" }),
     controlPlaneEndpoint: hostPort,
     apiServer: z.strictObject({
         ...controlPlaneComponent,

@@ -6,11 +6,11 @@
 // etcd-backup.sh runs etcdctl/etcdutl inside the running etcd container (`crictl exec`); the
 // container mounts the data disk and the certificates at the host's paths, so the snapshot it
 // writes under the scratch directory is the host's file. Where etcdctl is on the host (the
-// rehearsal's test hosts, Debian's etcd 3.4) it is used directly: that is the branch the
-// rehearsal proves with real etcd. etcd-restore.sh runs while the member is stopped, so there is
-// no container to enter: it uses etcdutl (3.5+) or etcdctl (3.4) from the host, else the etcdutl
-// of the etcd image, mounted read-only with `ctr images mount` (that branch has not run here: the
-// test machines have no containerd).
+// rehearsal's test hosts, with the etcd built at the version we render) it is used directly: that
+// is the branch the rehearsal proves with real etcd. etcd-restore.sh runs while the member is
+// stopped, so there is no container to enter: it uses etcdutl from the host, else the etcdutl of
+// the etcd image, mounted read-only with `ctr images mount` (that branch has not run here yet:
+// the test hosts have no containerd).
 
 import { PATHS } from "./context";
 import { script } from "./scripts";
@@ -46,9 +46,8 @@ if ! command -v etcdctl >/dev/null; then
     in_etcd=("\${cri[@]}" exec "$id")
 fi
 ctl() { timeout 600 "\${in_etcd[@]}" etcdctl --endpoints="$endpoint" --cacert="$ca" --cert="$cert" --key="$key" --dial-timeout=5s "$@"; }
-# etcd 3.6 removed "etcdctl snapshot status"; etcdutl (3.5+) has it.
-util=etcdctl
-if timeout 30 "\${in_etcd[@]}" etcdutl version >/dev/null 2>&1; then util=etcdutl; fi
+# etcd 3.6 removed "etcdctl snapshot status": etcdutl has it (every etcd we render is 3.6+).
+util=etcdutl
 field() { grep -o "\\"$1\\":[0-9]*" | head -n 1 | cut -d: -f2 || true; }
 
 status="$(ctl --command-timeout=10s endpoint status -w json)"
@@ -110,7 +109,7 @@ from their own snapshots form different clusters and the cluster breaks.
   <initial-cluster>  EVERY member, name=https://<ip>:2380 joined with commas
   <peer-url>         this member's https://<ip>:2380
   <data-dir>         its --data-dir; the old one is moved to <data-dir>.before-restore.<time>
-  <etcd-image>       the image: of /root/etcd.yaml (used when the host has no etcdutl/etcdctl)
+  <etcd-image>       the image: of /root/etcd.yaml (used when the host has no etcdutl)
 Runbook (etcd is a static pod: the kubelet starts it from its manifest):
   1. every master: mv /etc/kubernetes/manifests/kube-apiserver.yaml /root/
   2. every member: mv /etc/kubernetes/manifests/etcd.yaml /root/; wait until
@@ -137,14 +136,12 @@ cleanup() {
 trap cleanup EXIT
 if command -v etcdutl >/dev/null; then
     tool=etcdutl
-elif command -v etcdctl >/dev/null; then
-    tool=etcdctl # etcd 3.4: restore is part of etcdctl
 elif [ -n "$image" ]; then
     mkdir "$work/image"
     timeout 120 ctr -n k8s.io images mount "$image" "$work/image" >/dev/null
     tool="$work/image/usr/local/bin/etcdutl"
 else
-    echo "etcd-restore: no etcdutl or etcdctl on this host; give the etcd image as the 8th argument" >&2
+    echo "etcd-restore: no etcdutl on this host; give the etcd image as the 8th argument" >&2
     exit 1
 fi
 file="$snapshot"

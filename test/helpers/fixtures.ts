@@ -9,7 +9,7 @@ export function prodConfig(): any {
         name: "prod",
         profile: "production",
         region: "ap-guangzhou",
-        kubernetesVersion: "1.37.1",
+        kubernetesVersion: "1.37.2",
         zones: [
             { zone: "ap-guangzhou-3", subnetCidr: "10.10.1.0/24" },
             { zone: "ap-guangzhou-4", subnetCidr: "10.10.2.0/24" },

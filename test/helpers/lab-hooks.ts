@@ -1,4 +1,4 @@
-import type { Lab } from "../../components/rehearsal/lab";
+import type { Lab } from "../../lab/lab";
 
 /**
  * Mocha hooks for a suite that owns a lab: print the daemons' log tails when a test fails, and

@@ -137,7 +137,7 @@ describe("validateCluster: accepted input", () => {
         assert.equal(spec.apiEndpoint.dnsName, "api.prod.internal");
         assert.equal(spec.apiEndpoint.zone, "ap-guangzhou-3");
         assert.equal(spec.placement.groupCapacity, 50);
-        assert.equal(spec.kubernetes.version, "1.37.1");
+        assert.equal(spec.kubernetes.version, "1.37.2");
     });
 
     it("accepts numbers written as strings, as `pulumi config set` may store them", () => {

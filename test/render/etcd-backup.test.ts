@@ -1,7 +1,7 @@
 // etcd backups: the settings, the files each member gets (and where they travel), the timer's
 // schedule as systemd computes it, the rclone configuration against the installed rclone's own
 // option list, and etcd-backup.sh / etcd-restore.sh run for real against a real TLS etcd member
-// (Debian's 3.4) in a test host, through both of the backup's branches (etcdctl on the host, and
+// (built by npm run bins) in a test host, through both of the backup's branches (etcdctl on the host, and
 // `crictl exec` into the etcd container, with a stand-in crictl that runs the real etcdctl).
 
 import { strict as assert } from "node:assert";
@@ -17,12 +17,13 @@ import {
 } from "../../components/render/etcd-backup";
 import type { NodeFile } from "../../components/render/node-file";
 import { BACKUP_SCRIPTS } from "../../components/render/scripts-backup";
-import { Host, Lab, labUnavailable, waitFor } from "../../components/rehearsal/lab";
-import { KeyPair, makeCa, makeCert } from "../../components/rehearsal/pki";
+import { Host, Lab, labUnavailable, waitFor } from "../../lab/lab";
+import { KeyPair, makeCa, makeCert } from "../../lab/pki";
 import { prodConfig, TODAY } from "../helpers/fixtures";
 import { labHooks } from "../helpers/lab-hooks";
 import { renderStack } from "../helpers/rendered";
 import { missingPrograms, skipUnless } from "../helpers/skip";
+import { program } from "../../lab/bins/locate";
 
 const SERVICE = "/etc/systemd/system/kubeadm-ha-etcd-backup.service";
 const TIMER = "/etc/systemd/system/kubeadm-ha-etcd-backup.timer";
@@ -213,7 +214,7 @@ describe("etcd-backup.sh and etcd-restore.sh against a real etcd member", functi
         assert.equal(listing("config").length, 1);
         assert.ok(!existsSync(path.join(dir, "data/backup-tmp")), "the scratch directory is removed");
         const snap = path.join(bucket(), "snapshots/lab", listing("snapshots")[0]);
-        const status = JSON.parse((await host.exec("etcdctl", ["snapshot", "status", snap, "-w", "json"])).stdout);
+        const status = JSON.parse((await host.exec("etcdutl", ["snapshot", "status", snap, "-w", "json"])).stdout);
         assert.ok(status.totalKey >= 20, `the uploaded snapshot holds ${status.totalKey} keys`);
         const archive = path.join(bucket(), "config/lab", listing("config")[0]);
         const open = (key: string) => spawnSync("bash", ["-c", 'openssl enc -d -aes-256-cbc -pbkdf2 -pass "file:$1" -in "$2" | tar -tzf -', "-", key, archive], { encoding: "utf8" });
@@ -248,7 +249,7 @@ describe("etcd-backup.sh and etcd-restore.sh against a real etcd member", functi
         await new Promise((r) => setTimeout(r, 1100)); // a new second, so a new snapshot name
         const calls = path.join(dir, "crictl.calls");
         writeFileSync(path.join(bin, "crictl"), `#!/bin/bash\necho "$*" >> ${calls}\nshift 2\ncase "$1" in\n  ps) echo c0ffee ;;\n` +
-            `  exec) shift 2; if [ "$1" = etcdctl ]; then shift; exec /usr/bin/etcdctl "$@"; fi; exit 127 ;;\nesac\n`);
+            `  exec) shift 2; case "$1" in etcdctl) shift; exec ${program("etcdctl")} "$@" ;; etcdutl) shift; exec ${program("etcdutl")} "$@" ;; esac; exit 127 ;;\nesac\n`);
         chmodSync(path.join(bin, "crictl"), 0o755);
         const r = await backup({}, bin);
         assert.equal(r.code, 0, r.stderr);
@@ -256,7 +257,7 @@ describe("etcd-backup.sh and etcd-restore.sh against a real etcd member", functi
         const log = readFileSync(calls, "utf8");
         assert.match(log, /^--runtime-endpoint unix:\/\/\/var\/run\/containerd\/containerd\.sock ps -q --name \^etcd\$$/m);
         assert.match(log, /exec c0ffee etcdctl --endpoints=https:\/\/127\.0\.0\.1:2379 .* snapshot save .*\/data\/backup-tmp\/run\.\w+\/snapshot\.db$/m);
-        assert.match(log, /exec c0ffee etcdutl version/, "it looks for etcdutl in the container first");
+        assert.match(log, /exec c0ffee etcdutl snapshot status .*snapshot\.db -w json$/m, "it verifies the snapshot with the container's etcdutl");
         assert.equal(listing("snapshots").length, 3);
     });
 

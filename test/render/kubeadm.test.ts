@@ -124,7 +124,7 @@ describe("kubeadm configuration", () => {
         const ctx = renderContext(prod.spec, prod.plan);
         assert.equal(ctx.initMaster.name, "prod-master-0");
         assert.equal(ctx.endpointAddress, "10.10.1.10");
-        assert.equal(ctx.pauseImage, "registry.k8s.io/pause:3.10.1");
-        assert.equal(ctx.etcdImage, "registry.k8s.io/etcd:3.6.8-0");
+        assert.equal(ctx.pauseImage, "registry.k8s.io/pause:3.10.2");
+        assert.equal(ctx.etcdImage, "registry.k8s.io/etcd:3.7.0-0");
     });
 });

@@ -8,12 +8,12 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import { renderContext } from "../../components/render/context";
 import { etcdArgs, etcdCertificateRequests, STAGED_ETCD_MANIFEST } from "../../components/render/etcd";
-import { Host, Lab, labUnavailable, waitFor } from "../../components/rehearsal/lab";
+import { Host, Lab, labUnavailable, waitFor } from "../../lab/lab";
 import { labHooks } from "../helpers/lab-hooks";
 import { skipUnless } from "../helpers/skip";
-import { KeyPair, makeCa, makeCert } from "../../components/rehearsal/pki";
+import { KeyPair, makeCa, makeCert } from "../../lab/pki";
 import { renderStack } from "../helpers/rendered";
-import { rebase, stage } from "../../components/rehearsal/staging";
+import { rebase, stage } from "../../lab/staging";
 
 describe("etcd: the rendered members form a TLS cluster (real etcd)", function () {
     this.timeout(120_000);

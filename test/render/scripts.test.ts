@@ -10,7 +10,7 @@ import { INSTALL_SECRETS, KUBEADM_INIT, KUBEADM_JOIN, RESTART_KUBELET, UPLOAD_CE
 import { SCRIPTS } from "../../components/render/scripts";
 import { secretInstallScript } from "../../components/render/secret-bundle";
 import { missingPrograms, skipUnless } from "../helpers/skip";
-import { rebase } from "../../components/rehearsal/staging";
+import { rebase } from "../../lab/staging";
 
 function canUnshare(): boolean {
     return process.getuid?.() === 0 && spawnSync("unshare", ["--mount", "true"]).status === 0;

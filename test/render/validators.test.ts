@@ -10,10 +10,10 @@ import * as path from "node:path";
 import { parse, parseAllDocuments } from "yaml";
 import { kubeadmDocumentProblems } from "../../components/render/kubeadm-types";
 import { StaticPodSchema } from "../../components/render/pods";
-import { Lab, labUnavailable } from "../../components/rehearsal/lab";
+import { Lab, labUnavailable } from "../../lab/lab";
 import { allStacks, renderStack } from "../helpers/rendered";
 import { missingPrograms, skipUnless } from "../helpers/skip";
-import { rebase, stage } from "../../components/rehearsal/staging";
+import { rebase, stage } from "../../lab/staging";
 
 /** Skips (saying why) when a program is not installed; on CI that is a failure. */
 function need(ctx: Mocha.Context, ...programs: string[]): void {

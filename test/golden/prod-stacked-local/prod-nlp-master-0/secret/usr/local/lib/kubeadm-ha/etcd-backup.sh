@@ -29,9 +29,8 @@ if ! command -v etcdctl >/dev/null; then
     in_etcd=("${cri[@]}" exec "$id")
 fi
 ctl() { timeout 600 "${in_etcd[@]}" etcdctl --endpoints="$endpoint" --cacert="$ca" --cert="$cert" --key="$key" --dial-timeout=5s "$@"; }
-# etcd 3.6 removed "etcdctl snapshot status"; etcdutl (3.5+) has it.
-util=etcdctl
-if timeout 30 "${in_etcd[@]}" etcdutl version >/dev/null 2>&1; then util=etcdutl; fi
+# etcd 3.6 removed "etcdctl snapshot status": etcdutl has it (every etcd we render is 3.6+).
+util=etcdutl
 field() { grep -o "\"$1\":[0-9]*" | head -n 1 | cut -d: -f2 || true; }
 
 status="$(ctl --command-timeout=10s endpoint status -w json)"

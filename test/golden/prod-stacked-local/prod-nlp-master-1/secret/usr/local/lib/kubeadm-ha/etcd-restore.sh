@@ -12,7 +12,7 @@ from their own snapshots form different clusters and the cluster breaks.
   <initial-cluster>  EVERY member, name=https://<ip>:2380 joined with commas
   <peer-url>         this member's https://<ip>:2380
   <data-dir>         its --data-dir; the old one is moved to <data-dir>.before-restore.<time>
-  <etcd-image>       the image: of /root/etcd.yaml (used when the host has no etcdutl/etcdctl)
+  <etcd-image>       the image: of /root/etcd.yaml (used when the host has no etcdutl)
 Runbook (etcd is a static pod: the kubelet starts it from its manifest):
   1. every master: mv /etc/kubernetes/manifests/kube-apiserver.yaml /root/
   2. every member: mv /etc/kubernetes/manifests/etcd.yaml /root/; wait until
@@ -39,14 +39,12 @@ cleanup() {
 trap cleanup EXIT
 if command -v etcdutl >/dev/null; then
     tool=etcdutl
-elif command -v etcdctl >/dev/null; then
-    tool=etcdctl # etcd 3.4: restore is part of etcdctl
 elif [ -n "$image" ]; then
     mkdir "$work/image"
     timeout 120 ctr -n k8s.io images mount "$image" "$work/image" >/dev/null
     tool="$work/image/usr/local/bin/etcdutl"
 else
-    echo "etcd-restore: no etcdutl or etcdctl on this host; give the etcd image as the 8th argument" >&2
+    echo "etcd-restore: no etcdutl on this host; give the etcd image as the 8th argument" >&2
     exit 1
 fi
 file="$snapshot"

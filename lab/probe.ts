@@ -13,7 +13,6 @@ export interface ProbeResult {
     readonly end: number;
     readonly ok: boolean;
     readonly status: number;
-    readonly servedBy?: string;
     readonly key?: string;
     readonly error?: string;
     /** The client's TCP port (names the connection in HAProxy's log), once connected. */
@@ -24,10 +23,10 @@ export class Probe {
     readonly daemon: Daemon;
     private readonly file: string;
 
-    /** Starts a bounded stream of new connections: GET `url`, or POST /write with keys under `writePrefix`. */
-    constructor(host: Host, url: string, caFile: string, o: { intervalMs: number; durationMs: number; timeoutMs: number; writePrefix?: string; name: string }) {
+    /** Starts a bounded stream of new connections to the endpoint `url`: reads, or ConfigMap creations named `writePrefix`-<seq>. */
+    constructor(host: Host, url: string, tls: { ca: string; cert: string; key: string }, o: { intervalMs: number; durationMs: number; timeoutMs: number; writePrefix?: string; name: string }) {
         this.file = path.join(host.lab.dir, "logs", `probe-${o.name}.jsonl`);
-        this.daemon = host.spawn(`probe-${o.name}`, process.execPath, [PROBER, url, caFile, String(o.intervalMs), String(o.durationMs), String(o.timeoutMs), this.file,
+        this.daemon = host.spawn(`probe-${o.name}`, process.execPath, [PROBER, url, tls.ca, tls.cert, tls.key, String(o.intervalMs), String(o.durationMs), String(o.timeoutMs), this.file,
             ...(o.writePrefix ? ["write", o.writePrefix] : [])]);
     }
 

@@ -6,18 +6,16 @@
 //     of COS (no network leaves the lab);
 //   - the service's ExecStart runs through `ip netns exec` instead of systemd, with
 //     `${BACKUP_BUCKET}` expanded from the rendered environment file the way systemd does;
-//   - etcdctl is on the host (Debian's etcd-client 3.4), so the scripts take their etcdctl branch,
+//   - etcdctl and etcdutl are on the host (built by `npm run bins`), so the scripts take that branch,
 //     not the `crictl exec` one a node with a static etcd pod takes;
-//   - the lab runs every member with the external layout (etcd.ts's flags); for stacked etcd the
-//     certificates are also copied to kubeadm's paths, and the restore targets the data directory
-//     the lab's member really uses.
+//   - stacked members are kubeadm's own (their certificates at kubeadm's paths, where the
+//     rendered backup looks for them); the restore targets the data directory the member uses.
 
-import { copyFileSync, mkdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { BACKUP_ENV, BACKUP_SERVICE, BackupSecrets, etcdBackupSshFiles, etcdRestoreArgs } from "../render/etcd-backup";
-import { PATHS } from "../render/context";
-import { BACKUP_SCRIPTS } from "../render/scripts-backup";
-import { scriptPath } from "../render/scripts";
+import { BACKUP_ENV, BACKUP_SERVICE, BackupSecrets, etcdBackupSshFiles, etcdRestoreArgs } from "../components/render/etcd-backup";
+import { BACKUP_SCRIPTS } from "../components/render/scripts-backup";
+import { scriptPath } from "../components/render/scripts";
 import { ClusterLab, EtcdMember, etcdFlag } from "./cluster-lab";
 import { rebase, stage } from "./staging";
 
@@ -36,13 +34,6 @@ export function stageBackup(c: ClusterLab, m: EtcdMember, secrets: BackupSecrets
     const root = path.join(c.lab.dir, m.host.name);
     const bundle = c.bundle(m.node.name);
     const placed = stage([...bundle.files.filter((f) => !f.secret), ...etcdBackupSshFiles(c.ctx, m.node, secrets)], root);
-    if (c.ctx.spec.etcd.topology === "stacked") {
-        const kubeadmEtcdPki = path.join(root, PATHS.pkiDir, "etcd");
-        mkdirSync(kubeadmEtcdPki, { recursive: true });
-        for (const f of ["ca.crt", "server.crt", "server.key"]) {
-            copyFileSync(path.join(root, PATHS.etcdPki, f), path.join(kubeadmEtcdPki, f));
-        }
-    }
     const unit = readFileSync(placed.get(`/etc/systemd/system/${BACKUP_SERVICE}`)!, "utf8");
     const env = new Map(readFileSync(placed.get(BACKUP_ENV)!, "utf8").trim().split("\n").map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)] as const));
     const backupCommand = /^ExecStart=(.*)$/m.exec(unit)![1].split(" ").map((a) => rebase(a, root).replace(/\$\{(\w+)\}/g, (_, k: string) => env.get(k) ?? ""));

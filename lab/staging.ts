@@ -4,7 +4,7 @@
 
 import { mkdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import type { NodeFile } from "../render/node-file";
+import type { NodeFile } from "../components/render/node-file";
 
 /** Node directories the lab relocates under a per-host root. */
 export const RELOCATED = ["/usr/local/lib/kubeadm-ha", "/etc/kubeadm-ha", "/run/kubeadm-ha", "/etc/etcd", "/var/lib/etcd", "/etc/kubernetes", "/etc/haproxy"];

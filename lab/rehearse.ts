@@ -3,26 +3,33 @@
 // namespaces). Everything it starts is stopped by PID and every namespace removed, on success,
 // on failure, on the global time limit, and (through the lab's reaper) if the process is killed.
 
-import type { ClusterPlan } from "../plan/plan";
-import { table } from "../plan/report";
-import type { ClusterSpec } from "../plan/spec";
-import { renderContext, Timers } from "../render/context";
-import { renderNode } from "../render/node";
+import type { ClusterPlan } from "../components/plan/plan";
+import { table } from "../components/plan/report";
+import type { ClusterSpec } from "../components/plan/spec";
+import { renderContext, Timers } from "../components/render/context";
 import { CheckResult, Checklist } from "./checks";
+import { leaderLoss } from "./checks-leader";
 import { buildClusterLab } from "./cluster-lab";
 import { steady } from "./faults";
 import { Lab, waitFor } from "./lab";
+import { LAB_DIFFERENCES } from "./lab-differences";
+import { productVersion } from "./bins/locate";
 
 /** Faster timers for quick lab runs (the report says when they are used). */
 export const LAB_TIMERS: Partial<Timers> = {
     vrrpAdvertSec: 0.2, checkInterMs: 200, checkFastInterMs: 100, checkDownInterMs: 500, etcdHeartbeatMs: 50, etcdElectionMs: 500,
 };
 
+/** How many checks the checklist has (numbered 1 to CHECK_COUNT). */
+export const CHECK_COUNT = 14;
+
 export interface RehearsalOptions {
     /** Timer overrides (e.g. LAB_TIMERS); the stack's rendered production timers otherwise. */
     readonly timers?: Partial<Timers>;
     /** Abort (and clean up) after this long. @default 600000 (10 minutes) */
     readonly timeLimitMs?: number;
+    /** Run only these checks (by number); every check otherwise. */
+    readonly checks?: readonly number[];
     /** Progress lines. @default stderr */
     readonly log?: (line: string) => void;
 }
@@ -36,13 +43,16 @@ export interface RehearsalReport {
     readonly results: readonly CheckResult[];
     readonly passed: boolean;
     readonly durationMs: number;
+    /** The real programs that ran, e.g. `kube-apiserver v1.37.2, etcd 3.7.0`. */
+    readonly versions: string;
+    /** Bring-up steps and their durations. */
+    readonly bringUp: readonly { step: string; ms: number }[];
 }
 
 export async function rehearse(spec: ClusterSpec, plan: ClusterPlan, options: RehearsalOptions = {}): Promise<RehearsalReport> {
     const started = Date.now();
     const log = (line: string) => (options.log ?? ((l: string) => process.stderr.write(`${l}\n`)))(`[${((Date.now() - started) / 1000).toFixed(1).padStart(6)}s] ${line}`);
     const ctx = renderContext(spec, plan, options.timers ? { timers: options.timers } : {});
-    const bundles = plan.nodes.map((n) => renderNode(ctx, n));
     const lab = Lab.create(spec.network.vpcCidr);
     log(`lab ${lab.prefix}: private test subnet ${spec.network.vpcCidr} inside network namespaces only, no route out`);
     let timedOut = false;
@@ -53,22 +63,29 @@ export async function rehearse(spec: ClusterSpec, plan: ClusterPlan, options: Re
     }, options.timeLimitMs ?? 600_000);
     const results: CheckResult[] = [];
     let tier = "";
+    let bringUp: { step: string; ms: number }[] = [];
     try {
-        const c = await buildClusterLab(lab, ctx, bundles, log);
+        const c = await buildClusterLab(lab, ctx, log);
         tier = c.tierNote;
+        bringUp = c.timeline;
         log(`waiting for the endpoint ${c.endpointUrl} to answer through ${c.tierNote.split(":")[0]}`);
-        await waitFor("the endpoint", async () => (await c.client.exec("curl", ["-sf", "--max-time", "1", "--cacert", c.clusterCa.cert, `${c.endpointUrl}/healthz`])).stdout === "ok", 30_000, 200);
+        await waitFor("the endpoint", async () => (await c.client.exec("curl", ["-sf", "--max-time", "1", "--cacert", c.files.ca, `${c.endpointUrl}/healthz`])).stdout === "ok", 30_000, 200);
         const list = new Checklist(c);
-        // Check 9 runs before check 8, which leaves the lost hosts down.
+        // Checks 9 to 14 run before check 8, which leaves the lost hosts down.
         const steps: [number, string, () => Promise<CheckResult>][] = [
             [1, "kill one etcd member", () => list.followerLoss()], [2, "kill the etcd leader", () => list.leaderLoss()],
             [3, "kill a quorum and restart it", () => list.quorumLoss()], [4, "kill one apiserver under load", () => list.apiserverLoss()],
             [5, "hard-crash the VIP holder", () => list.vipHostCrash()], [6, "kill HAProxy on the VIP holder", () => list.haproxyLoss()],
             [7, "snapshot and restore etcd", () => list.snapshotRestore()],
             [9, "back up through the rendered unit, restore with the rendered procedure", () => list.backupRestore()],
+            [10, "encryption at rest", () => list.encryptionAtRest()],
+            [11, "SIGKILL the kube-controller-manager leader", () => leaderLoss(c, 11, "kube-controller-manager", "SIGKILL")],
+            [12, "SIGKILL the kube-scheduler leader", () => leaderLoss(c, 12, "kube-scheduler", "SIGKILL")],
+            [13, "SIGTERM the kube-controller-manager leader", () => leaderLoss(c, 13, "kube-controller-manager", "SIGTERM")],
+            [14, "SIGTERM the kube-scheduler leader", () => leaderLoss(c, 14, "kube-scheduler", "SIGTERM")],
             [8, "lose the plan's worst host", () => list.planHostLoss()],
         ];
-        for (const [id, name, run] of steps) {
+        for (const [id, name, run] of steps.filter(([id]) => !options.checks || options.checks.includes(id))) {
             if (timedOut) {
                 break;
             }
@@ -83,7 +100,7 @@ export async function rehearse(spec: ClusterSpec, plan: ClusterPlan, options: Re
             const r = await run();
             log(`  ${r.status.toUpperCase()}: ${r.measured}`);
             if (r.status === "fail") {
-                log(`  the endpoint tier's and stand-ins' logs end with:\n${lab.logTails(6, (d) => /haproxy|keepalived|standin|node-proxy/.test(d.name))}`);
+                log(`  the endpoint tier's and the apiservers' logs end with:\n${lab.logTails(6, (d) => /haproxy|keepalived|kube-apiserver|node-proxy/.test(d.name))}`);
             }
             results.push(r);
         }
@@ -96,7 +113,8 @@ export async function rehearse(spec: ClusterSpec, plan: ClusterPlan, options: Re
         throw new Error(`the rehearsal hit its time limit after ${results.length} checks`);
     }
     return {
-        cluster: spec.name, endpoint: plan.endpoint.kind, tier,
+        cluster: spec.name, endpoint: plan.endpoint.kind, tier, bringUp,
+        versions: `kube-apiserver, kube-controller-manager, kube-scheduler and kubeadm ${productVersion("kubernetes")}, etcd ${productVersion("etcd").replace(/^v/, "")}`,
         timersUsed: options.timers ? "lab" : "production", timers: ctx.timers, results: [...results].sort((a, b) => a.id - b.id),
         passed: results.every((r) => r.status !== "fail"), durationMs: Date.now() - started,
     };
@@ -110,7 +128,9 @@ export function renderRehearsalReport(r: RehearsalReport): string {
         `HA rehearsal of ${r.cluster} (${r.endpoint}), ${(r.durationMs / 1000).toFixed(0)} s, ${r.timersUsed} timers: VRRP advert ${t.vrrpAdvertSec} s, ` +
         `track ${t.trackFall} x ${t.trackIntervalSec} s, HAProxy inter ${t.checkInterMs}/${t.checkFastInterMs} ms fall ${t.checkFall}, etcd heartbeat ${t.etcdHeartbeatMs} ms election ${t.etcdElectionMs} ms`,
         `Endpoint tier: ${r.tier}.`,
-        "Apiservers are STAND-INS (HTTPS /healthz, /version, /write and /read through the real etcd): no kube-apiserver binary is available here.",
+        `Bring-up: ${r.bringUp.map((b) => `${b.step} ${(b.ms / 1000).toFixed(1)} s`).join(", ")}.`,
+        `Control plane: real ${r.versions}, from the manifests real kubeadm wrote from the rendered configuration; load from a client creating and reading ConfigMaps with the admin certificate.`,
+        `Not a real node yet: ${LAB_DIFFERENCES.join("; ")}.`,
         "",
         table(["#", "CHECK", "EXPECTED", "MEASURED", "RESULT", "GOAL"],
             r.results.map((x) => [String(x.id), x.check, x.expected, x.measured, x.status.toUpperCase(), x.goal ? `${x.goal}: ${x.goalMet ? "met" : "NOT met"}` : ""])),

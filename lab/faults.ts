@@ -5,8 +5,9 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
-import { HAPROXY_HEALTH_PORT } from "../render/context";
+import { HAPROXY_HEALTH_PORT } from "../components/render/context";
 import type { ClusterLab, LbHost } from "./cluster-lab";
+import { componentsRunning } from "./control-plane";
 import { Daemon, Host, waitFor } from "./lab";
 
 /** HAProxy's view of a backend server on an LB host (stats CSV over loopback). */
@@ -67,6 +68,7 @@ export function haproxyLinesFor(lb: LbHost, ports: readonly number[], max = 5): 
  * under a check), and every apiserver UP on every HAProxy that has a stats page.
  */
 export async function steady(c: ClusterLab): Promise<void> {
+    await waitFor("every control-plane component running (restarted like static pods)", async () => c.masters.every(componentsRunning), 60_000, 200);
     const vip = c.ctx.plan.endpoint.vip;
     const [master, ...backups] = c.lbs.filter((l) => l.keepalived);
     if (vip && master) {

@@ -7,7 +7,8 @@ import { ChildProcess, execFile, execFileSync, spawn } from "node:child_process"
 import { randomBytes } from "node:crypto";
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { containsAddress, parseCidr } from "../plan/cidr";
+import { containsAddress, parseCidr } from "../components/plan/cidr";
+import { binsUnavailable, binSetDir, PROGRAMS } from "./bins/locate";
 
 const { cleanupRun, startTime } = require("./lab-cleanup.js") as {
     cleanupRun: (prefix: string, dir: string) => void;
@@ -29,12 +30,24 @@ for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143], ["SIGHUP", 129]
     });
 }
 
-/** Why the lab cannot run here, or undefined when it can (root, `ip netns`, the given binaries). */
+/**
+ * The environment of every process the lab starts: the programs `npm run bins` built come first
+ * on PATH, so `etcd` is the built etcd of the version we render, never a distribution's.
+ */
+export function labEnv(): NodeJS.ProcessEnv {
+    return { ...process.env, PATH: `${binSetDir()}:${process.env.PATH ?? "/usr/sbin:/usr/bin:/sbin:/bin"}` };
+}
+
+/** Why the lab cannot run here, or undefined when it can (root, `ip netns`, the given programs: built ones or Debian's). */
 export function labUnavailable(binaries: readonly string[] = []): string | undefined {
     if (process.getuid?.() !== 0) {
         return "needs root for network namespaces";
     }
-    const missing = binaries.filter((b) => !["/usr/sbin", "/usr/bin", "/sbin", "/bin"].some((d) => existsSync(`${d}/${b}`)));
+    const built = binsUnavailable(binaries.filter((b) => PROGRAMS.includes(b)));
+    if (built) {
+        return built;
+    }
+    const missing = binaries.filter((b) => !PROGRAMS.includes(b) && !["/usr/sbin", "/usr/bin", "/sbin", "/bin"].some((d) => existsSync(`${d}/${b}`)));
     if (missing.length > 0) {
         return `missing binaries ${missing.join(", ")} (.ci/run installs them from Debian)`;
     }
@@ -81,12 +94,21 @@ export class Daemon {
 }
 
 export class Host {
-    constructor(readonly lab: Lab, readonly name: string, readonly ns: string, readonly ip: string) {}
+    constructor(readonly lab: Lab, readonly name: string, readonly ns: string, readonly ip: string, readonly hostname: string = name) {}
+
+    /**
+     * The argv that runs `cmd` inside the host: its network namespace, and its own UTS namespace
+     * with the host's hostname (leader election and node names read it). `unshare` and `sh`
+     * exec, so the PID is the program's.
+     */
+    private argv(cmd: string, args: readonly string[]): string[] {
+        return ["netns", "exec", this.ns, "unshare", "--uts", "--", "sh", "-c", 'hostname "$0" && exec "$@"', this.hostname, cmd, ...args];
+    }
 
     /** Runs a command inside the host, bounded by a timeout. */
     exec(cmd: string, args: readonly string[], timeoutMs = 15000): Promise<ExecResult> {
         return new Promise((resolve) => {
-            execFile("ip", ["netns", "exec", this.ns, cmd, ...args], { timeout: timeoutMs, encoding: "utf8", maxBuffer: 16 << 20 },
+            execFile("ip", this.argv(cmd, args), { timeout: timeoutMs, encoding: "utf8", maxBuffer: 16 << 20, env: labEnv() },
                 (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === "number" ? err.code : 1) : 0, stdout, stderr }));
         });
     }
@@ -95,7 +117,7 @@ export class Host {
     spawn(name: string, cmd: string, args: readonly string[]): Daemon {
         const log = path.join(this.lab.dir, "logs", `${this.name}-${name}.log`);
         const fd = openSync(log, "a");
-        const child = spawn("ip", ["netns", "exec", this.ns, cmd, ...args], { stdio: ["ignore", fd, fd] });
+        const child = spawn("ip", this.argv(cmd, args), { stdio: ["ignore", fd, fd], env: labEnv() });
         closeSync(fd);
         const daemon = new Daemon(`${this.name}/${name}`, child, log);
         this.lab.daemons.push(daemon);
@@ -128,6 +150,10 @@ export class Lab {
     readonly daemons: Daemon[] = [];
     private readonly hosts = new Map<string, Host>();
     private destroyed = false;
+    /** True once destroy() began: nothing may be started any more. */
+    get isDestroyed(): boolean {
+        return this.destroyed;
+    }
     private readonly exitHook = () => this.destroy();
 
     private constructor(readonly prefix: string, readonly dir: string, readonly subnet: string) {}
@@ -171,8 +197,8 @@ export class Lab {
         return cleaned;
     }
 
-    /** Adds a host `name` with address `ip` (which must lie in the lab's subnet) on the bridge. */
-    addHost(name: string, ip: string): Host {
+    /** Adds a host `name` (its hostname `hostname`) with address `ip` (which must lie in the lab's subnet) on the bridge. */
+    addHost(name: string, ip: string, hostname: string = name): Host {
         if (!/^[a-z0-9-]{1,15}$/.test(name) || name === "sw") {
             throw new Error(`bad host name ${name}`);
         }
@@ -192,7 +218,10 @@ export class Lab {
             execFileSync("ip", args);
         }
         execFileSync("ip", ["netns", "exec", ns, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1"]);
-        const host = new Host(this, name, ns, ip);
+        if (!/^[a-z0-9]([a-z0-9.-]{0,62})$/.test(hostname)) {
+            throw new Error(`bad hostname ${hostname}`);
+        }
+        const host = new Host(this, name, ns, ip, hostname);
         this.hosts.set(name, host);
         return host;
     }

@@ -7,11 +7,11 @@ import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { parse as parseYaml } from "yaml";
-import { ValidationError } from "../plan/errors";
-import { planStackFile } from "../plan/stack-file";
-import { labUnavailable } from "../rehearsal/lab";
-import { LAB_TIMERS, rehearse, renderRehearsalReport } from "../rehearsal/rehearse";
-import { fail } from "./exit";
+import { ValidationError } from "../components/plan/errors";
+import { planStackFile } from "../components/plan/stack-file";
+import { labUnavailable } from "./lab";
+import { CHECK_COUNT, LAB_TIMERS, rehearse, renderRehearsalReport } from "./rehearse";
+import { fail } from "../components/cli/exit";
 
 const USAGE = `usage: npm run rehearse -- (--stack <name> | --config <file>) [--json <file>] [--lab-timers] [--time-limit <seconds>]
 
@@ -19,14 +19,15 @@ const USAGE = `usage: npm run rehearse -- (--stack <name> | --config <file>) [--
   --config <file>       rehearse any stack file
   --json <file>         also write the results as JSON
   --lab-timers          faster VRRP, HAProxy and etcd timers (the report says so)
-  --time-limit <s>      stop and clean up after this many seconds (default 600)`;
+  --time-limit <s>      stop and clean up after this many seconds (default 600)
+  --checks <n,n,...>    run only these checks (by number)`;
 
 async function main(argv: string[]): Promise<void> {
     let args;
     try {
         args = parseArgs({
             args: argv, strict: true,
-            options: { stack: { type: "string" }, config: { type: "string" }, json: { type: "string" }, "lab-timers": { type: "boolean", default: false }, "time-limit": { type: "string" } },
+            options: { stack: { type: "string" }, config: { type: "string" }, json: { type: "string" }, "lab-timers": { type: "boolean", default: false }, "time-limit": { type: "string" }, checks: { type: "string" } },
         }).values;
     } catch (err) {
         fail(2, `${(err as Error).message}\n${USAGE}`);
@@ -34,14 +35,18 @@ async function main(argv: string[]): Promise<void> {
     if (!args.stack === !args.config) {
         fail(2, `give exactly one of --stack and --config\n${USAGE}`);
     }
-    const file = args.config ?? path.join(__dirname, "..", "..", "stacks", `Pulumi.${args.stack}.yaml`);
+    const checks = args.checks?.split(",").map(Number);
+    if (checks && checks.some((n) => !Number.isInteger(n) || n < 1 || n > CHECK_COUNT)) {
+        fail(2, `--checks ${args.checks}: give check numbers from 1 to ${CHECK_COUNT}, separated by commas\n${USAGE}`);
+    }
+    const file = args.config ?? path.join(__dirname, "..", "stacks", `Pulumi.${args.stack}.yaml`);
     let stackFile: unknown;
     try {
         stackFile = parseYaml(readFileSync(file, "utf8"), { version: "1.1" });
     } catch (err) {
         fail(2, `cannot read ${file}: ${(err as Error).message}`);
     }
-    const why = labUnavailable(["etcd", "etcdctl", "haproxy", "keepalived", "openssl", "curl", "rclone"]);
+    const why = labUnavailable(["etcd", "etcdctl", "etcdutl", "kubeadm", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubectl", "haproxy", "keepalived", "openssl", "curl", "rclone"]);
     if (why) {
         fail(3, `the rehearsal cannot run here: ${why}`);
     }
@@ -54,6 +59,7 @@ async function main(argv: string[]): Promise<void> {
     const report = await rehearse(planned.spec, planned.plan, {
         ...(args["lab-timers"] ? { timers: LAB_TIMERS } : {}),
         ...(args["time-limit"] ? { timeLimitMs: Number(args["time-limit"]) * 1000 } : {}),
+        ...(checks ? { checks } : {}),
     });
     process.stdout.write(`${renderRehearsalReport(report)}\n`);
     if (args.json) {

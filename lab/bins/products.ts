@@ -1,0 +1,106 @@
+// The real programs the lab runs, built from their published Go modules (lab/bins/<product>/go.mod,
+// go.sum committed; no binary is ever committed or downloaded). Each product is its own Go module
+// so that every one builds with its upstream's own dependency versions (one module for all would
+// let Go's minimal version selection move CoreDNS onto Kubernetes' client libraries, and back).
+//
+// A build lands in <cache>/<product>-<version>-<key>/, where <key> hashes what decides the output
+// (go.mod, go.sum, the programs and flags), so a pin change builds anew and an unchanged one is
+// reused. The build date stamped into Kubernetes is the release's publication time, so the
+// output does not depend on the day of the build either.
+
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import * as path from "node:path";
+
+/** Where built programs are kept, outside the repository. Override with KUBEADM_HA_BIN_CACHE. */
+export const BIN_CACHE = process.env.KUBEADM_HA_BIN_CACHE ?? "/var/cache/kubeadm-ha/bin";
+
+export interface Product {
+    /** Directory under lab/bins holding the Go module. */
+    readonly name: string;
+    /** The module whose version names the build. */
+    readonly module: string;
+    /** Go packages to build, by output name. */
+    readonly programs: Readonly<Record<string, string>>;
+    /** `-X` settings for the linker, from the version (what the upstream build stamps). */
+    readonly stamps: (version: string, buildDate: string) => Readonly<Record<string, string>>;
+}
+
+/** What kube::version::ldflags sets (hack/lib/version.sh), for client-go and component-base alike. */
+function kubernetesStamps(version: string, buildDate: string): Record<string, string> {
+    const [major, minor] = version.replace(/^v/, "").split(".");
+    const values = { gitVersion: version, gitMajor: major, gitMinor: minor, gitTreeState: "clean", buildDate };
+    return Object.fromEntries(["k8s.io/client-go/pkg/version", "k8s.io/component-base/version"]
+        .flatMap((pkg) => Object.entries(values).map(([k, v]) => [`${pkg}.${k}`, v])));
+}
+
+export const PRODUCTS: readonly Product[] = [
+    {
+        name: "kubernetes", module: "k8s.io/kubernetes",
+        programs: Object.fromEntries(["kubeadm", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubelet", "kube-proxy", "kubectl"]
+            .map((p) => [p, `k8s.io/kubernetes/cmd/${p}`])),
+        stamps: kubernetesStamps,
+    },
+    {
+        name: "etcd", module: "go.etcd.io/etcd/server/v3",
+        programs: { etcd: "go.etcd.io/etcd/server/v3", etcdctl: "go.etcd.io/etcd/etcdctl/v3", etcdutl: "go.etcd.io/etcd/etcdutl/v3" },
+        stamps: () => ({}),
+    },
+    {
+        name: "coredns", module: "github.com/coredns/coredns",
+        programs: { coredns: "github.com/coredns/coredns" },
+        stamps: () => ({}),
+    },
+];
+
+export const BINS_DIR = __dirname;
+
+/** The version of `module` that lab/bins/<product>/go.mod requires. */
+export function requiredVersion(p: Product): string {
+    const gomod = readFileSync(path.join(BINS_DIR, p.name, "go.mod"), "utf8");
+    const m = new RegExp(`^\\s*(?:require\\s+)?${p.module.replace(/[.]/g, "\\.")}\\s+(v\\S+)`, "m").exec(gomod);
+    if (!m) {
+        throw new Error(`lab/bins/${p.name}/go.mod does not require ${p.module}`);
+    }
+    return m[1];
+}
+
+/** The linker flags of a product's build. */
+export function ldflags(p: Product, version: string, buildDate: string): string {
+    const stamps = Object.entries(p.stamps(version, buildDate)).map(([k, v]) => `-X ${k}=${v}`);
+    return ["-s", "-w", ...stamps].join(" ");
+}
+
+/** The cache directory of a product's build (exists once built). */
+export function buildDir(p: Product): string {
+    const version = requiredVersion(p);
+    const h = createHash("sha256");
+    for (const f of ["go.mod", "go.sum"]) {
+        h.update(readFileSync(path.join(BINS_DIR, p.name, f)));
+    }
+    h.update(`${ldflags(p, version, "")}\0${JSON.stringify(p.programs)}\0trimpath cgo=0`);
+    return path.join(BIN_CACHE, `${p.name}-${version}-${h.digest("hex").slice(0, 12)}`);
+}
+
+/** Marker written last: a directory without it is an interrupted build and is rebuilt. */
+export const COMPLETE = ".complete.json";
+
+export interface BuildRecord {
+    readonly product: string;
+    readonly version: string;
+    readonly go: string;
+    readonly buildDate: string;
+    readonly programs: readonly string[];
+    readonly seconds: number;
+}
+
+/** A product's completed build, if there is one. */
+export function completedBuild(p: Product): { dir: string; record: BuildRecord } | undefined {
+    const dir = buildDir(p);
+    const marker = path.join(dir, COMPLETE);
+    if (!existsSync(marker)) {
+        return undefined;
+    }
+    const record = JSON.parse(readFileSync(marker, "utf8")) as BuildRecord;
+    return record.programs.every((prog) => existsSync(path.join(dir, prog))) ? { dir, record } : undefined;
+}
