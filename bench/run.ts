@@ -90,6 +90,13 @@ const FIGURES: [number, string, string][] = [
     [7, "restoreMs", "snapshot + restore of every member"],
     [9, "backupMs", "backup unit on the leader: snapshot, verify, upload"],
     [9, "restoreMs", "restore drill with the rendered script: stop to healthy"],
+    [8, "failed", "worst host loss: failed writes (of ~200)"],
+    [8, "lastFailureStartMs", "worst host loss: last failed write started"],
+    [11, "takeoverMs", "kube-controller-manager leader SIGKILL: Lease taken over"],
+    [11, "boundMs", "new controller-manager leader: Deployment's pods made and bound"],
+    [12, "takeoverMs", "kube-scheduler leader SIGKILL: Lease taken over"],
+    [13, "takeoverMs", "kube-controller-manager leader SIGTERM: Lease taken over"],
+    [14, "takeoverMs", "kube-scheduler leader SIGTERM: Lease taken over"],
 ];
 
 async function rehearsalBench(stack: string, runs: number): Promise<{ rows: Record<string, unknown>[]; text: string }> {
@@ -111,6 +118,7 @@ async function rehearsalBench(stack: string, runs: number): Promise<{ rows: Reco
         `HA rehearsal of ${stack} over ${runs} runs, production timers (VRRP advert ${t.vrrpAdvertSec} s, HAProxy inter ${t.checkInterMs}/${t.checkFastInterMs} ms fall ${t.checkFall}, etcd election ${t.etcdElectionMs} ms); all checks passed in ${reports.filter((r) => r.passed).length}/${runs} runs`,
         table(["#", "FIGURE", "MIN", "MEDIAN", "MAX", "GOAL"], rows.map((r) => [String(r.id), r.what, String(r.min), String(r.median), String(r.max), r.goal])),
         "(milliseconds, except the count of failed requests)",
+        `peak memory of a run (every lab process's RSS summed, sampled every 2 s, plus the runner): ${reports.map((r) => `${r.peakRssMb} MiB`).join(", ")}`,
     ].join("\n");
     return { rows, text };
 }

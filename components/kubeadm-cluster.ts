@@ -11,6 +11,7 @@ import { Bastion } from "./bastion";
 import { ClusterJoin } from "./cluster-join";
 import { ClusterNetwork } from "./cluster-network";
 import { ClusterPki, clusterPkiArgs } from "./cluster-pki";
+import { corednsReplicas } from "./render/coredns";
 import type { InstanceSettings } from "./cluster-instance";
 import { ControlPlane } from "./control-plane";
 import { EtcdBackup } from "./etcd-backup";
@@ -169,8 +170,7 @@ export class KubeadmCluster extends pulumi.ComponentResource {
         this.backupBucket = backup?.bucket;
         this.backupArchiveKey = backup?.archiveKey;
         if (args.kubernetesLayer) {
-            const replicas = Math.min(Math.max(2, spec.zones.length), ctx.masters.length + pools.reduce((n, p) => n + Object.keys(p.instances).length, 0));
-            this.addons = new KubernetesAddons(`${name}-addons`, { kubeconfig: this.kubeconfig, corednsReplicas: Math.max(2, replicas) }, { parent: this, dependsOn: Object.values(join.done) });
+            this.addons = new KubernetesAddons(`${name}-addons`, { kubeconfig: this.kubeconfig, corednsReplicas: corednsReplicas(spec, plan) }, { parent: this, dependsOn: Object.values(join.done) });
         }
         this.registerOutputs({
             endpoint: this.endpoint, kubeconfig: this.kubeconfig, workerJoinCommand: this.workerJoinCommand, controlPlaneJoinCommand: this.controlPlaneJoinCommand,

@@ -5,6 +5,7 @@
 
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { corednsPatch, corednsPdb } from "./render/coredns";
 
 const TYPE = "kubeadm-ha:index:KubernetesAddons";
 
@@ -26,22 +27,12 @@ export class KubernetesAddons extends pulumi.ComponentResource {
         }
         this.provider = new k8s.Provider(`${name}-provider`, { kubeconfig: args.kubeconfig }, { parent: this });
         const opt = { parent: this, provider: this.provider };
-        const selector = { "k8s-app": "kube-dns" };
         new k8s.apps.v1.DeploymentPatch(`${name}-coredns`, {
             metadata: { name: "coredns", namespace: "kube-system", annotations: { "pulumi.com/patchForce": "true" } },
-            spec: {
-                replicas: args.corednsReplicas,
-                template: {
-                    spec: {
-                        affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: selector }, topologyKey: "kubernetes.io/hostname" }] } },
-                        topologySpreadConstraints: [{ maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: selector } }],
-                    },
-                },
-            },
+            ...corednsPatch(args.corednsReplicas),
         }, opt);
-        new k8s.policy.v1.PodDisruptionBudget(`${name}-coredns`, {
-            metadata: { name: "coredns", namespace: "kube-system" }, spec: { minAvailable: 1, selector: { matchLabels: selector } },
-        }, opt);
+        const pdb = corednsPdb();
+        new k8s.policy.v1.PodDisruptionBudget(`${name}-coredns`, { metadata: pdb.metadata, spec: pdb.spec }, opt);
         this.registerOutputs({});
     }
 }

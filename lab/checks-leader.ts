@@ -66,7 +66,7 @@ async function deploymentWorks(c: ClusterLab, replicas: number, timeoutMs: numbe
 
 /**
  * 11 and 12: SIGKILL (or SIGTERM) the component's leader; the Lease moves to another master within
- * lease duration + retry period (at once after a graceful stop, which releases it), and a
+ * lease duration + 2.2 x retry period (at once after a graceful stop, where it is released), and a
  * Deployment made afterwards is served by the new leaders.
  */
 export async function leaderLoss(c: ClusterLab, id: number, component: Component, signal: "SIGKILL" | "SIGTERM"): Promise<CheckResult> {
@@ -88,7 +88,9 @@ export async function leaderLoss(c: ClusterLab, id: number, component: Component
     // gate ControllerManagerReleaseLeaderElectionLockOnExit (off by default in 1.37), so a
     // graceful stop of it costs the whole lease duration too.
     const released = signal === "SIGTERM" && component === "kube-scheduler";
-    const bound = released ? t.retryMs + 2000 : t.leaseMs + t.retryMs + 1000;
+    // Candidates retry every retry period with client-go's jitter factor 1.2 (up to 2.2 x apart).
+    const retry = Math.round(t.retryMs * 2.2);
+    const bound = released ? retry + 1000 : t.leaseMs + retry + 1000;
     let taken: { value: Lease; ms: number } | undefined;
     try {
         taken = await waitFor(`another master's ${component} holding the Lease`, async () => {
@@ -103,8 +105,8 @@ export async function leaderLoss(c: ClusterLab, id: number, component: Component
     const ok = typeof works !== "string" && takenMs <= bound;
     return {
         id, check: `${check} (${leader.node.name})`,
-        expected: `another master takes the Lease within ${secs(bound)} (${released ? "it is released at the stop: retry period + 2 s" :
-            `${signal === "SIGTERM" ? "not released at the stop (alpha gate off): " : ""}lease duration + retry period + 1 s`}); ` +
+        expected: `another master takes the Lease within ${secs(bound)} (${released ? "it is released at the stop: 2.2 x retry period (jitter) + 1 s" :
+            `${signal === "SIGTERM" ? "not released at the stop (alpha gate off): " : ""}lease duration + 2.2 x retry period (jitter) + 1 s`}); ` +
             "a Deployment made afterwards gets its ReplicaSet and 3 pods, bound to nodes",
         measured: taken ? `${holderOf(c, taken.value)!.node.name} took the Lease after ${secs(takenMs)}; ` +
             (typeof works === "string" ? `the Deployment: ${works}` : `ReplicaSet and 3 pods after ${secs(works.podsMs)}, bound after ${secs(works.boundMs)} to ${[...new Set(works.nodes)].length} nodes`)

@@ -253,6 +253,23 @@ export class Lab {
         }).join("\n");
     }
 
+    /** The resident memory of every process in the run's namespaces, summed (MiB). */
+    rssMb(): number {
+        let kb = 0;
+        for (const ns of this.leftovers()) {
+            let pids: string[] = [];
+            try {
+                pids = execFileSync("ip", ["netns", "pids", ns], { encoding: "utf8" }).split("\n").filter(Boolean);
+            } catch { /* gone */ }
+            for (const pid of pids) {
+                try {
+                    kb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
+                } catch { /* exited */ }
+            }
+        }
+        return kb / 1024;
+    }
+
     /** Namespaces of this run that still exist (for tests of the cleanup itself). */
     leftovers(): string[] {
         return execFileSync("ip", ["netns", "list"], { encoding: "utf8" }).split("\n").map((l) => l.split(" ")[0]).filter((n) => n.startsWith(`${this.prefix}-`));

@@ -8,6 +8,7 @@ import { table } from "../components/plan/report";
 import type { ClusterSpec } from "../components/plan/spec";
 import { renderContext, Timers } from "../components/render/context";
 import { CheckResult, Checklist } from "./checks";
+import { corednsSpread } from "./checks-dns";
 import { leaderLoss } from "./checks-leader";
 import { buildClusterLab } from "./cluster-lab";
 import { steady } from "./faults";
@@ -21,7 +22,7 @@ export const LAB_TIMERS: Partial<Timers> = {
 };
 
 /** How many checks the checklist has (numbered 1 to CHECK_COUNT). */
-export const CHECK_COUNT = 14;
+export const CHECK_COUNT = 15;
 
 export interface RehearsalOptions {
     /** Timer overrides (e.g. LAB_TIMERS); the stack's rendered production timers otherwise. */
@@ -47,6 +48,8 @@ export interface RehearsalReport {
     readonly versions: string;
     /** Bring-up steps and their durations. */
     readonly bringUp: readonly { step: string; ms: number }[];
+    /** The most memory the run used at once: every lab process's RSS summed, plus the runner's (MiB, sampled every 2 s). */
+    readonly peakRssMb: number;
 }
 
 export async function rehearse(spec: ClusterSpec, plan: ClusterPlan, options: RehearsalOptions = {}): Promise<RehearsalReport> {
@@ -62,6 +65,8 @@ export async function rehearse(spec: ClusterSpec, plan: ClusterPlan, options: Re
         lab.destroy();
     }, options.timeLimitMs ?? 600_000);
     const results: CheckResult[] = [];
+    let peakRssMb = 0;
+    const sampler = setInterval(() => (peakRssMb = Math.max(peakRssMb, lab.rssMb() + process.memoryUsage().rss / 1048576)), 2000);
     let tier = "";
     let bringUp: { step: string; ms: number }[] = [];
     try {
@@ -71,7 +76,7 @@ export async function rehearse(spec: ClusterSpec, plan: ClusterPlan, options: Re
         log(`waiting for the endpoint ${c.endpointUrl} to answer through ${c.tierNote.split(":")[0]}`);
         await waitFor("the endpoint", async () => (await c.client.exec("curl", ["-sf", "--max-time", "1", "--cacert", c.files.ca, `${c.endpointUrl}/healthz`])).stdout === "ok", 30_000, 200);
         const list = new Checklist(c);
-        // Checks 9 to 14 run before check 8, which leaves the lost hosts down.
+        // Checks 9 to 15 run before check 8, which leaves the lost hosts down.
         const steps: [number, string, () => Promise<CheckResult>][] = [
             [1, "kill one etcd member", () => list.followerLoss()], [2, "kill the etcd leader", () => list.leaderLoss()],
             [3, "kill a quorum and restart it", () => list.quorumLoss()], [4, "kill one apiserver under load", () => list.apiserverLoss()],
@@ -83,6 +88,7 @@ export async function rehearse(spec: ClusterSpec, plan: ClusterPlan, options: Re
             [12, "SIGKILL the kube-scheduler leader", () => leaderLoss(c, 12, "kube-scheduler", "SIGKILL")],
             [13, "SIGTERM the kube-controller-manager leader", () => leaderLoss(c, 13, "kube-controller-manager", "SIGTERM")],
             [14, "SIGTERM the kube-scheduler leader", () => leaderLoss(c, 14, "kube-scheduler", "SIGTERM")],
+            [15, "CoreDNS spread over nodes and zones, kept by its budget", () => corednsSpread(c, 15)],
             [8, "lose the plan's worst host", () => list.planHostLoss()],
         ];
         for (const [id, name, run] of steps.filter(([id]) => !options.checks || options.checks.includes(id))) {
@@ -106,6 +112,7 @@ export async function rehearse(spec: ClusterSpec, plan: ClusterPlan, options: Re
         }
     } finally {
         clearTimeout(limit);
+        clearInterval(sampler);
         lab.destroy();
         log(`lab removed: ${lab.leftovers().length} namespaces left`);
     }
@@ -113,7 +120,7 @@ export async function rehearse(spec: ClusterSpec, plan: ClusterPlan, options: Re
         throw new Error(`the rehearsal hit its time limit after ${results.length} checks`);
     }
     return {
-        cluster: spec.name, endpoint: plan.endpoint.kind, tier, bringUp,
+        cluster: spec.name, endpoint: plan.endpoint.kind, tier, bringUp, peakRssMb: Math.round(peakRssMb),
         versions: `kube-apiserver, kube-controller-manager, kube-scheduler and kubeadm ${productVersion("kubernetes")}, etcd ${productVersion("etcd").replace(/^v/, "")}`,
         timersUsed: options.timers ? "lab" : "production", timers: ctx.timers, results: [...results].sort((a, b) => a.id - b.id),
         passed: results.every((r) => r.status !== "fail"), durationMs: Date.now() - started,
@@ -129,6 +136,7 @@ export function renderRehearsalReport(r: RehearsalReport): string {
         `track ${t.trackFall} x ${t.trackIntervalSec} s, HAProxy inter ${t.checkInterMs}/${t.checkFastInterMs} ms fall ${t.checkFall}, etcd heartbeat ${t.etcdHeartbeatMs} ms election ${t.etcdElectionMs} ms`,
         `Endpoint tier: ${r.tier}.`,
         `Bring-up: ${r.bringUp.map((b) => `${b.step} ${(b.ms / 1000).toFixed(1)} s`).join(", ")}.`,
+        `Peak memory: ${r.peakRssMb} MiB (every lab process's RSS summed, plus the runner).`,
         `Control plane: real ${r.versions}, from the manifests real kubeadm wrote from the rendered configuration; load from a client creating and reading ConfigMaps with the admin certificate.`,
         `Not a real node yet: ${LAB_DIFFERENCES.join("; ")}.`,
         "",

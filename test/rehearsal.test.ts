@@ -34,7 +34,7 @@ async function rehearseStack(stack: string): Promise<{ report: RehearsalReport; 
         const stdout = run.stdout();
         console.log(stdout.split("\n").map((l) => `      ${l}`).join("\n"));
         assert.equal(code, 0, `the rehearsal of ${stack} failed:\n${stdout}\n${run.stderr().slice(-3000)}`);
-        assert.match(run.stderr(), /check 8\/14: lose the plan's worst host/, "progress is printed while it runs (checks 9 to 14 run before 8, which leaves hosts down)");
+        assert.match(run.stderr(), /check 8\/15: lose the plan's worst host/, "progress is printed while it runs (checks 9 to 15 run before 8, which leaves hosts down)");
         assert.match(run.stderr(), /lab removed: 0 namespaces left/);
         const report = JSON.parse(readFileSync(path.join(dir, "report.json"), "utf8")) as RehearsalReport;
         return { report, stdout, byId: (id) => report.results.find((r) => r.id === id)! };
@@ -46,7 +46,7 @@ async function rehearseStack(stack: string): Promise<{ report: RehearsalReport; 
 /** The common checks of every endpoint kind, with the stacks' production timers. */
 function assertEtcdAndApiserverChecks(r: Awaited<ReturnType<typeof rehearseStack>>): void {
     assert.equal(r.report.timersUsed, "production");
-    assert.deepEqual(r.report.results.map((x) => x.id), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14], "all fourteen checks ran, reported in order");
+    assert.deepEqual(r.report.results.map((x) => x.id), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15], "all fifteen checks ran, reported in order");
     assert.match(r.stdout, /#\s+CHECK\s+EXPECTED\s+MEASURED\s+RESULT\s+GOAL/, "the report is a table");
     const v = (id: number) => r.byId(id).values!;
     assert.equal(v(1).failed, 0, "no write fails when a follower dies");
@@ -76,6 +76,9 @@ function assertEtcdAndApiserverChecks(r: Awaited<ReturnType<typeof rehearseStack
         assert.ok(v(id).boundMs > 0, `check ${id}: the new leaders made and bound pods`);
     }
     assert.ok(v(14).takeoverMs < v(12).takeoverMs, "a stopped scheduler releases its Lease; a killed one's must expire");
+    // CoreDNS: the scheduler keeps the replicas apart, the budget keeps one.
+    assert.equal(v(15).nodes, v(15).replicas, `CoreDNS: ${r.byId(15).measured}`);
+    assert.equal(v(15).evicted, v(15).replicas - 1, "every replica but the last may be evicted");
     for (const x of r.report.results) {
         assert.notEqual(x.status, "fail", `check ${x.id} failed: ${x.measured}`);
     }
@@ -114,7 +117,7 @@ describe("the HA rehearsal (npm run rehearse)", function () {
         it(`leaves no namespace, veth or process behind when the runner gets ${signal} mid-run`, async () => {
             const run = startRehearsal(["--stack", "prod-keepalived", "--lab-timers", "--time-limit", "120"]);
             try {
-                await waitFor("the lab to be up (check 1 started)", async () => /check 1\/14/.test(run.stderr()), 90_000, 100);
+                await waitFor("the lab to be up (check 1 started)", async () => /check 1\/15/.test(run.stderr()), 90_000, 100);
             } catch (err) {
                 run.child.kill("SIGKILL");
                 throw new Error(`${(err as Error).message}\n${run.stderr().slice(-3000)}`);

@@ -1,0 +1,40 @@
+// CoreDNS made highly available (seed 002: two or more replicas, never two on one host, spread
+// over zones, one kept through voluntary disruptions): a patch of the Deployment kubeadm creates,
+// and a PodDisruptionBudget. Plain objects, applied by the KubernetesAddons component and by the
+// rehearsal (kubectl) alike.
+
+import type { ClusterPlan } from "../plan/plan";
+import type { ClusterSpec } from "../plan/spec";
+
+const SELECTOR = { "k8s-app": "kube-dns" } as const;
+
+/** One replica per zone, at least 2, at most one per Kubernetes node. */
+export function corednsReplicas(spec: ClusterSpec, plan: ClusterPlan): number {
+    const nodes = plan.nodes.filter((n) => n.role === "master" || n.role === "worker").length;
+    return Math.max(2, Math.min(Math.max(2, spec.zones.length), nodes));
+}
+
+/** The strategic-merge patch of kubeadm's `kube-system/coredns` Deployment. `replicas` ≥ 2. */
+export function corednsPatch(replicas: number) {
+    return {
+        spec: {
+            replicas,
+            template: {
+                spec: {
+                    affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { ...SELECTOR } }, topologyKey: "kubernetes.io/hostname" }] } },
+                    topologySpreadConstraints: [{ maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway" as const, labelSelector: { matchLabels: { ...SELECTOR } } }],
+                },
+            },
+        },
+    };
+}
+
+/** Keeps at least one CoreDNS replica through evictions (drains, rolling node maintenance). */
+export function corednsPdb() {
+    return {
+        apiVersion: "policy/v1", kind: "PodDisruptionBudget",
+        metadata: { name: "coredns", namespace: "kube-system" }, spec: { minAvailable: 1, selector: { matchLabels: { ...SELECTOR } } },
+    };
+}
+
+export const COREDNS_SELECTOR = "k8s-app=kube-dns";
