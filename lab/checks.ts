@@ -5,12 +5,13 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, readdirSync, rmSync } from "node:fs";
 import * as path from "node:path";
+import type { Timers } from "../components/render/context";
 import { BACKUP_REMOTE } from "../components/render/etcd-backup";
 import { stageBackup } from "./backup-lab";
 import { ClusterLab, etcdFlag, EtcdMember, LbHost } from "./cluster-lab";
 import { crashHost, haproxyLinesFor, serverStatus, ServerWatch, sessionsCutAtLastMarkDown, vipHolder, worstHostNodes } from "./faults";
 import { ExecResult, waitFor } from "./lab";
-import { failureSummary, longestGap, Probe, ProbeResult, startedAfter } from "./probe";
+import { failureSummary, longestGap, longestWatchGap, Probe, ProbeResult, startedAfter, Watch } from "./probe";
 
 export interface CheckResult {
     readonly id: number;
@@ -32,6 +33,18 @@ const failed = (rs: readonly ProbeResult[]) => rs.filter((r) => !r.ok).length;
 
 /** What a script said, without etcdctl's informational log lines. */
 const said = (r: ExecResult) => `${r.stdout}${r.stderr}`.split("\n").filter((l) => l.trim() && !l.startsWith('{"level":"info"')).slice(-3).join(" / ");
+
+/**
+ * How long HAProxy may take to mark down an apiserver that is alive but unhealthy (its /healthz
+ * waits on a lost etcd): the next check, `fall` checks that each time out, the fast intervals
+ * between them, and 0.5 s for measuring from outside.
+ */
+export function unhealthyMarkDownBound(t: Timers): number {
+    return t.checkInterMs + t.checkFall * t.checkTimeoutMs + (t.checkFall - 1) * t.checkFastInterMs + 500;
+}
+
+/** A watch cut by a dead apiserver must have a new connection within this long (it retries every 100 ms). */
+const WATCH_RESUME_BOUND_MS = 2000;
 
 /** Allowance for timing a mark-down from outside HAProxy (polling resolution, signal delivery). */
 const MEASURE_ALLOWANCE_MS = 50;
@@ -95,8 +108,7 @@ export class Checklist {
         if (this.c.ctx.spec.etcd.topology === "stacked") {
             // kubeadm's stacked apiservers talk to their own member only: writes through the
             // victim's master fail until HAProxy marks that apiserver down (its /healthz checks etcd).
-            const t = this.c.ctx.timers;
-            const bound = t.checkInterMs + t.checkFall * t.checkTimeoutMs + (t.checkFall - 1) * t.checkFastInterMs + 500;
+            const bound = unhealthyMarkDownBound(this.c.ctx.timers);
             const late = after.filter((r) => !r.ok && r.start > killedAt + bound);
             return {
                 id: 1, check: `kill one etcd member (SIGKILL ${victim.node.name}, a follower; stacked: its master's apiserver loses its etcd)`,
@@ -159,8 +171,7 @@ export class Checklist {
         await this.etcdHealthy();
         const present = await this.presentKeys();
         const lost = [...this.acknowledged].filter((k) => !present.has(k));
-        const t = this.c.ctx.timers;
-        const bound = t.checkInterMs + t.checkFall * t.checkTimeoutMs + (t.checkFall - 1) * t.checkFastInterMs + 500;
+        const bound = unhealthyMarkDownBound(this.c.ctx.timers);
         const kind = refused ? (refused.status ? `${refused.status} "${(refused.error ?? "").slice(0, 80)}"` : `no reply (${refused.error})`) : "-";
         return {
             id: 3, check: `kill a quorum (${victims.length} of ${n} members), then restart them`,
@@ -181,6 +192,13 @@ export class Checklist {
     async apiserverLoss(): Promise<CheckResult> {
         const lb = (await vipHolder(this.c)) ?? this.c.lbs[0];
         const victim = this.c.masters[this.c.masters.length > 1 ? 1 : 0];
+        // Watches through the endpoint, one per master (new connections go round robin), and
+        // writes for them to see: a watch cut by the kill must resume and miss no event.
+        const f = this.c.files;
+        const tls = { ca: f.ca, cert: f.adminCert, key: f.adminKey };
+        const writes = this.probe("write", 4000, 100);
+        const writePrefix = `${KEY_PREFIX}-${this.probes}-write`;
+        const watches = this.c.masters.map((_, i) => new Watch(this.c.client, this.c.endpointUrl, tls, { name: `${this.probes}-${i}`, durationMs: 7000, prefix: writePrefix }));
         const probe = this.probe("read", 4000);
         const watch = new ServerWatch(lb, victim.node.hostname, 4000);
         await sleep(1000);
@@ -192,7 +210,20 @@ export class Checklist {
         const down = await watch.firstSeen("DOWN", killedAt);
         const markDownMs = down ? down - killedAt : Infinity;
         const rs = await probe.finished();
+        const written = this.remember(await writes.finished());
+        const watched = await Promise.all(watches.map((w) => w.finished()));
         const cut = sessionsCutAtLastMarkDown(lb, victim.node.hostname) ?? 0;
+        // Every write acknowledged after a watch was first connected, and before it stopped, must reach it.
+        const watchReport = watched.map((events) => {
+            const connected = events.find((e) => e.event === "connected")?.t ?? Infinity;
+            const seen = new Set(events.filter((e) => e.event === "added").map((e) => e.name));
+            const due = written.filter((r) => r.ok && r.start >= connected && r.end <= events[events.length - 1].t - 500);
+            return { cut: events.some((e) => e.event === "disconnected"), gap: longestWatchGap(events), expired: events.some((e) => e.event === "expired"), missed: due.filter((r) => !seen.has(r.key)).length, due: due.length };
+        });
+        const watchesCut = watchReport.filter((w) => w.cut);
+        const watchGap = Math.max(0, ...watchesCut.map((w) => w.gap));
+        const watchMissed = watchReport.reduce((n, w) => n + w.missed, 0);
+        const watchOk = watchMissed === 0 && !watchReport.some((w) => w.expired) && watchGap <= WATCH_RESUME_BOUND_MS && watchReport.every((w) => w.due > 0);
         // Restarted like a static pod (after the kubelet's 10 s back-off), then marked UP again.
         await waitFor(`${victim.node.hostname} back UP`, async () => (await serverStatus(lb, victim.node.hostname)) === "UP", 45_000, 100);
         const t = this.c.ctx.timers;
@@ -210,13 +241,16 @@ export class Checklist {
         const logged = ports.length > 0 ? haproxyLinesFor(lb, ports) : [];
         return {
             id: 4, check: `kill one apiserver under load (SIGKILL kube-apiserver on ${victim.node.name})`,
-            expected: `0 failed new requests (or 1 cut by shutdown-sessions at the mark-down); marked down within ${bound} ms (inter + (fall-1) x fastinter + ${MEASURE_ALLOWANCE_MS} ms)`,
+            expected: `0 failed new requests (or 1 cut by shutdown-sessions at the mark-down); marked down within ${bound} ms (inter + (fall-1) x fastinter + ${MEASURE_ALLOWANCE_MS} ms); ` +
+                `a watch cut by the kill resumes within ${secs(WATCH_RESUME_BOUND_MS)} from its resourceVersion and misses no event`,
             measured: `${failed(fresh)} failed of ${fresh.length} new requests${failureSummary(fresh)}${cut > 0 ? ` (HAProxy cut ${cut} session(s) at the mark-down)` : ""}` +
                 ` (${inFlight.length} in flight at the kill failed: ${inFlight.map((r) => r.error).join(", ") || "none"}); marked down after ${markDownMs} ms` +
+                `; ${watchesCut.length} of ${watchReport.length} watches cut, resumed within ${watchesCut.length > 0 ? secs(watchGap) : "-"}, ` +
+                `${watchMissed} of ${watchReport.reduce((n, w) => n + w.due, 0)} events missed${watchReport.some((w) => w.expired) ? " (a watch EXPIRED: 410 Gone)" : ""}` +
                 (failed(fresh) > 0 ? `; HAProxy's log of the failed: ${logged.join(" | ") || `nothing for client ports ${ports.join(", ") || "(not connected)"}`}` : ""),
             goal: "0 failed, mark-down ≤ 0.6 s", goalMet: failed(fresh) === 0 && markDownMs <= 600,
-            status: unexplained === 0 && failed(fresh) <= 1 && markDownMs <= bound ? "pass" : "fail",
-            values: { failedNew: failed(fresh), cutAtMarkDown: cut, failedInFlight: inFlight.length, markDownMs },
+            status: unexplained === 0 && failed(fresh) <= 1 && markDownMs <= bound && watchOk ? "pass" : "fail",
+            values: { failedNew: failed(fresh), cutAtMarkDown: cut, failedInFlight: inFlight.length, markDownMs, watchesCut: watchesCut.length, watchResumeMs: watchGap, watchMissed },
         };
     }
 

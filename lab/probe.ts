@@ -86,3 +86,43 @@ export function failureSummary(rs: readonly ProbeResult[], max = 2): string {
     const parts = [...counts].sort((a, b) => b[1] - a[1]).map(([what, n]) => `${n} x ${what}`);
     return parts.length === 0 ? "" : ` (${parts.slice(0, max).join("; ")}${parts.length > max ? "; …" : ""})`;
 }
+
+/** One line of watcher.js. */
+export interface WatchEvent { readonly t: number; readonly event: "listed" | "connected" | "disconnected" | "added" | "expired" | "list-failed"; readonly name?: string; readonly reason?: string }
+
+const WATCHER = path.join(__dirname, "watcher.js");
+
+/** A watch of ConfigMaps through the endpoint that resumes from its last resourceVersion (watcher.js). */
+export class Watch {
+    readonly daemon: Daemon;
+    private readonly file: string;
+
+    constructor(host: Host, url: string, tls: { ca: string; cert: string; key: string }, o: { name: string; durationMs: number; prefix: string }) {
+        this.file = path.join(host.lab.dir, "logs", `watch-${o.name}.jsonl`);
+        this.daemon = host.spawn(`watch-${o.name}`, process.execPath, [WATCHER, url, tls.ca, tls.cert, tls.key, this.file, String(o.durationMs), o.prefix]);
+    }
+
+    events(): WatchEvent[] {
+        return existsSync(this.file) ? readFileSync(this.file, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as WatchEvent) : [];
+    }
+
+    async finished(): Promise<WatchEvent[]> {
+        await this.daemon.exited;
+        return this.events();
+    }
+}
+
+/** The longest time a watch spent between losing its connection and having a new one (ms). */
+export function longestWatchGap(events: readonly WatchEvent[]): number {
+    let gap = 0;
+    let lost: number | undefined;
+    for (const e of events) {
+        if (e.event === "disconnected" && lost === undefined) {
+            lost = e.t;
+        } else if (e.event === "connected" && lost !== undefined) {
+            gap = Math.max(gap, e.t - lost);
+            lost = undefined;
+        }
+    }
+    return lost === undefined ? gap : Infinity;
+}

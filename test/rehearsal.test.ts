@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { labUnavailable, STATE_ROOT, waitFor } from "../lab/lab";
 import type { RehearsalReport } from "../lab/rehearse";
+import { unhealthyMarkDownBound } from "../lab/checks";
 import { skipUnless } from "./helpers/skip";
 
 const { startTime } = require("../lab/lab-cleanup.js") as { startTime: (pid: number) => string | undefined };
@@ -52,8 +53,7 @@ function assertEtcdAndApiserverChecks(r: Awaited<ReturnType<typeof rehearseStack
     assert.equal(v(1).failed, 0, "no write fails when a follower dies");
     assert.ok(v(2).firstWriteMs <= 4 * r.report.timers.etcdElectionMs + 500, `leader loss: first write after ${v(2).firstWriteMs} ms`);
     assert.ok(v(2).firstWriteMs >= 0.5 * r.report.timers.etcdElectionMs, `leader loss: a first write after ${v(2).firstWriteMs} ms is faster than any election`);
-    const t = r.report.timers;
-    const markAllDown = t.checkInterMs + t.checkFall * t.checkTimeoutMs + (t.checkFall - 1) * t.checkFastInterMs + 500;
+    const markAllDown = unhealthyMarkDownBound(r.report.timers);
     assert.ok(v(3).refusedMs <= markAllDown, `quorum loss: new writes refused after ${v(3).refusedMs} ms (HAProxy marks every apiserver down within ${markAllDown} ms)`);
     assert.ok(v(3).acknowledged > 100 && v(3).lost === 0, `${v(3).lost} of ${v(3).acknowledged} acknowledged writes lost`);
     // A connection being moved off the dead master at the instant it is marked down is cut
