@@ -36,8 +36,8 @@ function timers(m: Master, component: Component): { leaseMs: number; renewMs: nu
     return { leaseMs: d("leader-elect-lease-duration", 15_000), renewMs: d("leader-elect-renew-deadline", 10_000), retryMs: d("leader-elect-retry-period", 2_000) };
 }
 
-/** Creates a Deployment of `replicas` pause pods and waits for its ReplicaSet, its pods, and their binding. */
-async function deploymentWorks(c: ClusterLab, replicas: number, timeoutMs: number): Promise<{ podsMs: number; boundMs: number; nodes: string[] } | string> {
+/** Creates a Deployment of `replicas` pause pods and waits (up to `timeoutMs` per step) for its ReplicaSet, its pods, and their binding. */
+export async function deploymentWorks(c: ClusterLab, replicas: number, timeoutMs: number): Promise<{ podsMs: number; boundMs: number; nodes: string[] } | string> {
     const name = `rehearse-${randomBytes(3).toString("hex")}`;
     const t0 = Date.now();
     const created = await c.kubectl(["-n", "default", "create", "deployment", name, `--image=${c.ctx.pauseImage}`, `--replicas=${replicas}`]);

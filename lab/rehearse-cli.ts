@@ -1,6 +1,7 @@
-// npm run rehearse -- (--stack <name> | --config <file>) [--json <file>] [--lab-timers] [--time-limit <s>]
-// Runs the stack's etcd members and API endpoint tier on test hosts (network namespaces; needs
-// root) with exactly the rendered files, then the HA checklist. Exit 0 when every check passes,
+// npm run rehearse -- (--stack <name> | --config <file>) [--json <file>] [--markdown <file>] [--lab-timers] [--time-limit <s>] [--checks <n,...>]
+// Brings up the stack's etcd members, real control plane and API endpoint tier on test hosts
+// (network namespaces; needs root and `npm run bins`) from exactly the rendered files, then runs
+// the HA checklist. Exit 0 when every check passes,
 // 1 when one fails, 2 on bad arguments, 3 when the rehearsal cannot run here.
 
 import { readFileSync, writeFileSync } from "node:fs";
@@ -10,14 +11,15 @@ import { parse as parseYaml } from "yaml";
 import { ValidationError } from "../components/plan/errors";
 import { planStackFile } from "../components/plan/stack-file";
 import { labUnavailable } from "./lab";
-import { CHECK_COUNT, LAB_TIMERS, rehearse, renderRehearsalReport } from "./rehearse";
+import { CHECK_COUNT, LAB_TIMERS, rehearsalMarkdown, rehearse, renderRehearsalReport } from "./rehearse";
 import { fail } from "../components/cli/exit";
 
-const USAGE = `usage: npm run rehearse -- (--stack <name> | --config <file>) [--json <file>] [--lab-timers] [--time-limit <seconds>]
+const USAGE = `usage: npm run rehearse -- (--stack <name> | --config <file>) [--json <file>] [--markdown <file>] [--lab-timers] [--time-limit <seconds>] [--checks <n,...>]
 
   --stack <name>        rehearse stacks/Pulumi.<name>.yaml
   --config <file>       rehearse any stack file
   --json <file>         also write the results as JSON
+  --markdown <file>     also write the results as a Markdown table
   --lab-timers          faster VRRP, HAProxy and etcd timers (the report says so)
   --time-limit <s>      stop and clean up after this many seconds (default 600)
   --checks <n,n,...>    run only these checks (by number)`;
@@ -27,7 +29,7 @@ async function main(argv: string[]): Promise<void> {
     try {
         args = parseArgs({
             args: argv, strict: true,
-            options: { stack: { type: "string" }, config: { type: "string" }, json: { type: "string" }, "lab-timers": { type: "boolean", default: false }, "time-limit": { type: "string" }, checks: { type: "string" } },
+            options: { stack: { type: "string" }, config: { type: "string" }, json: { type: "string" }, markdown: { type: "string" }, "lab-timers": { type: "boolean", default: false }, "time-limit": { type: "string" }, checks: { type: "string" } },
         }).values;
     } catch (err) {
         fail(2, `${(err as Error).message}\n${USAGE}`);
@@ -64,6 +66,9 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(`${renderRehearsalReport(report)}\n`);
     if (args.json) {
         writeFileSync(args.json, `${JSON.stringify(report, (_k, v) => (v === Infinity ? null : v), 2)}\n`);
+    }
+    if (args.markdown) {
+        writeFileSync(args.markdown, `${rehearsalMarkdown(report)}\n`);
     }
     process.exit(report.passed ? 0 : 1);
 }

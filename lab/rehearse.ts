@@ -147,3 +147,12 @@ export function renderRehearsalReport(r: RehearsalReport): string {
         ...(missed.length > 0 ? [`goals not met with these timers: check ${missed.join(", ")} (README, "Failover goals", says why the defaults stay)`] : []),
     ].join("\n");
 }
+
+/** The results as a Markdown table (for a README or a pull-request comment). */
+export function rehearsalMarkdown(r: RehearsalReport): string {
+    const cell = (x: string) => x.replace(/\|/g, "\\|");
+    return [
+        "| # | check | expected | measured | result | goal |", "|---|---|---|---|---|---|",
+        ...r.results.map((x) => `| ${x.id} | ${cell(x.check)} | ${cell(x.expected)} | ${cell(x.measured)} | ${x.status.toUpperCase()} | ${x.goal ? cell(`${x.goal}: ${x.goalMet ? "met" : "NOT met"}`) : ""} |`),
+    ].join("\n");
+}

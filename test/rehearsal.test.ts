@@ -84,6 +84,18 @@ function assertEtcdAndApiserverChecks(r: Awaited<ReturnType<typeof rehearseStack
     }
 }
 
+describe("npm run rehearse's arguments", function () {
+    this.timeout(60_000);
+    it("exits 2 naming the range when --checks names a check that does not exist", async () => {
+        for (const bad of ["0", "16", "4,x"]) {
+            const run = startRehearsal(["--stack", "prod", "--checks", bad]);
+            const { code } = await run.done;
+            assert.equal(code, 2, run.stderr());
+            assert.match(run.stderr(), new RegExp(`--checks ${bad}: give check numbers from 1 to 15`));
+        }
+    });
+});
+
 describe("the HA rehearsal (npm run rehearse)", function () {
     this.timeout(720_000);
     before(function () {
