@@ -37,12 +37,18 @@ function timers(m: Master, component: Component): { leaseMs: number; renewMs: nu
 }
 
 /** Creates a Deployment of `replicas` pause pods and waits (up to `timeoutMs` per step) for its ReplicaSet, its pods, and their binding. */
-export async function deploymentWorks(c: ClusterLab, replicas: number, timeoutMs: number): Promise<{ podsMs: number; boundMs: number; nodes: string[] } | string> {
+export async function deploymentWorks(c: ClusterLab, replicas: number, timeoutMs: number): Promise<{ podsMs: number; boundMs: number; nodes: string[]; tries: number } | string> {
     const name = `rehearse-${randomBytes(3).toString("hex")}`;
     const t0 = Date.now();
-    const created = await c.kubectl(["-n", "default", "create", "deployment", name, `--image=${c.ctx.pauseImage}`, `--replicas=${replicas}`]);
-    if (created.code !== 0) {
-        return `kubectl create deployment failed: ${created.stderr.trim()}`;
+    // A client retries a request that timed out (at most 3 tries here); the report counts them.
+    let tries = 0;
+    let created;
+    do {
+        created = await c.kubectl(["-n", "default", "create", "deployment", name, `--image=${c.ctx.pauseImage}`, `--replicas=${replicas}`]);
+        tries++;
+    } while (created.code !== 0 && /Client\.Timeout|timeout|connection reset|EOF/i.test(created.stderr) && !/AlreadyExists/.test(created.stderr) && tries < 3);
+    if (created.code !== 0 && !/AlreadyExists/.test(created.stderr)) {
+        return `kubectl create deployment failed ${tries} time(s): ${created.stderr.trim()}`;
     }
     const pods = async () => {
         const r = await c.kubectl(["-n", "default", "get", "pods", "-l", `app=${name}`, "-o", "jsonpath={range .items[*]}{.spec.nodeName}{\"\\n\"}{end}"]);
@@ -58,7 +64,7 @@ export async function deploymentWorks(c: ClusterLab, replicas: number, timeoutMs
             const nodes = await pods();
             return nodes.length === replicas && nodes.every((n) => n !== "") && nodes;
         }, timeoutMs, 200);
-        return { podsMs: rs.ms + made.ms, boundMs: Date.now() - t0, nodes: bound.value };
+        return { podsMs: rs.ms + made.ms, boundMs: Date.now() - t0, nodes: bound.value, tries };
     } catch (err) {
         return (err as Error).message;
     }
@@ -109,7 +115,7 @@ export async function leaderLoss(c: ClusterLab, id: number, component: Component
             `${signal === "SIGTERM" ? "not released at the stop (alpha gate off): " : ""}lease duration + 2.2 x retry period (jitter) + 1 s`}); ` +
             "a Deployment made afterwards gets its ReplicaSet and 3 pods, bound to nodes",
         measured: taken ? `${holderOf(c, taken.value)!.node.name} took the Lease after ${secs(takenMs)}; ` +
-            (typeof works === "string" ? `the Deployment: ${works}` : `ReplicaSet and 3 pods after ${secs(works.podsMs)}, bound after ${secs(works.boundMs)} to ${[...new Set(works.nodes)].length} nodes`)
+            (typeof works === "string" ? `the Deployment: ${works}` : `ReplicaSet and 3 pods after ${secs(works.podsMs)}, bound after ${secs(works.boundMs)} to ${[...new Set(works.nodes)].length} nodes${works.tries > 1 ? ` (kubectl create needed ${works.tries} tries)` : ""}`)
             : `no other master took the Lease within ${secs(bound + 10_000)}`,
         status: ok ? "pass" : "fail",
         values: { takeoverMs: takenMs, leaseDurationMs: t.leaseMs, retryMs: t.retryMs, ...(typeof works === "string" ? {} : { podsMs: works.podsMs, boundMs: works.boundMs }) },

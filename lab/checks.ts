@@ -38,10 +38,11 @@ const said = (r: ExecResult) => `${r.stdout}${r.stderr}`.split("\n").filter((l) 
 /**
  * How long HAProxy may take to mark down an apiserver that is alive but unhealthy (its /healthz
  * waits on a lost etcd): the next check, `fall` checks that each time out, the fast intervals
- * between them, and 0.5 s for measuring from outside.
+ * between them, and 1 s for timer slip and measuring from outside on a loaded 2-core machine
+ * (0.5 s was exceeded by 60 ms once in CI, with 5 etcd members and 3 apiservers busy).
  */
 export function unhealthyMarkDownBound(t: Timers): number {
-    return t.checkInterMs + t.checkFall * t.checkTimeoutMs + (t.checkFall - 1) * t.checkFastInterMs + 500;
+    return t.checkInterMs + t.checkFall * t.checkTimeoutMs + (t.checkFall - 1) * t.checkFastInterMs + 1000;
 }
 
 /** A watch cut by a dead apiserver must have a new connection within this long (it retries every 100 ms). */
@@ -113,7 +114,7 @@ export class Checklist {
             const late = after.filter((r) => !r.ok && r.start > killedAt + bound);
             return {
                 id: 1, check: `kill one etcd member (SIGKILL ${victim.node.name}, a follower; stacked: its master's apiserver loses its etcd)`,
-                expected: `writes through that master fail until HAProxy marks it down; none started later than ${secs(bound)} after the kill (inter + fall x timeout check + fastinter + 0.5 s)`,
+                expected: `writes through that master fail until HAProxy marks it down; none started later than ${secs(bound)} after the kill (inter + fall x timeout check + fastinter + 1 s)`,
                 measured: `${failed(after)} failed of ${after.length} writes${failureSummary(after)}, ${late.length} of them started after ${secs(bound)}; longest gap ${gap} ms`,
                 status: late.length === 0 && after.some((r) => r.ok) ? "pass" : "fail", values: { failed: failed(after), failedLate: late.length, longestGapMs: gap },
             };
@@ -176,7 +177,7 @@ export class Checklist {
         const kind = refused ? (refused.status ? `${refused.status} "${(refused.error ?? "").slice(0, 80)}"` : `no reply (${refused.error})`) : "-";
         return {
             id: 3, check: `kill a quorum (${victims.length} of ${n} members), then restart them`,
-            expected: `new writes refused within ${secs(bound)} (HAProxy marks every apiserver down: inter + fall x timeout check + fastinter + 0.5 s); resume within 15 s of the restart; 0 acknowledged writes lost`,
+            expected: `new writes refused within ${secs(bound)} (HAProxy marks every apiserver down: inter + fall x timeout check + fastinter + 1 s); resume within 15 s of the restart; 0 acknowledged writes lost`,
             measured: `new writes refused ${secs(refusedMs)} after the loss (${kind}); writes in flight hung up to ${secs(longest)} (the client's timeout); ` +
                 `${failures.length} failed; resumed ${resumed ? secs(resumed.end - restartedAt) : "never"} after restart; ${this.acknowledged.size - lost.length}/${this.acknowledged.size} acknowledged keys readable`,
             goal: "failure reported ≤ 2 s", goalMet: refusedMs <= 2000, status: refusedMs <= bound && resumed && lost.length === 0 ? "pass" : "fail",
@@ -489,7 +490,7 @@ export class Checklist {
                 `(VIP + 2 elections${etcdLost ? " + the apiservers' etcd keepalive timeout 10 s" : ""} + 1.5 s)${report.apiServed ? "; the controllers still act (a new Deployment's pods made and bound)" : ""}`,
             measured: `first write acknowledged ${first ? `${secs(first.end - crashedAt)} after the loss` : "never"}; ${failed(after)} of ${after.length} failed${failureSummary(after)}, ` +
                 `the last one started ${lastFailure ? secs(lastFailure.start - crashedAt) : "-"} after the loss; ${late.length - failed(late)}/${late.length} writes started after ${secs(settleMs)} acknowledged; ` +
-                `a Deployment made afterwards: ${typeof acts === "string" ? acts : `pods bound ${secs(acts.boundMs)} later`}`,
+                `a Deployment made afterwards: ${typeof acts === "string" ? acts : `pods bound ${secs(acts.boundMs)} later${acts.tries > 1 ? ` (kubectl create needed ${acts.tries} tries)` : ""}`}`,
             status: serving === report.apiServed && (!report.apiServed || typeof acts !== "string") ? "pass" : "fail",
             values: { firstWriteMs: first ? first.end - crashedAt : Infinity, failed: failed(after), lastFailureStartMs: lastFailure ? lastFailure.start - crashedAt : 0,
                 acknowledgedAfterSettle: late.length - failed(late), requestsAfterSettle: late.length, ...(typeof acts === "string" ? {} : { deploymentBoundMs: acts.boundMs }) },
