@@ -23,11 +23,13 @@ export function corednsPatch(replicas: number) {
                 spec: {
                     affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { ...SELECTOR } }, topologyKey: "kubernetes.io/hostname" }] } },
                     // A hard constraint: with ScheduleAnyway the real scheduler put 2 of 3 replicas in one
-                    // zone (the rehearsal's check 15). Nodes it may not use (tainted unreachable or
-                    // not-ready, as a lost zone's are) do not count, so a lost zone never blocks a replica.
+                    // zone (the rehearsal's check 15). Only pods of the same revision count
+                    // (matchLabelKeys: a rolling update's old pods otherwise skew the new ones), and
+                    // nodes it may not use (tainted unreachable or not-ready, as a lost zone's are) do
+                    // not count, so a lost zone never blocks a replica.
                     topologySpreadConstraints: [{
                         maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule" as const,
-                        nodeTaintsPolicy: "Honor" as const, labelSelector: { matchLabels: { ...SELECTOR } },
+                        nodeTaintsPolicy: "Honor" as const, labelSelector: { matchLabels: { ...SELECTOR } }, matchLabelKeys: ["pod-template-hash"],
                     }],
                 },
             },

@@ -19,6 +19,7 @@ describe("CoreDNS made highly available", () => {
         const [spread] = spec.topologySpreadConstraints;
         assert.deepEqual([spread.topologyKey, spread.maxSkew, spread.whenUnsatisfiable, spread.nodeTaintsPolicy],
             ["topology.kubernetes.io/zone", 1, "DoNotSchedule", "Honor"], "ScheduleAnyway let the real scheduler put 2 of 3 in one zone");
+        assert.deepEqual(spread.matchLabelKeys, ["pod-template-hash"], "a rolling update's old pods must not skew the new ones");
         assert.deepEqual(corednsPdb().spec, { minAvailable: 1, selector: { matchLabels: { "k8s-app": "kube-dns" } } });
     });
 });
