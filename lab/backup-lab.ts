@@ -12,7 +12,6 @@
 //     rendered backup looks for them); the restore targets the data directory the member uses.
 
 import { readFileSync } from "node:fs";
-import * as path from "node:path";
 import { BACKUP_ENV, BACKUP_SERVICE, BackupSecrets, etcdBackupSshFiles, etcdRestoreArgs } from "../components/render/etcd-backup";
 import { BACKUP_SCRIPTS } from "../components/render/scripts-backup";
 import { scriptPath } from "../components/render/scripts";
@@ -31,7 +30,7 @@ export interface StagedBackup {
 
 /** Stages the member's rendered files and its backup secrets (`local` storage) under its host directory. */
 export function stageBackup(c: ClusterLab, m: EtcdMember, secrets: BackupSecrets): StagedBackup {
-    const root = path.join(c.lab.dir, m.host.name);
+    const root = c.root(m.host);
     const bundle = c.bundle(m.node.name);
     const placed = stage([...bundle.files.filter((f) => !f.secret), ...etcdBackupSshFiles(c.ctx, m.node, secrets)], root);
     const unit = readFileSync(placed.get(`/etc/systemd/system/${BACKUP_SERVICE}`)!, "utf8");

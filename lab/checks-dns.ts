@@ -9,6 +9,7 @@ import { COREDNS_SELECTOR, corednsPatch, corednsPdb, corednsReplicas } from "../
 import type { CheckResult } from "./checks";
 import type { ClusterLab } from "./cluster-lab";
 import { waitFor } from "./lab";
+import { reportPodReady } from "./nodes";
 
 interface DnsPod { name: string; node: string; ready: boolean; hash: string }
 
@@ -30,13 +31,6 @@ async function newestHash(c: ClusterLab): Promise<string | undefined> {
     const sets = r.code === 0 ? (JSON.parse(r.stdout).items as any[]) : [];
     const newest = sets.sort((a, b) => Number(b.metadata.annotations?.["deployment.kubernetes.io/revision"] ?? 0) - Number(a.metadata.annotations?.["deployment.kubernetes.io/revision"] ?? 0))[0];
     return newest?.metadata.labels?.["pod-template-hash"];
-}
-
-/** What the pod's kubelet would report once CoreDNS answers (no kubelet runs in the lab yet). */
-async function markReady(c: ClusterLab, pod: DnsPod): Promise<void> {
-    const now = new Date().toISOString().replace(/\.\d+Z$/, "Z");
-    await c.kubectl(["-n", "kube-system", "patch", "pod", pod.name, "--subresource=status", "--type=merge", "-p",
-        JSON.stringify({ status: { phase: "Running", conditions: [{ type: "Ready", status: "True", lastTransitionTime: now }, { type: "ContainersReady", status: "True", lastTransitionTime: now }] } })]);
 }
 
 /** POST of an Eviction; the API's answer (201 evicted, 429 refused by the budget). */
@@ -65,7 +59,7 @@ export async function corednsSpread(c: ClusterLab, id: number): Promise<CheckRes
     const placed = await waitFor(`${replicas} CoreDNS replicas of the patched template bound`, async () => {
         const pods = await dnsPods(c);
         for (const p of pods.filter((x) => x.node && !x.ready)) {
-            await markReady(c, p);
+            await reportPodReady(c, p.name);
         }
         const hash = await newestHash(c);
         return pods.length === replicas && pods.every((p) => p.node && p.hash === hash) && pods;

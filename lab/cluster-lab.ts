@@ -21,13 +21,13 @@ import { keepalivedCommand } from "../components/render/keepalived";
 import { NodeBundle, renderNode } from "../components/render/node";
 import { etcdMemberPkiFiles } from "../components/render/pki-files";
 import { ComponentPki, componentPki } from "./component-pki";
-import { ControlPlaneMaster, initMaster, initUploads, joinMaster } from "./control-plane";
+import { ControlPlaneMaster, EtcdMember, initMaster, initUploads, joinMaster } from "./control-plane";
 import { Daemon, ExecResult, Host, Lab, waitFor } from "./lab";
 import { steady } from "./faults";
 import { mirrorPod, startNodeAgent } from "./nodes";
 import { rebase, stage } from "./staging";
 
-export interface EtcdMember { readonly node: PlannedNode; readonly host: Host; readonly command: readonly string[]; daemon: Daemon }
+export type { EtcdMember };
 
 /** The value of `--<name>=` on a member's etcd command line. */
 export function etcdFlag(m: EtcdMember, name: string): string {
@@ -54,14 +54,20 @@ export class ClusterLab {
     endpointUrl = "";
     pki!: ComponentPki;
     files!: ClientFiles;
-    nodeAgent?: Daemon;
     /** Seconds of each bring-up step, for the report. */
     readonly timeline: { step: string; ms: number }[] = [];
 
     /** Every node's rendered files, with the component PKI's token, certificate key, CA pin and encryption key. */
     bundles: readonly NodeBundle[] = [];
 
+    private readonly kubeconfigs = new Map<string, string>();
+
     constructor(readonly lab: Lab, readonly ctx: RenderContext) {}
+
+    /** The directory that stands for a test host's `/`. */
+    root(host: Host): string {
+        return path.join(this.lab.dir, host.name);
+    }
 
     etcdEndpoints(members: readonly EtcdMember[] = this.etcd): string {
         return members.map((m) => `https://${m.node.privateIp}:2379`).join(",");
@@ -91,9 +97,14 @@ export class ClusterLab {
         return this.bundles.find((b) => b.node.name === name)!;
     }
 
-    /** A kubeconfig for the run's clients, with the component-made admin certificate, to `server`. */
+    /** A kubeconfig for the run's clients, with the component-made admin certificate, to `server` (written once). */
     kubeconfig(server: string): string {
+        const known = this.kubeconfigs.get(server);
+        if (known) {
+            return known;
+        }
         const file = path.join(this.lab.dir, "pki", `admin-${server.replace(/\W+/g, "_")}.conf`);
+        this.kubeconfigs.set(server, file);
         writeFileSync(file, [
             "apiVersion: v1", "kind: Config", "clusters:", `- name: lab`, "  cluster:", `    server: ${server}`, `    certificate-authority: ${this.files.ca}`,
             "users:", "- name: admin", "  user:", `    client-certificate: ${this.files.adminCert}`, `    client-key: ${this.files.adminKey}`,
@@ -149,14 +160,13 @@ export async function buildClusterLab(lab: Lab, ctx: RenderContext, log: (s: str
         hosts.set(n.name, h);
         return h;
     };
-    const rootOf = (h: Host) => path.join(lab.dir, h.name);
 
     if (!stacked) {
         log(`etcd: ${ctx.etcdMembers.length} external members from the rendered command line, with the component's member certificates`);
         await step("etcd members started", () => {
             for (const node of ctx.etcdMembers) {
                 const host = hostFor(node);
-                const root = rootOf(host);
+                const root = c.root(host);
                 stage(etcdMemberPkiFiles(c.pki.etcdMembers[node.name]), root);
                 mkdirSync(path.join(root, "var/lib/etcd"), { recursive: true, mode: 0o700 });
                 const member: EtcdMember = { node, host, command: ["etcd", ...etcdArgs(ctx, node)].map((a) => rebase(a, root)), daemon: undefined as unknown as Daemon };
@@ -169,7 +179,7 @@ export async function buildClusterLab(lab: Lab, ctx: RenderContext, log: (s: str
     const [m0node, ...joiners] = ctx.masters;
     const m0host = hostFor(m0node);
     log(`${m0node.name}: kubeadm init phases (certs, kubeconfig, control-plane${stacked ? ", etcd local" : ""}) on the rendered init.yaml, then its components from kubeadm's manifests`);
-    const m0 = await step(`${m0node.name}: kubeadm init phases`, () => initMaster(m0node, m0host, rootOf(m0host), c.bundle(m0node.name), c.pki, stacked, (member) => {
+    const m0 = await step(`${m0node.name}: kubeadm init phases`, () => initMaster(m0node, m0host, c.root(m0host), c.bundle(m0node.name), c.pki, stacked, (member) => {
         c.etcd.push(member);
     }));
     c.masters.push(m0);
@@ -188,7 +198,7 @@ export async function buildClusterLab(lab: Lab, ctx: RenderContext, log: (s: str
     await step("endpoint tier", () => startTier(c, hostFor, log));
     c.client ??= lab.addHost("client", addressAt(subnet, subnet.size - 6));
     log("nodes: the node agent registers every planned master and worker with its zone and keeps it Ready (no kubelet yet)");
-    c.nodeAgent = startNodeAgent(c, `https://${m0node.privateIp}:${ctx.plan.endpoint.port}`);
+    startNodeAgent(c, `https://${m0node.privateIp}:${ctx.plan.endpoint.port}`);
     log(`${m0node.name}: kubeadm init uploads (config, certificates, bootstrap token, control-plane mark, CoreDNS and kube-proxy addons)`);
     await step(`${m0node.name}: kubeadm init uploads`, () => initUploads(m0));
     if (stacked) {
@@ -197,9 +207,9 @@ export async function buildClusterLab(lab: Lab, ctx: RenderContext, log: (s: str
     for (const node of joiners) {
         const host = hostFor(node);
         log(`${node.name}: kubeadm join phase control-plane-prepare through ${ctx.controlPlaneEndpoint} (token discovery, CA pin, certificate download)`);
-        const m = await step(`${node.name}: kubeadm join`, () => joinMaster(node, host, rootOf(host), c.bundle(node.name), c.pki, stacked, async (member) => {
+        const m = await step(`${node.name}: kubeadm join`, () => joinMaster(node, host, c.root(host), c.bundle(node.name), c.pki, stacked, async (member) => {
             c.etcd.push(member);
-            await mirrorPod(c, node, rootOf(host), "etcd");
+            await mirrorPod(c, node, c.root(host), "etcd");
         }));
         c.masters.push(m);
         await step(`${node.name}: kube-apiserver ready`, () => apiserverReady(c, m));
@@ -214,7 +224,7 @@ async function startTier(c: ClusterLab, hostFor: (n: PlannedNode) => Host, log: 
     const byRole = (role: string) => ctx.plan.nodes.filter((n) => n.role === role);
     const startLb = (node: PlannedNode, withKeepalived: boolean): LbHost => {
         const host = hostFor(node);
-        const root = path.join(lab.dir, host.name);
+        const root = c.root(host);
         const placed = stage(c.bundle(node.name).files, root);
         const haproxyArgs = ["-db", "-f", placed.get("/etc/haproxy/haproxy.cfg")!];
         const haproxy = host.spawn("haproxy", "haproxy", haproxyArgs);

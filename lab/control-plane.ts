@@ -7,7 +7,7 @@
 // rendered join.yaml through the API endpoint (discovery with the real token and CA pin, download
 // of the certificates with the real certificate key) and starts its own three components.
 
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { PATHS } from "../components/render/context";
@@ -89,10 +89,10 @@ export function componentsRunning(m: ControlPlaneMaster): boolean {
     return COMPONENTS.every((c) => m.daemons[c]?.alive());
 }
 
-/** A stacked etcd member, started from the manifest kubeadm wrote on a master. */
-export interface StackedMember { readonly node: PlannedNode; readonly host: Host; readonly command: readonly string[]; daemon: Daemon }
+/** An etcd member on a test host: external (the rendered command line) or stacked (kubeadm's manifest). */
+export interface EtcdMember { readonly node: PlannedNode; readonly host: Host; readonly command: readonly string[]; daemon: Daemon }
 
-function startStackedEtcd(node: PlannedNode, host: Host, root: string): StackedMember {
+function startStackedEtcd(node: PlannedNode, host: Host, root: string): EtcdMember {
     const manifest = readManifests(root).get("etcd");
     if (!manifest) {
         throw new Error(`kubeadm wrote no etcd manifest on ${node.name}`);
@@ -102,21 +102,23 @@ function startStackedEtcd(node: PlannedNode, host: Host, root: string): StackedM
     return { node, host, command, daemon: host.spawn("etcd", command[0], command.slice(1)) };
 }
 
+/** A master whose manifests kubeadm has written: its three components started from them. */
+function startMaster(node: PlannedNode, host: Host, root: string, phaseMs: Record<string, number>): ControlPlaneMaster {
+    const manifests = readManifests(root);
+    const m: ControlPlaneMaster = { node, host, root, manifests, commands: commandsOf(root, manifests), daemons: {}, paused: new Set(), phaseMs };
+    COMPONENTS.forEach((c) => startComponent(m, c));
+    return m;
+}
+
 /** master-0: kubeadm's file phases, then its etcd (stacked) and its three components. */
 export async function initMaster(node: PlannedNode, host: Host, root: string, bundle: NodeBundle, pki: ComponentPki, stackedEtcd: boolean,
-    onEtcd: (m: StackedMember) => void): Promise<ControlPlaneMaster> {
+    onEtcd: (m: EtcdMember) => void): Promise<ControlPlaneMaster> {
     stageMaster(root, bundle, pki);
-    const runs = await initPhases(root, stackedEtcd, host.ns);
+    const runs = await initPhases(root, stackedEtcd, host);
     if (stackedEtcd) {
         onEtcd(startStackedEtcd(node, host, root));
     }
-    const manifests = readManifests(root);
-    const m: ControlPlaneMaster = {
-        node, host, root, manifests, commands: commandsOf(root, manifests), daemons: {}, paused: new Set(),
-        phaseMs: Object.fromEntries(runs.map((r) => [r.args.slice(2, 4).join(" "), r.ms])),
-    };
-    COMPONENTS.forEach((c) => startComponent(m, c));
-    return m;
+    return startMaster(node, host, root, Object.fromEntries(runs.map((r) => [r.args.slice(2, 4).join(" "), r.ms])));
 }
 
 /**
@@ -128,7 +130,7 @@ export async function initMaster(node: PlannedNode, host: Host, root: string, bu
 export async function initUploads(m: ControlPlaneMaster): Promise<void> {
     const config = `--config=${PATHS.kubeadmDir}/init.yaml`;
     for (const phase of [["upload-config", "all"], ["upload-certs", "--upload-certs"], ["bootstrap-token"], ["mark-control-plane"], ["addon", "all"]]) {
-        const r = mustSucceed(await kubeadm(m.root, ["init", "phase", ...phase, config], 120_000, m.host.ns));
+        const r = mustSucceed(await kubeadm(m.root, ["init", "phase", ...phase, config], 120_000, m.host));
         m.phaseMs[phase.join(" ")] = r.ms;
     }
 }
@@ -139,14 +141,14 @@ export async function initUploads(m: ControlPlaneMaster): Promise<void> {
  * waits for it to join while the lab starts it (the kubelet's job); then its components.
  */
 export async function joinMaster(node: PlannedNode, host: Host, root: string, bundle: NodeBundle, pki: ComponentPki, stackedEtcd: boolean,
-    onEtcd: (m: StackedMember) => Promise<void>): Promise<ControlPlaneMaster> {
+    onEtcd: (m: EtcdMember) => Promise<void>): Promise<ControlPlaneMaster> {
     stageMaster(root, bundle, pki);
     const config = `--config=${PATHS.kubeadmDir}/join.yaml`;
     const phaseMs: Record<string, number> = {};
-    const r = mustSucceed(await kubeadm(root, ["join", "phase", "control-plane-prepare", "all", config], 180_000, host.ns));
+    const r = mustSucceed(await kubeadm(root, ["join", "phase", "control-plane-prepare", "all", config], 180_000, host));
     phaseMs["control-plane-prepare all"] = r.ms;
     if (stackedEtcd) {
-        const joining = kubeadm(root, ["join", "phase", "etcd-join", config], 180_000, host.ns);
+        const joining = kubeadm(root, ["join", "phase", "etcd-join", config], 180_000, host);
         const manifest = path.join(root, PATHS.manifests, "etcd.yaml");
         let done = false;
         void joining.then(() => (done = true));
@@ -157,19 +159,11 @@ export async function joinMaster(node: PlannedNode, host: Host, root: string, bu
         const j = mustSucceed(await joining);
         phaseMs["etcd-join"] = j.ms;
     }
-    const manifests = readManifests(root);
-    const m: ControlPlaneMaster = { node, host, root, manifests, commands: commandsOf(root, manifests), daemons: {}, paused: new Set(), phaseMs };
-    COMPONENTS.forEach((c) => startComponent(m, c));
-    return m;
+    return startMaster(node, host, root, phaseMs);
 }
 
 /** The value of a flag on a component's command line (as kubeadm wrote it, not rebased). */
 export function componentFlag(m: ControlPlaneMaster, c: Component | "etcd", name: string): string | undefined {
     const manifest = m.manifests.get(c);
     return manifest ? flags(manifest.command).get(name) : undefined;
-}
-
-/** The admin kubeconfig kubeadm wrote on a master (its client certificate is signed by our CA). */
-export function adminConf(m: ControlPlaneMaster): string {
-    return readFileSync(path.join(m.root, "etc/kubernetes/admin.conf"), "utf8");
 }

@@ -9,17 +9,19 @@ import { parse } from "yaml";
 import { PATHS } from "../components/render/context";
 import type { NodeFile } from "../components/render/node-file";
 import { program } from "./bins/locate";
+import type { ExecResult, Host } from "./lab";
 import { stage } from "./staging";
 
 export interface KubeadmRun { readonly args: readonly string[]; readonly code: number; readonly output: string; readonly ms: number }
 
-/** Runs the built kubeadm chrooted into `root` (bounded by `timeoutMs`). */
-export function kubeadm(root: string, args: readonly string[], timeoutMs = 120_000, netns?: string): Promise<KubeadmRun> {
+/** Runs the built kubeadm chrooted into `root`, inside `host` when given (bounded by `timeoutMs`). */
+export async function kubeadm(root: string, args: readonly string[], timeoutMs = 120_000, host?: Host): Promise<KubeadmRun> {
     const t0 = Date.now();
     const argv = [...args, `--rootfs=${root}`];
-    const [cmd, full] = netns ? ["ip", ["netns", "exec", netns, program("kubeadm"), ...argv]] : [program("kubeadm"), argv];
-    return new Promise((resolve) => execFile(cmd, full, { timeout: timeoutMs, encoding: "utf8", maxBuffer: 16 << 20 }, (err, stdout, stderr) =>
-        resolve({ args, code: err ? (typeof err.code === "number" ? err.code : 1) : 0, output: `${stdout}${stderr}`, ms: Date.now() - t0 })));
+    const r = host ? await host.exec(program("kubeadm"), argv, timeoutMs) : await new Promise<ExecResult>((resolve) =>
+        execFile(program("kubeadm"), argv, { timeout: timeoutMs, encoding: "utf8", maxBuffer: 16 << 20 }, (err, stdout, stderr) =>
+            resolve({ code: err ? (typeof err.code === "number" ? err.code : 1) : 0, stdout, stderr })));
+    return { args, code: r.code, output: `${r.stdout}${r.stderr}`, ms: Date.now() - t0 };
 }
 
 /** Throws with kubeadm's own words when a run failed. */
@@ -44,11 +46,11 @@ export function stageNode(root: string, files: readonly NodeFile[], hosts: reado
 export const INIT_FILE_PHASES: readonly (readonly string[])[] = [["certs", "all"], ["kubeconfig", "all"], ["control-plane", "all"]];
 
 /** Runs the file-writing init phases on master-0's root (plus `etcd local` for stacked etcd). */
-export async function initPhases(root: string, stackedEtcd: boolean, netns?: string): Promise<KubeadmRun[]> {
+export async function initPhases(root: string, stackedEtcd: boolean, host?: Host): Promise<KubeadmRun[]> {
     const config = `--config=${PATHS.kubeadmDir}/init.yaml`;
     const runs: KubeadmRun[] = [];
     for (const phase of [...INIT_FILE_PHASES, ...(stackedEtcd ? [["etcd", "local"]] : [])]) {
-        runs.push(mustSucceed(await kubeadm(root, ["init", "phase", ...phase, config], 120_000, netns)));
+        runs.push(mustSucceed(await kubeadm(root, ["init", "phase", ...phase, config], 120_000, host)));
     }
     return runs;
 }

@@ -35,8 +35,10 @@ for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143], ["SIGHUP", 129]
  * on PATH, so `etcd` is the built etcd of the version we render, never a distribution's.
  */
 export function labEnv(): NodeJS.ProcessEnv {
-    return { ...process.env, PATH: `${binSetDir()}:${process.env.PATH ?? "/usr/sbin:/usr/bin:/sbin:/bin"}` };
+    env ??= { ...process.env, PATH: `${binSetDir()}:${process.env.PATH ?? "/usr/sbin:/usr/bin:/sbin:/bin"}` };
+    return env;
 }
+let env: NodeJS.ProcessEnv | undefined;
 
 /** Why the lab cannot run here, or undefined when it can (root, `ip netns`, the given programs: built ones or Debian's). */
 export function labUnavailable(binaries: readonly string[] = []): string | undefined {
@@ -202,6 +204,9 @@ export class Lab {
         if (!/^[a-z0-9-]{1,15}$/.test(name) || name === "sw") {
             throw new Error(`bad host name ${name}`);
         }
+        if (!/^[a-z0-9]([a-z0-9.-]{0,62})$/.test(hostname)) {
+            throw new Error(`bad hostname ${hostname}`);
+        }
         const subnet = parseCidr(this.subnet);
         if (!containsAddress(subnet, ip)) {
             throw new Error(`refusing ${ip}: test hosts only get addresses inside the lab subnet ${this.subnet}`);
@@ -218,9 +223,6 @@ export class Lab {
             execFileSync("ip", args);
         }
         execFileSync("ip", ["netns", "exec", ns, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1"]);
-        if (!/^[a-z0-9]([a-z0-9.-]{0,62})$/.test(hostname)) {
-            throw new Error(`bad hostname ${hostname}`);
-        }
         const host = new Host(this, name, ns, ip, hostname);
         this.hosts.set(name, host);
         return host;

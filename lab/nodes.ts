@@ -6,7 +6,7 @@ import { writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { PATHS } from "../components/render/context";
 import type { ClusterLab } from "./cluster-lab";
-import type { Daemon } from "./lab";
+import type { Daemon, ExecResult } from "./lab";
 import { readManifests } from "./kubeadm-phases";
 import type { PlannedNode } from "../components/plan/topology";
 
@@ -51,10 +51,15 @@ export async function mirrorPod(c: ClusterLab, node: PlannedNode, root: string, 
     if (created.code !== 0 && !/AlreadyExists/.test(created.stderr)) {
         throw new Error(`mirror pod ${mirror.metadata.name}: ${created.stderr}`);
     }
-    const now = new Date().toISOString().replace(/\.\d+Z$/, "Z");
-    const status = { status: { phase: "Running", conditions: [{ type: "Ready", status: "True", lastTransitionTime: now }], podIP: node.privateIp, hostIP: node.privateIp } };
-    const patched = await c.kubectl(["-n", "kube-system", "patch", "pod", mirror.metadata.name, "--subresource=status", "--type=merge", "-p", JSON.stringify(status)]);
+    const patched = await reportPodReady(c, mirror.metadata.name, { podIP: node.privateIp, hostIP: node.privateIp });
     if (patched.code !== 0) {
         throw new Error(`mirror pod ${mirror.metadata.name} status: ${patched.stderr}`);
     }
+}
+
+/** What a pod's kubelet reports once its containers run and pass their readiness: Running, Ready. */
+export function reportPodReady(c: ClusterLab, pod: string, extra: Record<string, string> = {}): Promise<ExecResult> {
+    const now = new Date().toISOString().replace(/\.\d+Z$/, "Z");
+    const conditions = ["Ready", "ContainersReady"].map((type) => ({ type, status: "True", lastTransitionTime: now }));
+    return c.kubectl(["-n", "kube-system", "patch", "pod", pod, "--subresource=status", "--type=merge", "-p", JSON.stringify({ status: { phase: "Running", conditions, ...extra } })]);
 }

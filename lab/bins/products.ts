@@ -71,15 +71,23 @@ export function ldflags(p: Product, version: string, buildDate: string): string 
     return ["-s", "-w", ...stamps].join(" ");
 }
 
-/** The cache directory of a product's build (exists once built). */
+const dirs = new Map<string, string>();
+
+/** The cache directory of a product's build (exists once built); computed once per process. */
 export function buildDir(p: Product): string {
+    const known = dirs.get(p.name);
+    if (known) {
+        return known;
+    }
     const version = requiredVersion(p);
     const h = createHash("sha256");
     for (const f of ["go.mod", "go.sum"]) {
         h.update(readFileSync(path.join(BINS_DIR, p.name, f)));
     }
     h.update(`${ldflags(p, version, "")}\0${JSON.stringify(p.programs)}\0trimpath cgo=0`);
-    return path.join(BIN_CACHE, `${p.name}-${version}-${h.digest("hex").slice(0, 12)}`);
+    const dir = path.join(BIN_CACHE, `${p.name}-${version}-${h.digest("hex").slice(0, 12)}`);
+    dirs.set(p.name, dir);
+    return dir;
 }
 
 /** Marker written last: a directory without it is an interrupted build and is rebuilt. */
