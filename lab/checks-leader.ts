@@ -36,17 +36,24 @@ function timers(m: Master, component: Component): { leaseMs: number; renewMs: nu
     return { leaseMs: d("leader-elect-lease-duration", 15_000), renewMs: d("leader-elect-renew-deadline", 10_000), retryMs: d("leader-elect-retry-period", 2_000) };
 }
 
+/** Errors a client retries: its own timeout, a dropped connection, or the server's 5xx for an unreachable etcd member. */
+const RETRIABLE = /Client\.Timeout|timeout|timed out|connection reset|EOF|code = Unavailable|InternalError|currently unable/i;
+
 /** Creates a Deployment of `replicas` pause pods and waits (up to `timeoutMs` per step) for its ReplicaSet, its pods, and their binding. */
 export async function deploymentWorks(c: ClusterLab, replicas: number, timeoutMs: number): Promise<{ podsMs: number; boundMs: number; nodes: string[]; tries: number } | string> {
     const name = `rehearse-${randomBytes(3).toString("hex")}`;
     const t0 = Date.now();
-    // A client retries a request that timed out (at most 3 tries here); the report counts them.
+    // A client retries a request that timed out or that the server could not serve (at most 3
+    // tries here), as a controller requeues it; the report counts the tries. After an etcd
+    // member's host is lost, each resource's etcd client in a surviving apiserver keeps its idle
+    // connection to that member (no keepalive ping without a stream) until a request is routed
+    // there: that request fails after gRPC's 10 s TCP user timeout, and the retry is served.
     let tries = 0;
     let created;
     do {
         created = await c.kubectl(["-n", "default", "create", "deployment", name, `--image=${c.ctx.pauseImage}`, `--replicas=${replicas}`]);
         tries++;
-    } while (created.code !== 0 && /Client\.Timeout|timeout|connection reset|EOF/i.test(created.stderr) && !/AlreadyExists/.test(created.stderr) && tries < 3);
+    } while (created.code !== 0 && RETRIABLE.test(created.stderr) && !/AlreadyExists/.test(created.stderr) && tries < 3);
     if (created.code !== 0 && !/AlreadyExists/.test(created.stderr)) {
         return `kubectl create deployment failed ${tries} time(s): ${created.stderr.trim()}`;
     }
