@@ -1,10 +1,12 @@
 // npm run bench -- [--sizes 10,100,1000] [--rounds 3] [--rehearsal-runs 5] [--stack prod-keepalived] [--only plan|rehearsal] [--json <file>]
+//                   [--checks n,...] [--check-path /healthz|/readyz] [--shutdown-delay <s>] [--leader-election <lease,renew,retry>]
 //
 // 1. The offline plan (validate + plan + render + the program under the preview mocks) of the prod
 //    stack grown to each size, each run in a fresh process, and right beside it in the same round
 //    the baseline: the same resources registered from plain values (bench/plan-worker.ts). Ratios
 //    are taken between runs of one round, then the median over rounds: the machine is shared.
-// 2. The HA rehearsal's failover figures over several runs (needs root): min / median / max.
+// 2. The HA rehearsal's failover figures over several runs (needs root): min / median / max, with
+//    the render options given (the defaults otherwise), so two settings can be compared.
 // Prints progress on stderr and the tables on stdout. Not a test: nothing here asserts a time.
 
 import { execFileSync } from "node:child_process";
@@ -16,7 +18,7 @@ import { parse } from "yaml";
 import { planStackFile } from "../components/plan/stack-file";
 import { table } from "../components/plan/report";
 import { labUnavailable } from "../lab/lab";
-import { rehearse, RehearsalReport } from "../lab/rehearse";
+import { leaderText, REHEARSAL_PROGRAMS, rehearse, RehearsalOptions, RehearsalReport } from "../lab/rehearse";
 
 const WORKER = path.join(__dirname, "plan-worker.ts");
 const log = (s: string) => process.stderr.write(`[bench] ${s}\n`);
@@ -97,15 +99,25 @@ const FIGURES: [number, string, string][] = [
     [12, "takeoverMs", "kube-scheduler leader SIGKILL: Lease taken over"],
     [13, "takeoverMs", "kube-controller-manager leader SIGTERM: Lease taken over"],
     [14, "takeoverMs", "kube-scheduler leader SIGTERM: Lease taken over"],
+    [16, "failed", "graceful apiserver restart: failed requests"],
+    [16, "stopMs", "graceful apiserver restart: SIGTERM to exit"],
+    [16, "markDownMs", "graceful apiserver restart: HAProxy mark-down"],
+    [16, "backUpMs", "graceful apiserver restart: new start to UP"],
 ];
 
-async function rehearsalBench(stack: string, runs: number): Promise<{ rows: Record<string, unknown>[]; text: string }> {
+/** Figures of the whole run rather than of one check. */
+const RUN_FIGURES: [string, (r: RehearsalReport) => number][] = [
+    ["etcd writes per second at rest", (r) => Math.round(r.idleWritesPerSec * 10) / 10],
+    ["leader changes during checks that stop no leader", (r) => Object.values(r.leaderChanges).reduce((n, x) => n + x, 0)],
+];
+
+async function rehearsalBench(stack: string, runs: number, options: Pick<RehearsalOptions, "checks" | "render">): Promise<{ rows: Record<string, unknown>[]; text: string }> {
     const file = path.join(__dirname, "..", "stacks", `Pulumi.${stack}.yaml`);
     const { spec, plan } = planStackFile(parse(readFileSync(file, "utf8"), { version: "1.1" }), file);
     const reports: RehearsalReport[] = [];
     for (let i = 1; i <= runs; i++) {
         log(`rehearsal ${i}/${runs} of ${stack} (production timers)`);
-        const r = await rehearse(spec, plan, { log: (l) => log(`  ${l}`) });
+        const r = await rehearse(spec, plan, { ...options, log: (l) => log(`  ${l}`) });
         log(`  ${r.passed ? "every check passed" : "a check FAILED"} in ${(r.durationMs / 1000).toFixed(0)} s`);
         reports.push(r);
     }
@@ -113,10 +125,15 @@ async function rehearsalBench(stack: string, runs: number): Promise<{ rows: Reco
         const xs = reports.map((r) => r.results.find((x) => x.id === id)?.values?.[key]).filter((x): x is number => typeof x === "number" && Number.isFinite(x));
         return { what, key, id, runs: xs.length, min: xs.length ? Math.min(...xs) : NaN, median: xs.length ? median(xs) : NaN, max: xs.length ? Math.max(...xs) : NaN, goal: reports[0].results.find((x) => x.id === id)?.goal ?? "" };
     }).filter((r) => r.runs > 0);
+    for (const [what, figure] of RUN_FIGURES) {
+        const xs = reports.map(figure).filter(Number.isFinite);
+        rows.push({ what, key: what, id: 0, runs: xs.length, min: Math.min(...xs), median: median(xs), max: Math.max(...xs), goal: "" });
+    }
     const t = reports[0].timers;
+    const h = reports[0].apiHealth;
     const text = [
-        `HA rehearsal of ${stack} over ${runs} runs, production timers (VRRP advert ${t.vrrpAdvertSec} s, HAProxy inter ${t.checkInterMs}/${t.checkFastInterMs} ms fall ${t.checkFall}, etcd election ${t.etcdElectionMs} ms); all checks passed in ${reports.filter((r) => r.passed).length}/${runs} runs`,
-        table(["#", "FIGURE", "MIN", "MEDIAN", "MAX", "GOAL"], rows.map((r) => [String(r.id), r.what, String(r.min), String(r.median), String(r.max), r.goal])),
+        `HA rehearsal of ${stack} over ${runs} runs, production timers (VRRP advert ${t.vrrpAdvertSec} s, HAProxy inter ${t.checkInterMs}/${t.checkFastInterMs} ms fall ${t.checkFall}, etcd election ${t.etcdElectionMs} ms), apiserver check ${h.checkPath}, shutdown delay ${h.shutdownDelaySec} s, leader election ${leaderText(reports[0].leaderElection)}${options.checks ? `, checks ${options.checks.join(",")}` : ""}; all checks passed in ${reports.filter((r) => r.passed).length}/${runs} runs`,
+        table(["#", "FIGURE", "MIN", "MEDIAN", "MAX", "GOAL"], rows.map((r) => [r.id ? String(r.id) : "", r.what, String(r.min), String(r.median), String(r.max), r.goal])),
         "(milliseconds, except the count of failed requests)",
         `peak memory of a run (every lab process's RSS summed, sampled every 2 s, plus the runner): ${reports.map((r) => `${r.peakRssMb} MiB`).join(", ")}`,
     ].join("\n");
@@ -127,7 +144,8 @@ async function main(): Promise<void> {
     const { values: a } = parseArgs({
         args: process.argv.slice(2), strict: true,
         options: { sizes: { type: "string", default: "10,100,1000" }, rounds: { type: "string", default: "3" }, "rehearsal-runs": { type: "string", default: "5" },
-            stack: { type: "string", default: "prod-keepalived" }, only: { type: "string" }, json: { type: "string" } },
+            stack: { type: "string", default: "prod-keepalived" }, only: { type: "string" }, json: { type: "string" },
+            checks: { type: "string" }, "check-path": { type: "string" }, "shutdown-delay": { type: "string" }, "leader-election": { type: "string" } },
     });
     const results: Record<string, unknown> = {};
     if (a.only !== "rehearsal") {
@@ -140,11 +158,18 @@ async function main(): Promise<void> {
         results.plan = r.rows;
     }
     if (a.only !== "plan") {
-        const why = labUnavailable(["etcd", "etcdctl", "haproxy", "keepalived", "openssl", "curl"]);
+        const why = labUnavailable(REHEARSAL_PROGRAMS);
         if (why) {
             process.stdout.write(`HA rehearsal figures skipped: ${why}\n`);
         } else {
-            const r = await rehearsalBench(a.stack!, Number(a["rehearsal-runs"]));
+            const leader = a["leader-election"]?.split(",").map(Number);
+            const r = await rehearsalBench(a.stack!, Number(a["rehearsal-runs"]), {
+                ...(a.checks ? { checks: a.checks.split(",").map(Number) } : {}),
+                render: {
+                    apiHealth: { ...(a["check-path"] ? { checkPath: a["check-path"] as "/healthz" | "/readyz" } : {}), ...(a["shutdown-delay"] ? { shutdownDelaySec: Number(a["shutdown-delay"]) } : {}) },
+                    ...(leader ? { leaderElection: { leaseSec: leader[0], renewSec: leader[1], retrySec: leader[2] } } : {}),
+                },
+            });
             process.stdout.write(`${r.text}\n`);
             results.rehearsal = r.rows;
         }

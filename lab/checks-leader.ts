@@ -22,6 +22,25 @@ async function lease(c: ClusterLab, component: Component): Promise<Lease | undef
     return { holder: String(spec.holderIdentity ?? ""), renewMs: Date.parse(spec.renewTime) };
 }
 
+/** How many times the two components' Leases changed hands since they were made (`spec.leaseTransitions`). */
+export async function leaseTransitions(c: ClusterLab): Promise<number> {
+    const r = await c.kubectl(["-n", "kube-system", "get", "lease", "kube-controller-manager", "kube-scheduler", "-o", "jsonpath={.items[*].spec.leaseTransitions}"]);
+    return r.code === 0 ? r.stdout.trim().split(/\s+/).filter(Boolean).reduce((n, x) => n + Number(x), 0) : NaN;
+}
+
+/** The cluster's etcd writes per second over `ms` (the store's revision grows by one per write transaction). */
+export async function etcdWriteRate(c: ClusterLab, ms: number): Promise<number> {
+    const revision = async () => {
+        const r = await c.etcdctl(["endpoint", "status", "-w", "json"]);
+        const s: { Status: { header: { revision: number } } }[] = r.code === 0 ? JSON.parse(r.stdout) : [];
+        return Math.max(...s.map((x) => Number(x.Status.header.revision)));
+    };
+    const [t0, r0] = [Date.now(), await revision()];
+    await new Promise((r) => setTimeout(r, ms));
+    const [t1, r1] = [Date.now(), await revision()];
+    return (r1 - r0) / ((t1 - t0) / 1000);
+}
+
 /** The master whose component holds the Lease (holder identity is `<hostname>_<uuid>`). */
 function holderOf(c: ClusterLab, l: Lease | undefined): Master | undefined {
     return l ? c.masters.find((m) => l.holder.split("_")[0] === m.node.hostname) : undefined;

@@ -12,7 +12,7 @@ import { ClusterLab, etcdFlag, EtcdMember, LbHost } from "./cluster-lab";
 import { deploymentWorks } from "./checks-leader";
 import { crashHost, haproxyLinesFor, serverStatus, ServerWatch, sessionsCutAtLastMarkDown, vipHolder, worstHostNodes } from "./faults";
 import { ExecResult, waitFor } from "./lab";
-import { failureSummary, longestGap, longestWatchGap, Probe, ProbeResult, startedAfter, Watch } from "./probe";
+import { failureSummary, longestGap, Probe, ProbeResult, startedAfter, Watch, watchOutcome } from "./probe";
 
 export interface CheckResult {
     readonly id: number;
@@ -46,7 +46,7 @@ export function unhealthyMarkDownBound(t: Timers): number {
 }
 
 /** A watch cut by a dead apiserver must have a new connection within this long (it retries every 100 ms). */
-const WATCH_RESUME_BOUND_MS = 2000;
+export const WATCH_RESUME_BOUND_MS = 2000;
 
 /** Allowance for timing a mark-down from outside HAProxy (polling resolution, signal delivery). */
 const MEASURE_ALLOWANCE_MS = 50;
@@ -72,7 +72,8 @@ export class Checklist {
             { intervalMs, durationMs, timeoutMs: 3000, name, ...(mode === "write" ? { writePrefix: `${KEY_PREFIX}-${name}` } : {}) });
     }
 
-    private remember(rs: readonly ProbeResult[]): readonly ProbeResult[] {
+    /** Records the acknowledged writes of a probe (later checks look for them). */
+    remember(rs: readonly ProbeResult[]): readonly ProbeResult[] {
         rs.filter((r) => r.ok && r.key).forEach((r) => this.acknowledged.add(r.key!));
         return rs;
     }
@@ -215,17 +216,8 @@ export class Checklist {
         const written = this.remember(await writes.finished());
         const watched = await Promise.all(watches.map((w) => w.finished()));
         const cut = sessionsCutAtLastMarkDown(lb, victim.node.hostname) ?? 0;
-        // Every write acknowledged after a watch was first connected, and before it stopped, must reach it.
-        const watchReport = watched.map((events) => {
-            const connected = events.find((e) => e.event === "connected")?.t ?? Infinity;
-            const seen = new Set(events.filter((e) => e.event === "added").map((e) => e.name));
-            const due = written.filter((r) => r.ok && r.start >= connected && r.end <= events[events.length - 1].t - 500);
-            return { cut: events.some((e) => e.event === "disconnected"), gap: longestWatchGap(events), expired: events.some((e) => e.event === "expired"), missed: due.filter((r) => !seen.has(r.key)).length, due: due.length };
-        });
-        const watchesCut = watchReport.filter((w) => w.cut);
-        const watchGap = Math.max(0, ...watchesCut.map((w) => w.gap));
-        const watchMissed = watchReport.reduce((n, w) => n + w.missed, 0);
-        const watchOk = watchMissed === 0 && !watchReport.some((w) => w.expired) && watchGap <= WATCH_RESUME_BOUND_MS && watchReport.every((w) => w.due > 0);
+        const w = watchOutcome(watched, written);
+        const watchOk = w.ok(WATCH_RESUME_BOUND_MS);
         // Restarted like a static pod (after the kubelet's 10 s back-off), then marked UP again.
         await waitFor(`${victim.node.hostname} back UP`, async () => (await serverStatus(lb, victim.node.hostname)) === "UP", 45_000, 100);
         const t = this.c.ctx.timers;
@@ -247,12 +239,11 @@ export class Checklist {
                 `a watch cut by the kill resumes within ${secs(WATCH_RESUME_BOUND_MS)} from its resourceVersion and misses no event`,
             measured: `${failed(fresh)} failed of ${fresh.length} new requests${failureSummary(fresh)}${cut > 0 ? ` (HAProxy cut ${cut} session(s) at the mark-down)` : ""}` +
                 ` (${inFlight.length} in flight at the kill failed: ${inFlight.map((r) => r.error).join(", ") || "none"}); marked down after ${markDownMs} ms` +
-                `; ${watchesCut.length} of ${watchReport.length} watches cut, resumed within ${watchesCut.length > 0 ? secs(watchGap) : "-"}, ` +
-                `${watchMissed} of ${watchReport.reduce((n, w) => n + w.due, 0)} events missed${watchReport.some((w) => w.expired) ? " (a watch EXPIRED: 410 Gone)" : ""}` +
+                `; ${w.text}` +
                 (failed(fresh) > 0 ? `; HAProxy's log of the failed: ${logged.join(" | ") || `nothing for client ports ${ports.join(", ") || "(not connected)"}`}` : ""),
             goal: "0 failed, mark-down ≤ 0.6 s", goalMet: failed(fresh) === 0 && markDownMs <= 600,
             status: unexplained === 0 && failed(fresh) <= 1 && markDownMs <= bound && watchOk ? "pass" : "fail",
-            values: { failedNew: failed(fresh), cutAtMarkDown: cut, failedInFlight: inFlight.length, markDownMs, watchesCut: watchesCut.length, watchResumeMs: watchGap, watchMissed },
+            values: { failedNew: failed(fresh), cutAtMarkDown: cut, failedInFlight: inFlight.length, markDownMs, watchesCut: w.cut, watchResumeMs: w.gapMs, watchMissed: w.missed },
         };
     }
 

@@ -84,6 +84,12 @@ export function startComponent(m: ControlPlaneMaster, c: Component): Daemon {
     return d;
 }
 
+/** How long the kubelet lets a static pod stop before SIGKILL: its terminationGracePeriodSeconds (30 s when unset, as kubeadm leaves it). */
+export function terminationGraceMs(m: ControlPlaneMaster, c: Component): number {
+    const seconds = m.manifests.get(c)?.pod?.spec?.terminationGracePeriodSeconds;
+    return (typeof seconds === "number" ? seconds : 30) * 1000;
+}
+
 /** Whether every component of the master runs (restarts after an exit take RESTART_DELAY_MS). */
 export function componentsRunning(m: ControlPlaneMaster): boolean {
     return COMPONENTS.every((c) => m.daemons[c]?.alive());

@@ -21,11 +21,16 @@ export interface ProbeResult {
 
 export class Probe {
     readonly daemon: Daemon;
+    /** The names of the ConfigMaps it creates start with this (write probes). */
+    readonly writePrefix?: string;
     private readonly file: string;
 
     /** Starts a bounded stream of new connections to the endpoint `url`: reads, or ConfigMap creations named `writePrefix`-<seq>. */
     constructor(host: Host, url: string, tls: { ca: string; cert: string; key: string }, o: { intervalMs: number; durationMs: number; timeoutMs: number; writePrefix?: string; name: string }) {
         this.file = path.join(host.lab.dir, "logs", `probe-${o.name}.jsonl`);
+        if (o.writePrefix) {
+            this.writePrefix = o.writePrefix;
+        }
         this.daemon = host.spawn(`probe-${o.name}`, process.execPath, [PROBER, url, tls.ca, tls.cert, tls.key, String(o.intervalMs), String(o.durationMs), String(o.timeoutMs), this.file,
             ...(o.writePrefix ? ["write", o.writePrefix] : [])]);
     }
@@ -125,4 +130,40 @@ export function longestWatchGap(events: readonly WatchEvent[]): number {
         }
     }
     return lost === undefined ? gap : Infinity;
+}
+
+/** What watches through the endpoint saw of the acknowledged writes of a probe. */
+export interface WatchOutcome {
+    /** Watches whose connection was cut. */
+    readonly cut: number;
+    /** The longest time a cut watch waited for its new connection (ms). */
+    readonly gapMs: number;
+    /** Acknowledged writes a watch should have seen and did not. */
+    readonly missed: number;
+    readonly due: number;
+    readonly expired: boolean;
+    readonly text: string;
+    /** No event missed, none expired, every watch had events due, every cut one resumed within `boundMs`. */
+    ok(boundMs: number): boolean;
+}
+
+/** Every write acknowledged after a watch was first connected, and before it stopped, must reach it. */
+export function watchOutcome(watched: readonly (readonly WatchEvent[])[], written: readonly ProbeResult[]): WatchOutcome {
+    const each = watched.map((events) => {
+        const connected = events.find((e) => e.event === "connected")?.t ?? Infinity;
+        const seen = new Set(events.filter((e) => e.event === "added").map((e) => e.name));
+        const last = events.length > 0 ? events[events.length - 1].t : -Infinity;
+        const due = written.filter((r) => r.ok && r.start >= connected && r.end <= last - 500);
+        return { cut: events.some((e) => e.event === "disconnected"), gap: longestWatchGap(events), expired: events.some((e) => e.event === "expired"), missed: due.filter((r) => !seen.has(r.key)).length, due: due.length };
+    });
+    const cut = each.filter((w) => w.cut);
+    const gapMs = Math.max(0, ...cut.map((w) => w.gap));
+    const missed = each.reduce((n, w) => n + w.missed, 0);
+    const due = each.reduce((n, w) => n + w.due, 0);
+    const expired = each.some((w) => w.expired);
+    return {
+        cut: cut.length, gapMs, missed, due, expired,
+        text: `${cut.length} of ${each.length} watches cut, resumed within ${cut.length > 0 ? `${(gapMs / 1000).toFixed(2)} s` : "-"}, ${missed} of ${due} events missed${expired ? " (a watch EXPIRED: 410 Gone)" : ""}`,
+        ok: (boundMs) => missed === 0 && !expired && gapMs <= boundMs && each.every((w) => w.due > 0),
+    };
 }

@@ -1,4 +1,5 @@
 // npm run rehearse -- (--stack <name> | --config <file>) [--json <file>] [--markdown <file>] [--lab-timers] [--time-limit <s>] [--checks <n,...>]
+//                      [--check-path /healthz|/readyz] [--shutdown-delay <s>] [--leader-election <lease,renew,retry>]
 // Brings up the stack's etcd members, real control plane and API endpoint tier on test hosts
 // (network namespaces; needs root and `npm run bins`) from exactly the rendered files, then runs
 // the HA checklist. Exit 0 when every check passes,
@@ -9,9 +10,10 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { parse as parseYaml } from "yaml";
 import { ValidationError } from "../components/plan/errors";
+import { ApiHealth, RenderOptions, renderContext } from "../components/render/context";
 import { planStackFile } from "../components/plan/stack-file";
 import { labUnavailable } from "./lab";
-import { CHECK_COUNT, LAB_TIMERS, rehearsalMarkdown, rehearse, renderRehearsalReport } from "./rehearse";
+import { CHECK_COUNT, LAB_TIMERS, REHEARSAL_PROGRAMS, rehearsalMarkdown, rehearse, renderRehearsalReport } from "./rehearse";
 import { fail } from "../components/cli/exit";
 
 const USAGE = `usage: npm run rehearse -- (--stack <name> | --config <file>) [--json <file>] [--markdown <file>] [--lab-timers] [--time-limit <seconds>] [--checks <n,...>]
@@ -22,14 +24,20 @@ const USAGE = `usage: npm run rehearse -- (--stack <name> | --config <file>) [--
   --markdown <file>     also write the results as a Markdown table
   --lab-timers          faster VRRP, HAProxy and etcd timers (the report says so)
   --time-limit <s>      stop and clean up after this many seconds (default 600)
-  --checks <n,n,...>    run only these checks (by number)`;
+  --checks <n,n,...>    run only these checks (by number)
+  --check-path <path>   HAProxy's apiserver health check, /healthz or /readyz (render option apiHealth.checkPath)
+  --shutdown-delay <s>  kube-apiserver --shutdown-delay-duration in seconds (render option apiHealth.shutdownDelaySec)
+  --leader-election <lease,renew,retry>
+                        leader-election timers of kube-controller-manager and kube-scheduler, seconds
+                        (render option leaderElection; their defaults 15,10,2 otherwise)`;
 
 async function main(argv: string[]): Promise<void> {
     let args;
     try {
         args = parseArgs({
             args: argv, strict: true,
-            options: { stack: { type: "string" }, config: { type: "string" }, json: { type: "string" }, markdown: { type: "string" }, "lab-timers": { type: "boolean", default: false }, "time-limit": { type: "string" }, checks: { type: "string" } },
+            options: { stack: { type: "string" }, config: { type: "string" }, json: { type: "string" }, markdown: { type: "string" }, "lab-timers": { type: "boolean", default: false }, "time-limit": { type: "string" }, checks: { type: "string" },
+                "check-path": { type: "string" }, "shutdown-delay": { type: "string" }, "leader-election": { type: "string" } },
         }).values;
     } catch (err) {
         fail(2, `${(err as Error).message}\n${USAGE}`);
@@ -41,6 +49,17 @@ async function main(argv: string[]): Promise<void> {
     if (checks && checks.some((n) => !Number.isInteger(n) || n < 1 || n > CHECK_COUNT)) {
         fail(2, `--checks ${args.checks}: give check numbers from 1 to ${CHECK_COUNT}, separated by commas\n${USAGE}`);
     }
+    const leader = args["leader-election"]?.split(",").map(Number);
+    if (leader && (leader.length !== 3 || leader.some((n) => !Number.isInteger(n) || n < 1))) {
+        fail(2, `--leader-election ${args["leader-election"]}: give three whole seconds, lease,renew,retry (kubeadm's defaults are 15,10,2)\n${USAGE}`);
+    }
+    const render: RenderOptions = {
+        apiHealth: {
+            ...(args["check-path"] ? { checkPath: args["check-path"] as ApiHealth["checkPath"] } : {}),
+            ...(args["shutdown-delay"] ? { shutdownDelaySec: Number(args["shutdown-delay"]) } : {}),
+        },
+        ...(leader ? { leaderElection: { leaseSec: leader[0], renewSec: leader[1], retrySec: leader[2] } } : {}),
+    };
     const file = args.config ?? path.join(__dirname, "..", "stacks", `Pulumi.${args.stack}.yaml`);
     let stackFile: unknown;
     try {
@@ -48,20 +67,26 @@ async function main(argv: string[]): Promise<void> {
     } catch (err) {
         fail(2, `cannot read ${file}: ${(err as Error).message}`);
     }
-    const why = labUnavailable(["etcd", "etcdctl", "etcdutl", "kubeadm", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubectl", "haproxy", "keepalived", "openssl", "curl", "rclone"]);
-    if (why) {
-        fail(3, `the rehearsal cannot run here: ${why}`);
-    }
     let planned;
     try {
         planned = planStackFile(stackFile, file);
     } catch (err) {
         fail(1, err instanceof ValidationError ? err.message : String(err));
     }
+    try {
+        renderContext(planned.spec, planned.plan, render);
+    } catch (err) {
+        fail(2, err instanceof ValidationError ? err.message : String(err));
+    }
+    const why = labUnavailable(REHEARSAL_PROGRAMS);
+    if (why) {
+        fail(3, `the rehearsal cannot run here: ${why}`);
+    }
     const report = await rehearse(planned.spec, planned.plan, {
         ...(args["lab-timers"] ? { timers: LAB_TIMERS } : {}),
         ...(args["time-limit"] ? { timeLimitMs: Number(args["time-limit"]) * 1000 } : {}),
         ...(checks ? { checks } : {}),
+        render,
     });
     process.stdout.write(`${renderRehearsalReport(report)}\n`);
     if (args.json) {

@@ -6,10 +6,11 @@
 import type { ClusterPlan } from "../components/plan/plan";
 import { table } from "../components/plan/report";
 import type { ClusterSpec } from "../components/plan/spec";
-import { renderContext, Timers } from "../components/render/context";
+import { ApiHealth, LeaderElection, RenderOptions, renderContext, Timers } from "../components/render/context";
 import { CheckResult, Checklist } from "./checks";
 import { corednsSpread } from "./checks-dns";
-import { leaderLoss } from "./checks-leader";
+import { gracefulRestart } from "./checks-graceful";
+import { etcdWriteRate, leaderLoss, leaseTransitions } from "./checks-leader";
 import { buildClusterLab } from "./cluster-lab";
 import { steady } from "./faults";
 import { Lab, waitFor } from "./lab";
@@ -21,12 +22,20 @@ export const LAB_TIMERS: Partial<Timers> = {
     vrrpAdvertSec: 0.2, checkInterMs: 200, checkFastInterMs: 100, checkDownInterMs: 500, etcdHeartbeatMs: 50, etcdElectionMs: 500,
 };
 
+/** The programs a rehearsal runs (built by `npm run bins`, or Debian's). */
+export const REHEARSAL_PROGRAMS = ["etcd", "etcdctl", "etcdutl", "kubeadm", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubectl", "haproxy", "keepalived", "openssl", "curl", "rclone"];
+
+/** The checks that stop a kube-controller-manager or kube-scheduler leader on purpose. */
+const LEADER_CHECKS = [11, 12, 13, 14];
+
 /** How many checks the checklist has (numbered 1 to CHECK_COUNT). */
-export const CHECK_COUNT = 15;
+export const CHECK_COUNT = 16;
 
 export interface RehearsalOptions {
     /** Timer overrides (e.g. LAB_TIMERS); the stack's rendered production timers otherwise. */
     readonly timers?: Partial<Timers>;
+    /** The rest of the render options (health check path, shutdown delay, leader election) to rehearse with; the defaults otherwise. */
+    readonly render?: Omit<RenderOptions, "timers">;
     /** Abort (and clean up) after this long. @default 600000 (10 minutes) */
     readonly timeLimitMs?: number;
     /** Run only these checks (by number); every check otherwise. */
@@ -41,6 +50,9 @@ export interface RehearsalReport {
     readonly tier: string;
     readonly timersUsed: "production" | "lab";
     readonly timers: Timers;
+    readonly apiHealth: ApiHealth;
+    /** The leader-election timers rendered; undefined: the components' defaults (15 s, 10 s, 2 s). */
+    readonly leaderElection?: LeaderElection;
     readonly results: readonly CheckResult[];
     readonly passed: boolean;
     readonly durationMs: number;
@@ -48,6 +60,10 @@ export interface RehearsalReport {
     readonly versions: string;
     /** Bring-up steps and their durations. */
     readonly bringUp: readonly { step: string; ms: number }[];
+    /** etcd writes per second of the idle cluster after bring-up (Lease renewals, node heartbeats, controllers). */
+    readonly idleWritesPerSec: number;
+    /** Leader changes of kube-controller-manager and kube-scheduler during each check that does not stop a leader on purpose (11 to 14 do), by check number. */
+    readonly leaderChanges: Readonly<Record<number, number>>;
     /** The most memory the run used at once: every lab process's RSS summed, plus the runner's (MiB, sampled every 2 s). */
     readonly peakRssMb: number;
 }
@@ -55,7 +71,7 @@ export interface RehearsalReport {
 export async function rehearse(spec: ClusterSpec, plan: ClusterPlan, options: RehearsalOptions = {}): Promise<RehearsalReport> {
     const started = Date.now();
     const log = (line: string) => (options.log ?? ((l: string) => process.stderr.write(`${l}\n`)))(`[${((Date.now() - started) / 1000).toFixed(1).padStart(6)}s] ${line}`);
-    const ctx = renderContext(spec, plan, options.timers ? { timers: options.timers } : {});
+    const ctx = renderContext(spec, plan, { ...options.render, ...(options.timers ? { timers: options.timers } : {}) });
     const lab = Lab.create(spec.network.vpcCidr);
     log(`lab ${lab.prefix}: private test subnet ${spec.network.vpcCidr} inside network namespaces only, no route out`);
     let timedOut = false;
@@ -69,6 +85,8 @@ export async function rehearse(spec: ClusterSpec, plan: ClusterPlan, options: Re
     const sampler = setInterval(() => (peakRssMb = Math.max(peakRssMb, lab.rssMb() + process.memoryUsage().rss / 1048576)), 2000);
     let tier = "";
     let bringUp: { step: string; ms: number }[] = [];
+    let idleWritesPerSec = NaN;
+    const leaderChanges: Record<number, number> = {};
     try {
         const c = await buildClusterLab(lab, ctx, log);
         tier = c.tierNote;
@@ -76,7 +94,10 @@ export async function rehearse(spec: ClusterSpec, plan: ClusterPlan, options: Re
         log(`waiting for the endpoint ${c.endpointUrl} to answer through ${c.tierNote.split(":")[0]}`);
         await waitFor("the endpoint", async () => (await c.client.exec("curl", ["-sf", "--max-time", "1", "--cacert", c.files.ca, `${c.endpointUrl}/healthz`])).stdout === "ok", 30_000, 200);
         const list = new Checklist(c);
-        // Checks 9 to 15 run before check 8, which leaves the lost hosts down.
+        await steady(c);
+        idleWritesPerSec = await etcdWriteRate(c, 10_000);
+        log(`etcd writes at rest: ${idleWritesPerSec.toFixed(1)}/s`);
+        // Checks 9 to 16 run before check 8, which leaves the lost hosts down.
         const steps: [number, string, () => Promise<CheckResult>][] = [
             [1, "kill one etcd member", () => list.followerLoss()], [2, "kill the etcd leader", () => list.leaderLoss()],
             [3, "kill a quorum and restart it", () => list.quorumLoss()], [4, "kill one apiserver under load", () => list.apiserverLoss()],
@@ -89,6 +110,7 @@ export async function rehearse(spec: ClusterSpec, plan: ClusterPlan, options: Re
             [13, "SIGTERM the kube-controller-manager leader", () => leaderLoss(c, 13, "kube-controller-manager", "SIGTERM")],
             [14, "SIGTERM the kube-scheduler leader", () => leaderLoss(c, 14, "kube-scheduler", "SIGTERM")],
             [15, "CoreDNS spread over nodes and zones, kept by its budget", () => corednsSpread(c, 15)],
+            [16, "graceful apiserver restart under load", () => gracefulRestart(list, 16)],
             [8, "lose the plan's worst host", () => list.planHostLoss()],
         ];
         for (const [id, name, run] of steps.filter(([id]) => !options.checks || options.checks.includes(id))) {
@@ -103,7 +125,11 @@ export async function rehearse(spec: ClusterSpec, plan: ClusterPlan, options: Re
             }
             log(`check ${id}/${steps.length}: ${name}`);
             await steady(c);
+            const transitions = LEADER_CHECKS.includes(id) ? 0 : await leaseTransitions(c);
             const r = await run();
+            if (!LEADER_CHECKS.includes(id)) {
+                leaderChanges[id] = (await leaseTransitions(c)) - transitions;
+            }
             log(`  ${r.status.toUpperCase()}: ${r.measured}`);
             if (r.status === "fail") {
                 log(`  the endpoint tier's and the apiservers' logs end with:\n${lab.logTails(6, (d) => /haproxy|keepalived|kube-apiserver|node-proxy/.test(d.name))}`);
@@ -120,11 +146,17 @@ export async function rehearse(spec: ClusterSpec, plan: ClusterPlan, options: Re
         throw new Error(`the rehearsal hit its time limit after ${results.length} checks`);
     }
     return {
-        cluster: spec.name, endpoint: plan.endpoint.kind, tier, bringUp, peakRssMb: Math.round(peakRssMb),
+        cluster: spec.name, endpoint: plan.endpoint.kind, tier, bringUp, peakRssMb: Math.round(peakRssMb), idleWritesPerSec, leaderChanges,
         versions: `kube-apiserver, kube-controller-manager, kube-scheduler and kubeadm ${productVersion("kubernetes")}, etcd ${productVersion("etcd").replace(/^v/, "")}`,
-        timersUsed: options.timers ? "lab" : "production", timers: ctx.timers, results: [...results].sort((a, b) => a.id - b.id),
+        timersUsed: options.timers ? "lab" : "production", timers: ctx.timers, apiHealth: ctx.apiHealth,
+        ...(ctx.leaderElection ? { leaderElection: ctx.leaderElection } : {}), results: [...results].sort((a, b) => a.id - b.id),
         passed: results.every((r) => r.status !== "fail"), durationMs: Date.now() - started,
     };
+}
+
+/** Leader-election timers as the report prints them. */
+export function leaderText(l: LeaderElection | undefined): string {
+    return l ? `lease ${l.leaseSec} s, renew ${l.renewSec} s, retry ${l.retrySec} s` : "the defaults (lease 15 s, renew 10 s, retry 2 s)";
 }
 
 /** The checklist as a table, with the timers the configs were rendered with. */
@@ -133,10 +165,12 @@ export function renderRehearsalReport(r: RehearsalReport): string {
     const missed = r.results.filter((x) => x.goal && !x.goalMet).map((x) => x.id);
     return [
         `HA rehearsal of ${r.cluster} (${r.endpoint}), ${(r.durationMs / 1000).toFixed(0)} s, ${r.timersUsed} timers: VRRP advert ${t.vrrpAdvertSec} s, ` +
-        `track ${t.trackFall} x ${t.trackIntervalSec} s, HAProxy inter ${t.checkInterMs}/${t.checkFastInterMs} ms fall ${t.checkFall}, etcd heartbeat ${t.etcdHeartbeatMs} ms election ${t.etcdElectionMs} ms`,
+        `track ${t.trackFall} x ${t.trackIntervalSec} s, HAProxy inter ${t.checkInterMs}/${t.checkFastInterMs} ms fall ${t.checkFall}, etcd heartbeat ${t.etcdHeartbeatMs} ms election ${t.etcdElectionMs} ms; ` +
+        `apiserver check ${r.apiHealth.checkPath}, shutdown delay ${r.apiHealth.shutdownDelaySec} s; leader election ${leaderText(r.leaderElection)}`,
         `Endpoint tier: ${r.tier}.`,
         `Bring-up: ${r.bringUp.map((b) => `${b.step} ${(b.ms / 1000).toFixed(1)} s`).join(", ")}.`,
-        `Peak memory: ${r.peakRssMb} MiB (every lab process's RSS summed, plus the runner).`,
+        `Peak memory: ${r.peakRssMb} MiB (every lab process's RSS summed, plus the runner). etcd writes at rest: ${r.idleWritesPerSec.toFixed(1)}/s.`,
+        `Leader changes of kube-controller-manager and kube-scheduler during the checks that stop no leader on purpose: ${Object.entries(r.leaderChanges).map(([id, n]) => `check ${id}: ${n}`).join(", ") || "none run"}.`,
         `Control plane: real ${r.versions}, from the manifests real kubeadm wrote from the rendered configuration; load from a client creating and reading ConfigMaps with the admin certificate.`,
         `Not a real node yet: ${LAB_DIFFERENCES.join("; ")}.`,
         "",

@@ -9,13 +9,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { labUnavailable, STATE_ROOT, waitFor } from "../lab/lab";
-import type { RehearsalReport } from "../lab/rehearse";
+import { REHEARSAL_PROGRAMS, RehearsalReport } from "../lab/rehearse";
 import { unhealthyMarkDownBound } from "../lab/checks";
 import { skipUnless } from "./helpers/skip";
 
 const { startTime } = require("../lab/lab-cleanup.js") as { startTime: (pid: number) => string | undefined };
 const CLI = path.join(__dirname, "..", "lab", "rehearse-cli.ts");
-const BINARIES = ["etcd", "etcdctl", "etcdutl", "kubeadm", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubectl", "haproxy", "keepalived", "openssl", "curl", "rclone"];
 
 function startRehearsal(args: readonly string[]): { child: ChildProcess; stdout: () => string; stderr: () => string; done: Promise<{ code: number | null; signal: NodeJS.Signals | null }> } {
     const child = spawn(process.execPath, ["--require", "tsx/cjs", CLI, ...args], { stdio: ["ignore", "pipe", "pipe"] });
@@ -35,7 +34,7 @@ async function rehearseStack(stack: string): Promise<{ report: RehearsalReport; 
         const stdout = run.stdout();
         console.log(stdout.split("\n").map((l) => `      ${l}`).join("\n"));
         assert.equal(code, 0, `the rehearsal of ${stack} failed:\n${stdout}\n${run.stderr().slice(-3000)}`);
-        assert.match(run.stderr(), /check 8\/15: lose the plan's worst host/, "progress is printed while it runs (checks 9 to 15 run before 8, which leaves hosts down)");
+        assert.match(run.stderr(), /check 8\/16: lose the plan's worst host/, "progress is printed while it runs (checks 9 to 16 run before 8, which leaves hosts down)");
         assert.match(run.stderr(), /lab removed: 0 namespaces left/);
         const report = JSON.parse(readFileSync(path.join(dir, "report.json"), "utf8")) as RehearsalReport;
         return { report, stdout, byId: (id) => report.results.find((r) => r.id === id)! };
@@ -47,7 +46,7 @@ async function rehearseStack(stack: string): Promise<{ report: RehearsalReport; 
 /** The common checks of every endpoint kind, with the stacks' production timers. */
 function assertEtcdAndApiserverChecks(r: Awaited<ReturnType<typeof rehearseStack>>): void {
     assert.equal(r.report.timersUsed, "production");
-    assert.deepEqual(r.report.results.map((x) => x.id), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15], "all fifteen checks ran, reported in order");
+    assert.deepEqual(r.report.results.map((x) => x.id), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16], "all sixteen checks ran, reported in order");
     assert.match(r.stdout, /#\s+CHECK\s+EXPECTED\s+MEASURED\s+RESULT\s+GOAL/, "the report is a table");
     const v = (id: number) => r.byId(id).values!;
     assert.equal(v(1).failed, 0, "no write fails when a follower dies");
@@ -79,6 +78,10 @@ function assertEtcdAndApiserverChecks(r: Awaited<ReturnType<typeof rehearseStack
     // CoreDNS: the scheduler keeps the replicas apart, the budget keeps one.
     assert.equal(v(15).nodes, v(15).replicas, `CoreDNS: ${r.byId(15).measured}`);
     assert.equal(v(15).evicted, v(15).replicas - 1, "every replica but the last may be evicted");
+    // A graceful apiserver restart (as the kubelet does it) drops nothing and loses no watch event.
+    assert.equal(v(16).failed, 0, `graceful restart: ${r.byId(16).measured}`);
+    assert.ok(Number.isFinite(v(16).backUpMs) && v(16).watchMissed === 0, `graceful restart: ${r.byId(16).measured}`);
+    assert.ok(r.report.idleWritesPerSec > 0, "the idle cluster's etcd write rate is measured");
     for (const x of r.report.results) {
         assert.notEqual(x.status, "fail", `check ${x.id} failed: ${x.measured}`);
     }
@@ -87,11 +90,26 @@ function assertEtcdAndApiserverChecks(r: Awaited<ReturnType<typeof rehearseStack
 describe("npm run rehearse's arguments", function () {
     this.timeout(60_000);
     it("exits 2 naming the range when --checks names a check that does not exist", async () => {
-        for (const bad of ["0", "16", "4,x"]) {
+        for (const bad of ["0", "17", "4,x"]) {
             const run = startRehearsal(["--stack", "prod", "--checks", bad]);
             const { code } = await run.done;
             assert.equal(code, 2, run.stderr());
-            assert.match(run.stderr(), new RegExp(`--checks ${bad}: give check numbers from 1 to 15`));
+            assert.match(run.stderr(), new RegExp(`--checks ${bad}: give check numbers from 1 to 16`));
+        }
+    });
+    it("exits 2 naming the field before any namespace is made when a render option is bad", async () => {
+        const cases: [string[], RegExp][] = [
+            [["--leader-election", "15,10"], /--leader-election 15,10: give three whole seconds, lease,renew,retry/],
+            [["--leader-election", "10,10,2"], /leaderElection\.renewSec.*not shorter than leaseSec \(10\)/],
+            [["--check-path", "/livez"], /apiHealth\.checkPath.*\/livez/],
+            [["--shutdown-delay=1.5"], /apiHealth\.shutdownDelaySec.*whole number of seconds from 0 to 600/],
+        ];
+        for (const [args, message] of cases) {
+            const run = startRehearsal(["--stack", "prod", ...args]);
+            const { code } = await run.done;
+            assert.equal(code, 2, `${args.join(" ")}: ${run.stderr()}`);
+            assert.match(run.stderr(), message);
+            assert.doesNotMatch(run.stderr(), /lab \S+: private test subnet/, "no lab was made");
         }
     });
 });
@@ -99,7 +117,7 @@ describe("npm run rehearse's arguments", function () {
 describe("the HA rehearsal (npm run rehearse)", function () {
     this.timeout(720_000);
     before(function () {
-        skipUnless(this, labUnavailable(BINARIES));
+        skipUnless(this, labUnavailable(REHEARSAL_PROGRAMS));
     });
 
     it("runs every check on prod-keepalived and meets its bounds", async () => {

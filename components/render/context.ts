@@ -63,8 +63,36 @@ export const PATHS = {
 /** Port of HAProxy's local health/stats frontend, read by keepalived's track_script. */
 export const HAPROXY_HEALTH_PORT = 8404;
 
+/** How the endpoint tier checks an apiserver, and how a stopping apiserver leaves it. */
+export interface ApiHealth {
+    /** Path of HAProxy's HTTPS health check of each apiserver. @default "/healthz" */
+    readonly checkPath: "/healthz" | "/readyz";
+    /**
+     * kube-apiserver `--shutdown-delay-duration`, seconds: after SIGTERM it keeps serving this long
+     * while its /readyz fails, so a check on /readyz takes it out before it stops listening.
+     * @default 0 (kube-apiserver's default: it stops listening at once)
+     */
+    readonly shutdownDelaySec: number;
+}
+
+export const DEFAULT_API_HEALTH: ApiHealth = { checkPath: "/healthz", shutdownDelaySec: 0 };
+
+/** Leader-election timers of kube-controller-manager and kube-scheduler, seconds (their flags `--leader-elect-*`). */
+export interface LeaderElection {
+    /** How long a Lease holds without renewal before another master may take it. kubeadm's default 15. */
+    readonly leaseSec: number;
+    /** How long the leader keeps trying to renew before it gives up leading. kubeadm's default 10. */
+    readonly renewSec: number;
+    /** How often candidates try to take the Lease and the leader renews it. kubeadm's default 2. */
+    readonly retrySec: number;
+}
+
 export interface RenderOptions {
     readonly timers?: Partial<Timers>;
+    /** The health check path and shutdown delay. @default DEFAULT_API_HEALTH */
+    readonly apiHealth?: Partial<ApiHealth>;
+    /** Leader-election timers; absent: the components' defaults (15 s, 10 s, 2 s), no flags rendered. */
+    readonly leaderElection?: LeaderElection;
     /** etcd image tag under the stack's imageRepository. @default the one kubeadm of the stack's minor deploys (kubeadmImages) */
     readonly etcdImageTag?: string;
 }
@@ -73,6 +101,8 @@ export interface RenderContext {
     readonly spec: ClusterSpec;
     readonly plan: ClusterPlan;
     readonly timers: Timers;
+    readonly apiHealth: ApiHealth;
+    readonly leaderElection?: LeaderElection;
     readonly masters: readonly PlannedNode[];
     readonly etcdMembers: readonly PlannedNode[];
     /** The node that runs `kubeadm init`. */
@@ -86,7 +116,7 @@ export interface RenderContext {
 }
 
 /** Problems that would make a rendered file broken or unsafe, listed all at once. */
-function renderInputIssues(spec: ClusterSpec, plan: ClusterPlan, timers: Timers): Issue[] {
+function renderInputIssues(spec: ClusterSpec, plan: ClusterPlan, timers: Timers, health: ApiHealth, leader?: LeaderElection): Issue[] {
     const issues: Issue[] = [];
     const subnets = new Map(spec.zones.map((z) => [z.zone, parseCidr(z.subnetCidr)]));
     if (!plan.nodes.some((n) => n.role === "master")) {
@@ -125,13 +155,34 @@ function renderInputIssues(spec: ClusterSpec, plan: ClusterPlan, timers: Timers)
     if (timers.checkFastInterMs > timers.checkInterMs) {
         issues.push({ path: "timers.checkFastInterMs", got: timers.checkFastInterMs, problem: `is longer than checkInterMs (${timers.checkInterMs})`, fix: "make fastinter at most inter" });
     }
+    if (health.checkPath !== "/healthz" && health.checkPath !== "/readyz") {
+        issues.push({ path: "apiHealth.checkPath", got: health.checkPath, problem: "is not an apiserver health endpoint the check can expect 200 from", fix: 'use "/healthz" or "/readyz"' });
+    }
+    if (!(Number.isInteger(health.shutdownDelaySec) && health.shutdownDelaySec >= 0 && health.shutdownDelaySec <= 600)) {
+        issues.push({ path: "apiHealth.shutdownDelaySec", got: health.shutdownDelaySec, problem: "must be a whole number of seconds from 0 to 600", fix: "use 0 (stop at once) or a few seconds more than the check takes to mark a master down" });
+    }
+    if (leader) {
+        for (const [key, value] of Object.entries(leader)) {
+            if (!(Number.isInteger(value) && value > 0)) {
+                issues.push({ path: `leaderElection.${key}`, got: value, problem: "must be a positive whole number of seconds", fix: "use kubeadm's defaults (15, 10, 2) or positive whole seconds" });
+            }
+        }
+        // The components refuse these (leaderelection.NewLeaderElector).
+        if (leader.renewSec >= leader.leaseSec) {
+            issues.push({ path: "leaderElection.renewSec", got: leader.renewSec, problem: `is not shorter than leaseSec (${leader.leaseSec}), which the components refuse`, fix: "make renewSec shorter than leaseSec" });
+        }
+        if (leader.retrySec * 1.2 >= leader.renewSec) {
+            issues.push({ path: "leaderElection.retrySec", got: leader.retrySec, problem: `x 1.2 (its jitter) is not shorter than renewSec (${leader.renewSec}), which the components refuse`, fix: "make retrySec x 1.2 shorter than renewSec" });
+        }
+    }
     return issues;
 }
 
 /** Builds the render context; throws one ValidationError if the inputs would render a broken file. */
 export function renderContext(spec: ClusterSpec, plan: ClusterPlan, options: RenderOptions = {}): RenderContext {
     const timers = { ...PRODUCTION_TIMERS, ...options.timers };
-    const issues = renderInputIssues(spec, plan, timers);
+    const apiHealth = { ...DEFAULT_API_HEALTH, ...options.apiHealth };
+    const issues = renderInputIssues(spec, plan, timers, apiHealth, options.leaderElection);
     if (issues.length > 0) {
         throw new ValidationError(issues, "render input");
     }
@@ -140,7 +191,8 @@ export function renderContext(spec: ClusterSpec, plan: ClusterPlan, options: Ren
     const repo = spec.mirrors.imageRepository;
     const images = kubeadmImages(spec.kubernetes.minor);
     return {
-        spec, plan, masters, etcdMembers, initMaster: masters[0], timers,
+        spec, plan, masters, etcdMembers, initMaster: masters[0], timers, apiHealth,
+        ...(options.leaderElection ? { leaderElection: options.leaderElection } : {}),
         controlPlaneEndpoint: `${plan.endpoint.dnsName}:${plan.endpoint.port}`,
         endpointAddress: plan.endpoint.vip ?? masters[0].privateIp,
         etcdImage: `${repo}/etcd:${options.etcdImageTag ?? images.etcd}`,

@@ -47,7 +47,7 @@ export function haproxyConfig(ctx: RenderContext, options: HaproxyOptions): stri
         {
             head: "backend apiservers", body: [
                 "balance roundrobin",
-                "option httpchk GET /healthz",
+                `option httpchk GET ${ctx.apiHealth.checkPath}`,
                 "http-check expect status 200",
                 // Connecting is bounded by inter; the answer may take this long.
                 `timeout check ${t.checkTimeoutMs}ms`,

@@ -85,12 +85,24 @@ export function clusterConfiguration(ctx: RenderContext): ClusterConfiguration {
         etcd,
         apiServer: {
             certSANs: apiServerCertSans(ctx),
-            extraArgs: [{ name: "encryption-provider-config", value: PATHS.encryptionConfig }],
+            extraArgs: [
+                { name: "encryption-provider-config", value: PATHS.encryptionConfig },
+                ...(ctx.apiHealth.shutdownDelaySec > 0 ? [{ name: "shutdown-delay-duration", value: `${ctx.apiHealth.shutdownDelaySec}s` }] : []),
+            ],
             extraVolumes: [{ name: "encryption-config", hostPath: encryptionDir, mountPath: encryptionDir, readOnly: true, pathType: "DirectoryOrCreate" }],
         },
-        controllerManager: { extraArgs: [{ name: "leader-elect", value: "true" }] },
-        scheduler: { extraArgs: [{ name: "leader-elect", value: "true" }] },
+        controllerManager: { extraArgs: leaderElectArgs(ctx) },
+        scheduler: { extraArgs: leaderElectArgs(ctx) },
     };
+}
+
+/** `--leader-elect`, and the timers when the render options set them (the components' defaults otherwise). */
+function leaderElectArgs(ctx: RenderContext): { name: string; value: string }[] {
+    const l = ctx.leaderElection;
+    return [
+        { name: "leader-elect", value: "true" },
+        ...(l ? [{ name: "leader-elect-lease-duration", value: `${l.leaseSec}s` }, { name: "leader-elect-renew-deadline", value: `${l.renewSec}s` }, { name: "leader-elect-retry-period", value: `${l.retrySec}s` }] : []),
+    ];
 }
 
 export function kubeletConfiguration(): KubeletConfiguration {

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { coreDnsImage } from "../../components/plan/versions";
-import { renderContext } from "../../components/render/context";
+import { renderContext, RenderOptions } from "../../components/render/context";
 import { renderNode } from "../../components/render/node";
 import { binsUnavailable, program } from "../../lab/bins/locate";
 import { renderStack, RenderedStack, stackNames } from "../helpers/rendered";
@@ -20,8 +20,8 @@ import { randomKubeadmSecrets } from "../helpers/secrets";
 const run = promisify(execFile);
 
 /** Every kubeadm file of a rendered stack (init on master-0, control-plane and worker joins). */
-function kubeadmFiles(r: RenderedStack): { node: string; file: string; content: string }[] {
-    const ctx = renderContext(r.spec, r.plan);
+function kubeadmFiles(r: RenderedStack, options: RenderOptions = {}): { node: string; file: string; content: string }[] {
+    const ctx = renderContext(r.spec, r.plan, options);
     const secrets = randomKubeadmSecrets();
     return r.plan.nodes.flatMap((n) => renderNode(ctx, n, secrets).files
         .filter((f) => f.path.startsWith("/etc/kubernetes/kubeadm/"))
@@ -80,6 +80,15 @@ describe("real kubeadm judges the rendered kubeadm files", function () {
             assert.deepEqual(results.filter((r) => r.problem), []);
         });
     }
+
+    it("accepts the render options that add flags: a shutdown delay and leader-election timers (prod)", async () => {
+        const files = kubeadmFiles(renderStack("prod"), { apiHealth: { checkPath: "/readyz", shutdownDelaySec: 5 }, leaderElection: { leaseSec: 8, renewSec: 6, retrySec: 1 } });
+        const init = files.find((f) => f.file === "init.yaml")!;
+        assert.match(init.content, /name: shutdown-delay-duration\n\s+value: 5s/);
+        assert.equal(init.content.match(/name: leader-elect-lease-duration\n\s+value: 8s/g)?.length, 2, "both components get the timers");
+        const results = await verdicts(kubeadm, files);
+        assert.deepEqual(results.filter((r) => r.problem), []);
+    });
 
     it("refuses what the strict model refuses too: a mis-cased field fails the run", async () => {
         const [init] = kubeadmFiles(renderStack("prod")).filter((f) => f.file === "init.yaml");

@@ -3,6 +3,7 @@ import type { ClusterPlan } from "../../components/plan/plan";
 import { ValidationError } from "../../components/plan/errors";
 import { renderContext } from "../../components/render/context";
 import { haproxyConfig } from "../../components/render/haproxy";
+import { clusterConfiguration } from "../../components/render/kubeadm";
 import { braces } from "../../components/render/text";
 import { renderStack } from "../helpers/rendered";
 
@@ -46,6 +47,26 @@ describe("bad rendering input is a clear error, not a broken file", () => {
     it("refuses timers etcd or HAProxy would reject, all at once", () => {
         const err = renderError(() => renderContext(ka.spec, ka.plan, { timers: { etcdElectionMs: 300, checkFastInterMs: 900, vrrpAdvertSec: 0 } }));
         assert.deepEqual(err.issues.map((i) => i.path).sort(), ["timers.checkFastInterMs", "timers.etcdElectionMs", "timers.vrrpAdvertSec"]);
+    });
+
+    it("refuses a health check path, shutdown delay or leader-election timers the components would refuse, all at once", () => {
+        const err = renderError(() => renderContext(ka.spec, ka.plan, {
+            apiHealth: { checkPath: "/livez" as "/readyz", shutdownDelaySec: 2.5 },
+            leaderElection: { leaseSec: 10, renewSec: 10, retrySec: 9 },
+        }));
+        assert.deepEqual(err.issues.map((i) => i.path).sort(), ["apiHealth.checkPath", "apiHealth.shutdownDelaySec", "leaderElection.renewSec", "leaderElection.retrySec"]);
+        assert.match(err.message, /leaderElection\.retrySec: got 9; x 1\.2 \(its jitter\) is not shorter than renewSec \(10\)/);
+    });
+
+    it("renders the check path, the shutdown delay and the timers it is given, and none of the flags by default", () => {
+        const ctx = renderContext(ka.spec, ka.plan, { apiHealth: { checkPath: "/readyz", shutdownDelaySec: 5 }, leaderElection: { leaseSec: 8, renewSec: 6, retrySec: 1 } });
+        assert.match(haproxyConfig(ctx, { bind: ":6443" }), /option httpchk GET \/readyz\n/);
+        const cc = clusterConfiguration(ctx);
+        assert.deepEqual(cc.apiServer.extraArgs?.find((a) => a.name === "shutdown-delay-duration"), { name: "shutdown-delay-duration", value: "5s" });
+        assert.deepEqual(cc.scheduler.extraArgs?.map((a) => a.name), ["leader-elect", "leader-elect-lease-duration", "leader-elect-renew-deadline", "leader-elect-retry-period"]);
+        const plain = clusterConfiguration(renderContext(ka.spec, ka.plan));
+        assert.equal(plain.apiServer.extraArgs?.some((a) => a.name === "shutdown-delay-duration"), false);
+        assert.deepEqual(plain.controllerManager.extraArgs?.map((a) => a.name), ["leader-elect"]);
     });
 
     it("refuses a configuration statement with a line break (it would inject configuration)", () => {
