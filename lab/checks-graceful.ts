@@ -6,7 +6,7 @@
 import type { CheckResult, Checklist } from "./checks";
 import { WATCH_RESUME_BOUND_MS } from "./checks";
 import { startComponent, terminationGraceMs } from "./control-plane";
-import { serverStatus, vipHolder } from "./faults";
+import { serverStatus, sessionsAtLastMarkDown, vipHolder } from "./faults";
 import { waitFor } from "./lab";
 import { failureSummary, ProbeResult, Watch, watchOutcome } from "./probe";
 
@@ -90,14 +90,17 @@ export async function gracefulRestart(list: Checklist, id: number): Promise<Chec
     const after = all.filter((r) => r.start >= termAt);
     const failedAll = [...stopping, ...away, ...back];
     const h = c.ctx.apiHealth;
+    // The sessions the master still had when HAProxy marked it down (left to finish).
+    const active = sessionsAtLastMarkDown(lb, server) ?? 0;
+    const when = failedAll.map((r) => `+${secs(r.start - termAt)}`).slice(0, 5).join(", ");
     return {
         id, check: `graceful apiserver restart under load (SIGTERM kube-apiserver on ${victim.node.name}, started again once it exited; check ${h.checkPath}, shutdown delay ${h.shutdownDelaySec} s)`,
         expected: `0 failed requests while it stops, while it is away and once HAProxy takes it back; a watch cut by the stop resumes within ${secs(WATCH_RESUME_BOUND_MS)} and misses no event`,
-        measured: `${failedAll.length} failed of ${after.length} requests${failureSummary(failedAll)}: ${stopping.length} while it stopped (${secs(exitedAt - termAt)} from SIGTERM to exit${killed ? `: SIGKILLed at the end of the ${secs(graceMs)} grace period` : ""}), ` +
+        measured: `${failedAll.length} failed of ${after.length} requests${failureSummary(failedAll)}${when ? ` (started ${when} after SIGTERM)` : ""}; ${active} session(s) still open at the mark-down, left to finish; ${stopping.length} while it stopped (${secs(exitedAt - termAt)} from SIGTERM to exit${killed ? `: SIGKILLed at the end of the ${secs(graceMs)} grace period` : ""}), ` +
             `${away.length} while away, ${back.length} after it was back UP (${upAt ? `${secs(upAt - exitedAt)} after the new start` : "NEVER back UP"}); ` +
             `marked down ${downAt ? `${secs(downAt - termAt)} after SIGTERM` : "never"}; ${w.text}`,
         status: upAt > 0 && failedAll.length === 0 && w.ok(WATCH_RESUME_BOUND_MS) ? "pass" : "fail",
-        values: { failed: failedAll.length, killedAfterGrace: killed ? 1 : 0, failedStopping: stopping.length, failedAway: away.length, failedBack: back.length, stopMs: exitedAt - termAt,
+        values: { failed: failedAll.length, sessionsAtMarkDown: active, killedAfterGrace: killed ? 1 : 0, failedStopping: stopping.length, failedAway: away.length, failedBack: back.length, stopMs: exitedAt - termAt,
             markDownMs: downAt ? downAt - termAt : Infinity, backUpMs: upAt ? upAt - exitedAt : Infinity, watchResumeMs: w.gapMs, watchMissed: w.missed },
     };
 }

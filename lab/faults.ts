@@ -41,10 +41,11 @@ function haproxyLog(lb: LbHost): string {
 }
 
 /**
- * How many sessions HAProxy cut (`on-marked-down shutdown-sessions`) the last time it marked
- * `server` down, read from its "is DOWN, ... N sessions active" warning; undefined if it never did.
+ * How many sessions `server` had the last time HAProxy marked it down, read from its "is DOWN,
+ * ... N sessions active" warning (left to finish: the rendered config does not cut them);
+ * undefined if it never did.
  */
-export function sessionsCutAtLastMarkDown(lb: LbHost, server: string): number | undefined {
+export function sessionsAtLastMarkDown(lb: LbHost, server: string): number | undefined {
     const downs = [...haproxyLog(lb).matchAll(new RegExp(`Server apiservers/${server} is DOWN\\b.*?(\\d+) sessions active`, "g"))];
     return downs.length > 0 ? Number(downs[downs.length - 1][1]) : undefined;
 }

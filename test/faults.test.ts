@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import type { LbHost } from "../lab/cluster-lab";
-import { haproxyLinesFor, sessionsCutAtLastMarkDown } from "../lab/faults";
+import { haproxyLinesFor, sessionsAtLastMarkDown } from "../lab/faults";
 
 const LOG = [
     "10.10.1.250:46852 [22/Nov/2026:09:15:40.879] apiserver apiservers/prod-master-0 1/0/2 1805 -- 1/1/0/0/0 0/0",
@@ -32,7 +32,7 @@ describe("the rehearsal's HAProxy log readers", () => {
     });
 
     it("reads how many sessions the last mark-down cut", () => {
-        assert.equal(sessionsCutAtLastMarkDown(lb, "prod-master-1"), 1);
-        assert.equal(sessionsCutAtLastMarkDown(lb, "prod-master-2"), undefined);
+        assert.equal(sessionsAtLastMarkDown(lb, "prod-master-1"), 1);
+        assert.equal(sessionsAtLastMarkDown(lb, "prod-master-2"), undefined);
     });
 });

@@ -1,10 +1,15 @@
 // HAProxy in TCP mode in front of the apiservers: on the keepalived-haproxy LB pair, on the
-// HAProxy pair behind LVS, and as the node-local proxy on workers. Health checks are HTTPS
-// GET /healthz (the TLS handshake is checked, not the certificate: the proxy holds no cluster
-// CA), failures are detected in inter*fall, and `retries` + `option redispatch 1` move every failed
-// connection attempt to another master at once (plain `redispatch` retries the same dead master
-// first, after a turn-around of up to 1 s, and `shutdown-sessions` then kills that connection
-// when the master is marked down: the rehearsal's check 4 caught it failing 1 new request in 10 runs). A local-only frontend serves /healthz for keepalived.
+// HAProxy pair behind LVS, and as the node-local proxy on workers. Health checks are HTTPS GET of
+// the render context's path, /readyz by default (the TLS handshake is checked, not the
+// certificate: the proxy holds no cluster CA); failures are detected in inter*fall, and `retries`
+// + `option redispatch 1` move every failed connection attempt to another master at once (plain
+// `redispatch` retries the same dead master first, after a turn-around of up to 1 s).
+// A stopping apiserver fails /readyz at once and keeps serving for its --shutdown-delay-duration,
+// so HAProxy sends it nothing new long before it stops listening; its sessions are left to finish
+// (no `on-marked-down shutdown-sessions`: that cut a request in flight at the mark-down in 3 of 5
+// graceful restarts of rehearsal check 16). A crashed or cut-off master's sessions are closed by
+// TCP keepalive on the server side instead (5 s idle, then 3 probes 1 s apart).
+// A local-only frontend serves /healthz for keepalived.
 
 import { HAPROXY_HEALTH_PORT, RenderContext } from "./context";
 import { Block, sections } from "./text";
@@ -46,13 +51,13 @@ export function haproxyConfig(ctx: RenderContext, options: HaproxyOptions): stri
         { head: "frontend apiserver", body: [`bind ${options.bind}`, "default_backend apiservers"] },
         {
             head: "backend apiservers", body: [
-                "balance roundrobin",
+                "balance roundrobin", "option srvtcpka", "srvtcpka-idle 5s", "srvtcpka-intvl 1s", "srvtcpka-cnt 3",
                 `option httpchk GET ${ctx.apiHealth.checkPath}`,
                 "http-check expect status 200",
                 // Connecting is bounded by inter; the answer may take this long.
                 `timeout check ${t.checkTimeoutMs}ms`,
                 `default-server inter ${t.checkInterMs}ms fastinter ${t.checkFastInterMs}ms downinter ${t.checkDownInterMs}ms ` +
-                `fall ${t.checkFall} rise ${t.checkRise} check check-ssl verify none on-marked-down shutdown-sessions`,
+                `fall ${t.checkFall} rise ${t.checkRise} check check-ssl verify none`,
                 ...ctx.masters.map((m) => server(m.hostname, m.privateIp, port)),
             ],
         },

@@ -58,14 +58,19 @@ describe("bad rendering input is a clear error, not a broken file", () => {
         assert.match(err.message, /leaderElection\.retrySec: got 9; x 1\.2 \(its jitter\) is not shorter than renewSec \(10\)/);
     });
 
-    it("renders the check path, the shutdown delay and the timers it is given, and none of the flags by default", () => {
-        const ctx = renderContext(ka.spec, ka.plan, { apiHealth: { checkPath: "/readyz", shutdownDelaySec: 5 }, leaderElection: { leaseSec: 8, renewSec: 6, retrySec: 1 } });
-        assert.match(haproxyConfig(ctx, { bind: ":6443" }), /option httpchk GET \/readyz\n/);
+    it("renders the check path, the shutdown delay and the timers it is given; by default /readyz, 3 s and no timer flags", () => {
+        const ctx = renderContext(ka.spec, ka.plan, { apiHealth: { checkPath: "/healthz", shutdownDelaySec: 0 }, leaderElection: { leaseSec: 8, renewSec: 6, retrySec: 1 } });
+        assert.match(haproxyConfig(ctx, { bind: ":6443" }), /option httpchk GET \/healthz\n/);
         const cc = clusterConfiguration(ctx);
-        assert.deepEqual(cc.apiServer.extraArgs?.find((a) => a.name === "shutdown-delay-duration"), { name: "shutdown-delay-duration", value: "5s" });
+        assert.equal(cc.apiServer.extraArgs?.some((a) => a.name === "shutdown-delay-duration"), false, "0 s is kube-apiserver's default: no flag");
         assert.deepEqual(cc.scheduler.extraArgs?.map((a) => a.name), ["leader-elect", "leader-elect-lease-duration", "leader-elect-renew-deadline", "leader-elect-retry-period"]);
-        const plain = clusterConfiguration(renderContext(ka.spec, ka.plan));
-        assert.equal(plain.apiServer.extraArgs?.some((a) => a.name === "shutdown-delay-duration"), false);
+        const plainCtx = renderContext(ka.spec, ka.plan);
+        const haproxy = haproxyConfig(plainCtx, { bind: ":6443" });
+        assert.match(haproxy, /option httpchk GET \/readyz\n/);
+        assert.doesNotMatch(haproxy, /shutdown-sessions/, "a draining apiserver's sessions are left to finish");
+        assert.match(haproxy, /option srvtcpka\n\s+srvtcpka-idle 5s/, "a dead master's sessions are closed by TCP keepalive");
+        const plain = clusterConfiguration(plainCtx);
+        assert.deepEqual(plain.apiServer.extraArgs?.find((a) => a.name === "shutdown-delay-duration"), { name: "shutdown-delay-duration", value: "3s" });
         assert.deepEqual(plain.controllerManager.extraArgs?.map((a) => a.name), ["leader-elect"]);
     });
 
