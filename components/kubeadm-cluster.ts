@@ -50,7 +50,11 @@ export interface KubeadmClusterArgs {
     readonly existingNetwork?: { readonly vpcId: pulumi.Input<string>; readonly subnetIds: Readonly<Record<string, pulumi.Input<string>>> };
     /** Register the Kubernetes layer (CoreDNS spread and PDB); Pulumi must then reach the API endpoint. @default false */
     readonly kubernetesLayer?: boolean;
-    /** Render options: faster timers for a lab, another etcd image tag. @default production timers */
+    /**
+     * Render options: faster timers for a lab, another etcd image tag, the endpoint's health check
+     * path and the apiserver's shutdown delay (`apiHealth`), leader-election timers.
+     * @default production timers, /readyz with a 3 s shutdown delay, the components' leader-election defaults
+     */
     readonly render?: RenderOptions;
     /** ISO date for the end-of-life check of the Kubernetes version. @default today */
     readonly today?: string;

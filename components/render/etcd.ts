@@ -36,7 +36,7 @@ export function etcdArgs(ctx: RenderContext, member: PlannedNode): string[] {
         `--initial-advertise-peer-urls=https://${ip}:2380`,
         `--listen-client-urls=https://${ip}:2379,https://127.0.0.1:2379`,
         `--advertise-client-urls=https://${ip}:2379`,
-        "--listen-metrics-urls=http://127.0.0.1:2381",
+        `--listen-metrics-urls=http://127.0.0.1:${METRICS_PORT}`,
         `--initial-cluster=${initialCluster(ctx)}`,
         "--initial-cluster-state=new",
         `--initial-cluster-token=${ctx.spec.name}-etcd`,
@@ -51,6 +51,10 @@ export function etcdArgs(ctx: RenderContext, member: PlannedNode): string[] {
         `--heartbeat-interval=${ctx.timers.etcdHeartbeatMs}`,
         `--election-timeout=${ctx.timers.etcdElectionMs}`,
         "--snapshot-count=10000",
+        // What kubeadm sets for the etcd it runs (phases/etcd/local.go): check the data against
+        // the other members before serving, and let watchers know how current they are.
+        "--feature-gates=InitialCorruptCheck=true",
+        "--watch-progress-notify-interval=5s",
         `--quota-backend-bytes=${QUOTA_BYTES}`,
         "--logger=zap",
         "--log-outputs=stderr",
@@ -65,6 +69,24 @@ export function etcdCertificateRequests(ctx: RenderContext): { member: string; k
     ]);
 }
 
+/** etcd's metrics listener (`--listen-metrics-urls`), where the kubelet probes it. */
+const METRICS_PORT = 2381;
+
+/**
+ * The probes kubeadm gives the etcd it runs (phases/etcd/local.go, util/staticpod): liveness on
+ * /livez, which stays OK without quorum and under a NOSPACE alarm, so the kubelet never kills the
+ * survivors of a quorum loss (plain /health fails then); readiness and start-up on /readyz. The
+ * start-up probe allows kubeadm's 4 minutes for a member to catch up.
+ */
+function etcdProbes(): Pick<StaticPod["spec"]["containers"][number], "livenessProbe" | "readinessProbe" | "startupProbe"> {
+    const get = (path: string) => ({ host: "127.0.0.1", path, port: METRICS_PORT, scheme: "HTTP" as const });
+    return {
+        livenessProbe: { httpGet: get("/livez"), initialDelaySeconds: 10, periodSeconds: 10, timeoutSeconds: 15, failureThreshold: 8 },
+        readinessProbe: { httpGet: get("/readyz"), initialDelaySeconds: 0, periodSeconds: 1, timeoutSeconds: 15, failureThreshold: 3 },
+        startupProbe: { httpGet: get("/readyz"), initialDelaySeconds: 10, periodSeconds: 10, timeoutSeconds: 15, failureThreshold: 24 },
+    };
+}
+
 export function etcdStaticPod(ctx: RenderContext, member: PlannedNode): StaticPod {
     return {
         apiVersion: "v1", kind: "Pod",
@@ -74,7 +96,7 @@ export function etcdStaticPod(ctx: RenderContext, member: PlannedNode): StaticPo
             containers: [{
                 name: "etcd", image: ctx.etcdImage, command: ["etcd", ...etcdArgs(ctx, member)],
                 volumeMounts: [{ name: "etcd-data", mountPath: PATHS.etcdData }, { name: "etcd-pki", mountPath: PATHS.etcdPki, readOnly: true }],
-                livenessProbe: { httpGet: { host: "127.0.0.1", path: "/health", port: 2381, scheme: "HTTP" }, initialDelaySeconds: 10, periodSeconds: 10, timeoutSeconds: 15, failureThreshold: 8 },
+                ...etcdProbes(),
                 resources: { requests: { cpu: "200m", memory: "512Mi" } },
             }],
             volumes: [

@@ -9,6 +9,11 @@ const hostPathVolume = z.strictObject({
     hostPath: z.strictObject({ path: z.string().regex(/^\//), type: z.enum(["Directory", "DirectoryOrCreate", "File", "FileOrCreate"]) }),
 });
 
+const httpProbe = z.strictObject({
+    httpGet: z.strictObject({ host: z.string(), path: z.string().regex(/^\//), port: z.number().int().min(1).max(65535), scheme: z.enum(["HTTP", "HTTPS"]) }),
+    initialDelaySeconds: z.number().int().min(0), periodSeconds: z.number().int().min(1), timeoutSeconds: z.number().int().min(1), failureThreshold: z.number().int().min(1),
+});
+
 export const StaticPodSchema = z.strictObject({
     apiVersion: z.literal("v1"),
     kind: z.literal("Pod"),
@@ -25,10 +30,9 @@ export const StaticPodSchema = z.strictObject({
             image: z.string().regex(/^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)+:[A-Za-z0-9._-]+$/, { error: "must be repository/name:tag" }),
             command: z.array(z.string()).min(1),
             volumeMounts: z.array(z.strictObject({ name: z.string(), mountPath: z.string().regex(/^\//), readOnly: z.boolean().optional() })),
-            livenessProbe: z.strictObject({
-                httpGet: z.strictObject({ host: z.string(), path: z.string(), port: z.number().int(), scheme: z.enum(["HTTP", "HTTPS"]) }),
-                initialDelaySeconds: z.number().int(), periodSeconds: z.number().int(), timeoutSeconds: z.number().int(), failureThreshold: z.number().int(),
-            }).optional(),
+            livenessProbe: httpProbe.optional(),
+            readinessProbe: httpProbe.optional(),
+            startupProbe: httpProbe.optional(),
             resources: z.strictObject({ requests: z.strictObject({ cpu: z.string(), memory: z.string() }) }),
         })).length(1),
         volumes: z.array(hostPathVolume),

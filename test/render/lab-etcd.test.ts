@@ -1,4 +1,4 @@
-// Real etcd (Debian's 3.4 build) running the rendered member command line of the
+// Real etcd (built by `npm run bins` at the version kubeadm deploys) running the rendered member command line of the
 // prod-keepalived stack on three test hosts, with certificates made by openssl for exactly the
 // SANs the renderer asks for. Only the file paths are relocated under each host's scratch root.
 
@@ -8,7 +8,7 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import { renderContext } from "../../components/render/context";
 import { etcdArgs, etcdCertificateRequests, STAGED_ETCD_MANIFEST } from "../../components/render/etcd";
-import { Host, Lab, labUnavailable, waitFor } from "../../lab/lab";
+import { Daemon, Host, Lab, labUnavailable, waitFor } from "../../lab/lab";
 import { labHooks } from "../helpers/lab-hooks";
 import { skipUnless } from "../helpers/skip";
 import { KeyPair, makeCa, makeCert } from "../../lab/pki";
@@ -25,6 +25,9 @@ describe("etcd: the rendered members form a TLS cluster (real etcd)", function (
     let ca: KeyPair;
     let clientCert: KeyPair;
     let endpoints: string;
+    const daemons: Daemon[] = [];
+    const hosts: Host[] = [];
+    let probes: { liveness: string; readiness: string; startup: string; port: number } | undefined;
 
     const etcdctl = (...args: string[]) => client.exec("etcdctl", [
         `--endpoints=${endpoints}`, `--cacert=${ca.cert}`, `--cert=${clientCert.cert}`, `--key=${clientCert.key}`,
@@ -40,6 +43,7 @@ describe("etcd: the rendered members form a TLS cluster (real etcd)", function (
         const requests = etcdCertificateRequests(ctx);
         members.forEach((b, i) => {
             const host = lab!.addHost(`etcd${i}`, b.node.privateIp);
+            hosts.push(host);
             const nodeRoot = path.join(lab!.dir, host.name);
             stage(b.files, nodeRoot);
             const pkiDir = path.join(nodeRoot, "etc/etcd/pki");
@@ -55,7 +59,9 @@ describe("etcd: the rendered members form a TLS cluster (real etcd)", function (
             const command: string[] = manifest.spec.containers[0].command;
             assert.deepEqual(command.slice(1), etcdArgs(ctx, b.node), "the static pod runs exactly the rendered flags");
             const relocated = command.map((a) => rebase(a, nodeRoot));
-            host.spawn("etcd", relocated[0], relocated.slice(1));
+            daemons.push(host.spawn("etcd", relocated[0], relocated.slice(1)));
+            const c = manifest.spec.containers[0];
+            probes = { liveness: c.livenessProbe.httpGet.path, readiness: c.readinessProbe.httpGet.path, startup: c.startupProbe.httpGet.path, port: c.livenessProbe.httpGet.port };
         });
         client = lab.addHost("client", "172.16.10.100");
         endpoints = members.map((b) => `https://${b.node.privateIp}:2379`).join(",");
@@ -63,11 +69,11 @@ describe("etcd: the rendered members form a TLS cluster (real etcd)", function (
 
     labHooks(() => lab);
 
-    it("uses only flags the etcd 3.4 binary accepts", async () => {
+    it("uses only flags the built etcd accepts", async () => {
         const help = await client.exec("etcd", ["--help"]);
         const known = new Set([...`${help.stdout}${help.stderr}`.matchAll(/^\s+(--[a-z0-9-]+)/gm)].map((m) => m[1]));
         for (const flag of etcdArgs(ctx, members[0].node).map((a) => a.split("=")[0])) {
-            assert.ok(known.has(flag), `${flag} is not an etcd 3.4 flag`);
+            assert.ok(known.has(flag), `${flag} is not a flag of this etcd`);
         }
     });
 
@@ -103,5 +109,23 @@ describe("etcd: the rendered members form a TLS cluster (real etcd)", function (
         const get = await client.exec("etcdctl", [`--endpoints=${endpoints}`, `--cacert=${ca.cert}`, "--dial-timeout=2s", "--command-timeout=3s", "get", "/kubeadm-ha/test"], 20_000);
         assert.notEqual(get.code, 0, "etcdctl without a client certificate fails too");
         assert.doesNotMatch(get.stdout, /rendered/);
+    });
+
+    // Last: it leaves a quorum lost. The kubelet kills a container whose liveness probe fails 8
+    // times: probing /health (which fails without a leader) would kill the survivors of a quorum
+    // loss one by one; kubeadm probes /livez for liveness and /readyz for readiness and start-up.
+    it("probes what keeps a survivor of quorum loss alive: liveness answers, readiness and /health do not", async () => {
+        assert.ok(probes, "the manifest has probes");
+        assert.deepEqual([probes.liveness, probes.readiness, probes.startup], ["/livez", "/readyz", "/readyz"]);
+        const survivor = hosts[0];
+        const status = async (p: string) => (await survivor.exec("curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "5", `http://127.0.0.1:${probes!.port}${p}`])).stdout;
+        assert.equal(await status(probes.liveness), "200", "a healthy member is live");
+        assert.equal(await status(probes.readiness), "200", "and ready");
+        await Promise.all(daemons.slice(1).map((d) => d.stop("SIGKILL")));
+        // Without a leader etcd's /health fails (it reads linearizably) once the election timeout passes.
+        const lost = await waitFor("the survivor to notice the lost quorum", async () => (await status("/health")) !== "200", 20_000, 250);
+        console.log(`      quorum loss seen on /health after ${lost.ms} ms`);
+        assert.notEqual(await status(probes.readiness), "200", "a member without quorum is not ready");
+        assert.equal(await status(probes.liveness), "200", "but it is live: the kubelet keeps it running");
     });
 });
