@@ -18,9 +18,16 @@ export interface CloudConfig {
     readonly files: readonly NodeFile[];
     /** Lines appended to /etc/hosts. */
     readonly hosts: readonly string[];
-    /** Commands as argv arrays, in order; the last one writes the sentinel. */
+    /**
+     * Commands as argv arrays, in order; the last one writes the sentinel. cloud-init runs them as
+     * one /bin/sh script whose status is its last command's: the document starts it with `set -e`,
+     * so a failed step stops the script (and cloud-init reports the failure) before any later step.
+     */
     readonly runcmd: readonly (readonly string[])[];
 }
+
+/** The first runcmd line, verbatim (a string entry is not quoted by cloud-init). */
+export const RUNCMD_STRICT = "set -e";
 
 /** The document cloud-init reads; keys are cloud-init's own. */
 export function cloudConfigDocument(c: CloudConfig): Record<string, unknown> {
@@ -45,7 +52,7 @@ export function cloudConfigDocument(c: CloudConfig): Record<string, unknown> {
         package_upgrade: false,
         ...(c.packages.length > 0 ? { packages: [...c.packages] } : {}),
         write_files: writeFiles,
-        runcmd: c.runcmd.map((argv) => [...argv]),
+        runcmd: [RUNCMD_STRICT, ...c.runcmd.map((argv) => [...argv])],
     };
 }
 

@@ -1,6 +1,11 @@
 import { strict as assert } from "node:assert";
 import { parse } from "yaml";
-import { base64Size, CloudConfig, renderUserData, USER_DATA_LIMIT } from "../../components/render/cloud-init";
+import { execFileSync, spawnSync } from "node:child_process";
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { base64Size, CloudConfig, renderUserData, RUNCMD_STRICT, USER_DATA_LIMIT } from "../../components/render/cloud-init";
+import { skipUnless } from "../helpers/skip";
 import { publicFile } from "../../components/render/node-file";
 import { allStacks } from "../helpers/rendered";
 
@@ -29,7 +34,8 @@ describe("cloud-init user-data", () => {
                 for (const f of doc.write_files) {
                     assert.equal(typeof f.permissions, "string", `${b.node.name}:${f.path}`);
                 }
-                assert.ok(doc.runcmd.every((c: unknown) => Array.isArray(c) && c.every((a) => typeof a === "string")), `${b.node.name}: runcmd entries are string arrays`);
+                assert.equal(doc.runcmd[0], RUNCMD_STRICT, `${b.node.name}: the script stops at the first failed command`);
+                assert.ok(doc.runcmd.slice(1).every((c: unknown) => Array.isArray(c) && c.every((a) => typeof a === "string")), `${b.node.name}: runcmd entries are string arrays`);
             }
         }
     });
@@ -50,12 +56,70 @@ describe("cloud-init user-data", () => {
 
     it("mounts the etcd data disk before the kubelet may start etcd", () => {
         const etcd = allStacks().find((s) => s.stack === "prod")!.bundles.find((b) => b.node.role === "etcd")!;
-        const cmds: string[][] = userDataDoc(etcd.userData).runcmd;
+        const cmds: string[][] = userDataDoc(etcd.userData).runcmd.filter(Array.isArray);
         const mount = cmds.findIndex((c) => c[1]?.endsWith("mount-data-disk.sh"));
         const manifest = cmds.findIndex((c) => c[0] === "install" && c.at(-1) === "/etc/kubernetes/manifests/etcd.yaml");
         const kubelet = cmds.findIndex((c) => c.join(" ") === "systemctl restart kubelet");
         assert.ok(mount >= 0 && mount < manifest && manifest < kubelet, JSON.stringify(cmds));
         assert.ok(!userDataDoc(etcd.userData).write_files.some((f: any) => f.path.startsWith("/etc/kubernetes/manifests/")), "the manifest is staged, not written into the static pod directory");
+    });
+
+    // cloud-init turns runcmd into one /bin/sh script (cloudinit.util.shellify) and reports the
+    // script's exit status, which is its last command's unless the script stops earlier.
+    describe("runcmd as cloud-init runs it (its own shellify, /bin/sh, stub commands)", function () {
+        const python = "/usr/bin/python3";
+        const shellify = (runcmd: unknown): string => execFileSync(python, ["-c", "import json,sys; from cloudinit import util; sys.stdout.write(util.shellify(json.load(sys.stdin)))"], { input: JSON.stringify(runcmd), encoding: "utf8" });
+        before(function () {
+            const probe = spawnSync(python, ["-c", "import cloudinit.util"]);
+            skipUnless(this, probe.status === 0 ? undefined : "cloud-init's Python package is not installed (Debian package cloud-init)");
+        });
+
+        /** Runs the node's runcmd with every program a stub that logs its argv; `failing` makes the stub of that step exit 1. */
+        function runWithStubs(runcmd: (string | string[])[], failing?: (argv: string[]) => boolean): { code: number; ran: string[] } {
+            const dir = mkdtempSync(path.join(tmpdir(), "runcmd-"));
+            try {
+                const log = path.join(dir, "log");
+                const fail = path.join(dir, "fail");
+                writeFileSync(fail, failing ? `${runcmd.filter(Array.isArray).find((c) => failing(c as string[]))!.join(" ")}\n` : "");
+                for (const program of new Set(runcmd.filter(Array.isArray).map((c) => (c as string[])[0]))) {
+                    const stub = path.join(dir, program);
+                    writeFileSync(stub, `#!/bin/sh\nline="$(basename "$0") $*"\necho "$line" >> ${log}\nif grep -qxF "$line" ${fail}; then exit 1; fi\n`);
+                    chmodSync(stub, 0o755);
+                }
+                const script = path.join(dir, "runcmd.sh");
+                writeFileSync(script, shellify(runcmd));
+                const r = spawnSync("/bin/sh", [script], { env: { PATH: `${dir}:/usr/bin:/bin` }, encoding: "utf8" });
+                let ran: string[] = [];
+                try {
+                    ran = readFileSync(log, "utf8").trim().split("\n");
+                } catch { /* nothing ran */ }
+                return { code: r.status ?? -1, ran };
+            } finally {
+                rmSync(dir, { recursive: true, force: true });
+            }
+        }
+
+        it("runs every step and writes the sentinel when each succeeds", () => {
+            const etcd = allStacks().find((s) => s.stack === "prod")!.bundles.find((b) => b.node.role === "etcd")!;
+            const { runcmd } = userDataDoc(etcd.userData);
+            const r = runWithStubs(runcmd);
+            assert.equal(r.code, 0);
+            assert.equal(r.ran.length, runcmd.length - 1, "every command ran");
+            assert.match(r.ran.at(-1)!, /write-sentinel\.sh/);
+        });
+
+        it("stops at a failed step: no etcd manifest without the data disk, no sentinel after a failed install", () => {
+            for (const s of allStacks()) {
+                for (const b of s.bundles.filter((x) => ["etcd", "master", "worker"].includes(x.node.role))) {
+                    const { runcmd } = userDataDoc(b.userData);
+                    const step = b.node.role === "etcd" ? "mount-data-disk.sh" : "install-kubernetes.sh";
+                    const r = runWithStubs(runcmd, (c) => c[1]?.endsWith(step) === true);
+                    assert.notEqual(r.code, 0, `${b.node.name}: cloud-init sees the failure`);
+                    assert.match(r.ran.at(-1)!, new RegExp(step.replace(".", "\\.")), `${b.node.name}: nothing runs after the failed ${step}`);
+                    assert.ok(!r.ran.some((l) => /write-sentinel|etcd\.yaml/.test(l)), `${b.node.name}: ${r.ran.join(" | ")}`);
+                }
+            }
+        });
     });
 
     it("refuses user-data over the limit, naming the node and the size", () => {
