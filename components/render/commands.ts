@@ -8,11 +8,11 @@ import { SCRIPTS, scriptPath } from "./scripts";
 export const WAIT_FOR_BOOTSTRAP = `timeout 1800 sh -c 'until [ -f ${PATHS.sentinel} ]; do sleep 5; done'`;
 /** Reads the secret-file installer script from stdin. */
 export const INSTALL_SECRETS = "sudo bash -s";
-/** kubeadm init on master-0, uploading the shared certificates for the joining masters; skipped once admin.conf exists. */
+/** kubeadm init on master-0, uploading the shared certificates for the joining masters; skipped once it succeeded, reset and retried after a failure (kubeadm-once.sh). */
 export const KUBEADM_INIT = `sudo bash ${scriptPath(SCRIPTS.kubeadmOnce)} /etc/kubernetes/admin.conf init --config ${PATHS.kubeadmDir}/init.yaml --upload-certs`;
 /** On master-0, before each control-plane join: re-uploads the shared certificates (they expire after 2 h). */
 export const UPLOAD_CERTS = `sudo kubeadm init phase upload-certs --upload-certs --config ${PATHS.kubeadmDir}/init.yaml`;
-/** kubeadm join on a master or worker; skipped once kubelet.conf exists. */
+/** kubeadm join on a master or worker; skipped once it succeeded, reset and retried after a failure (kubeadm-once.sh). */
 export const KUBEADM_JOIN = `sudo bash ${scriptPath(SCRIPTS.kubeadmOnce)} /etc/kubernetes/kubelet.conf join --config ${PATHS.kubeadmDir}/join.yaml`;
 /** etcd machines: start the member right away once its certificates are in place. */
 export const RESTART_KUBELET = "sudo systemctl restart kubelet";

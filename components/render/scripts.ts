@@ -16,6 +16,9 @@ export function script(name: string, purpose: string, body: string): Script {
     return { name, content: `#!/usr/bin/env bash\n# ${purpose}\nset -euo pipefail\n${body.trim()}\n` };
 }
 
+/** What a node has before kubeadm runs and kubeadm reset would remove or we must keep: the secret files. */
+const STASHED = [PATHS.pkiDir, PATHS.kubeadmDir, PATHS.encryptionConfig.slice(0, PATHS.encryptionConfig.lastIndexOf("/"))];
+
 export const SCRIPTS = {
     disableSwap: script("disable-swap.sh", "Turns swap off now and at every boot (kubelet refuses to run with swap by default).", `
 swapoff -a
@@ -85,14 +88,41 @@ rm -f "$tmp"
 `),
 
     kubeadmOnce: script("kubeadm-once.sh",
-        "Usage: kubeadm-once.sh <done-marker> <kubeadm arguments...>. Runs kubeadm once: while <done-marker> exists (admin.conf after init, kubelet.conf after join) the node is left alone.", `
-marker="$1"
+        "Usage: kubeadm-once.sh <earlier-done-file> <init|join> <kubeadm arguments...>. Runs kubeadm init or join until it succeeds once: done is recorded only after kubeadm exits 0; a rerun after a failed attempt resets the node (kubeadm reset -f) and puts back the secret files it had before the first attempt. A node bootstrapped by a release that took <earlier-done-file> (admin.conf, kubelet.conf) as done is left alone.", `
+earlier="$1"
 shift
-if [ -f "$marker" ]; then
-    echo "kubeadm $1 already done on this node ($marker exists)"
+step="$1"
+# Its own directory: the bootstrap sentinel beside it stays readable by the login user.
+state=${PATHS.stateDir}/kubeadm-once
+done_marker="$state/kubeadm-$step.done"
+attempt="$state/kubeadm-$step.attempt"
+stash="$state/kubeadm-$step.secrets.tar"
+if [ -f "$done_marker" ]; then
+    echo "kubeadm $step already done on this node ($done_marker exists)"
     exit 0
 fi
+install -d -m 0700 "$state"
+if [ ! -f "$attempt" ] && [ -f "$earlier" ]; then
+    echo "kubeadm $step already done on this node ($earlier exists, from before $done_marker was kept)"
+    touch "$done_marker"
+    exit 0
+fi
+if [ -f "$attempt" ]; then
+    echo "kubeadm-once: an earlier kubeadm $step did not finish; resetting the node and restoring its secret files" >&2
+    kubeadm reset -f
+    tar -C / -xpf "$stash"
+else
+    # kubeadm reset empties the certificates directory, which holds the cluster's own CAs.
+    paths=()
+    for p in ${STASHED.map((p) => p.slice(1)).join(" ")}; do
+        if [ -e "/$p" ]; then paths+=("$p"); fi
+    done
+    (umask 077 && tar -C / -cpf "$stash" "\${paths[@]}")
+    touch "$attempt"
+fi
 kubeadm "$@"
+touch "$done_marker"
+rm -f "$attempt"
 `),
 
     renewCerts: script("renew-certs.sh",

@@ -61,21 +61,79 @@ describe("shell snippets, run for real", () => {
         assert.ok(Date.now() - started < 5000);
     });
 
-    it("kubeadm-once.sh runs kubeadm with its arguments once, and leaves a done node alone", () => {
-        const bin = path.join(dir, "bin");
-        const calls = path.join(dir, "kubeadm-calls");
-        const marker = path.join(dir, "kubelet.conf");
+    /**
+     * Runs `body` (bash; $1 = `script`) in a private mount namespace where /etc is an overlay of
+     * this machine's (writes land in a scratch directory), /etc/kubernetes is empty but for pki/ and
+     * kubeadm/, and /var/lib is a tmpfs: nothing of this machine is written. Stops before `body` if
+     * any mount fails. `bin` comes first on PATH.
+     */
+    const inScratchNode = (body: string, script: string, bin: string) => {
+        const scratch = mkdtempSync(path.join(dir, "node-"));
+        const setup = [
+            "set -e",
+            `mkdir -p ${scratch}/upper ${scratch}/work`,
+            `mount -t overlay overlay -o lowerdir=/etc,upperdir=${scratch}/upper,workdir=${scratch}/work /etc`,
+            "mount -t tmpfs tmpfs /var/lib",
+            "mkdir -p /etc/kubernetes && mount -t tmpfs tmpfs /etc/kubernetes && mkdir /etc/kubernetes/pki /etc/kubernetes/kubeadm",
+            "set +e",
+        ].join("\n");
+        return spawnSync("unshare", ["--mount", "--propagation", "private", "bash", "-c", `${setup}\n${body}`, "bash", script], { encoding: "utf8", env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } });
+    };
+
+    // A stub kubeadm that writes what the real one writes early (kubelet.conf, a manifest) and
+    // fails while a failure is pending; `reset -f` removes what the real reset removes.
+    const stubKubeadm = (calls: string, failures: string) => `#!/bin/sh
+echo "$@" >> ${calls}
+if [ "$1" = reset ]; then rm -rf /etc/kubernetes/pki /etc/kubernetes/manifests /etc/kubernetes/*.conf; exit 0; fi
+mkdir -p /etc/kubernetes/manifests && touch /etc/kubernetes/manifests/kube-apiserver.yaml /etc/kubernetes/kubelet.conf
+test -f /etc/kubernetes/pki/ca.key || { echo "no CA key" >&2; exit 1; }
+n=$(cat ${failures}); if [ "$n" -gt 0 ]; then echo $((n - 1)) > ${failures}; echo "failed late" >&2; exit 1; fi
+`;
+
+    it("kubeadm-once.sh: done only after kubeadm succeeds; a rerun resets the node and restores its secret files; a done node is left alone", function () {
+        skipUnless(this, canUnshare() ? undefined : "needs root and unshare --mount for a scratch /etc/kubernetes and /var/lib/kubeadm-ha");
+        const bin = path.join(dir, "once-bin");
+        const calls = path.join(dir, "once-calls");
+        const failures = path.join(dir, "once-failures");
+        spawnSync("mkdir", ["-p", bin]);
+        writeFileSync(path.join(bin, "kubeadm"), stubKubeadm(calls, failures), { mode: 0o755 });
+        writeFileSync(failures, "1");
+        writeFileSync(calls, "");
+        const script = write(SCRIPTS.kubeadmOnce);
+        // One mount namespace for the whole life of the node: the secret files as INSTALL_SECRETS
+        // leaves them, then three runs of the join command.
+        const node = [
+            "echo CA-KEY > /etc/kubernetes/pki/ca.key && echo join > /etc/kubernetes/kubeadm/join.yaml",
+            `for run in 1 2 3; do bash "$1" /etc/kubernetes/kubelet.conf join --config /etc/kubernetes/kubeadm/join.yaml; echo "run $run: $?"; done`,
+            "cat /etc/kubernetes/pki/ca.key; ls /var/lib/kubeadm-ha/kubeadm-once",
+        ].join("\n");
+        const r = inScratchNode(node, script, bin);
+        assert.equal(r.status, 0, r.stderr);
+        assert.match(r.stdout, /run 1: 1\n/, "the failed join fails the command (Pulumi reports it)");
+        assert.match(r.stderr, /an earlier kubeadm join did not finish; resetting the node/);
+        assert.match(r.stdout, /run 2: 0\n/, "the rerun converges");
+        assert.match(r.stdout, /kubeadm join already done on this node \(\/var\/lib\/kubeadm-ha\/kubeadm-once\/kubeadm-join\.done exists\)\nrun 3: 0\n/);
+        assert.match(r.stdout, /CA-KEY\n/, "the cluster CA key was put back after the reset");
+        assert.match(r.stdout, /kubeadm-join\.done\n/);
+        assert.doesNotMatch(r.stdout, /kubeadm-join\.attempt/);
+        const args = "join --config /etc/kubernetes/kubeadm/join.yaml";
+        assert.equal(readFileSync(calls, "utf8"), `${args}\nreset -f\n${args}\n`, "kubeadm ran, reset, ran again, then never again");
+    });
+
+    it("kubeadm-once.sh leaves alone a node an earlier release bootstrapped (its done file, no attempt record)", function () {
+        skipUnless(this, canUnshare() ? undefined : "needs root and unshare --mount");
+        const bin = path.join(dir, "legacy-bin");
+        const calls = path.join(dir, "legacy-calls");
         spawnSync("mkdir", ["-p", bin]);
         writeFileSync(path.join(bin, "kubeadm"), `#!/bin/sh\necho "$@" >> ${calls}\n`, { mode: 0o755 });
-        const env = { ...process.env, PATH: `${bin}:${process.env.PATH}` };
+        writeFileSync(calls, "");
         const script = write(SCRIPTS.kubeadmOnce);
-        const first = spawnSync("bash", [script, marker, "join", "--config", "/etc/kubernetes/kubeadm/join.yaml"], { encoding: "utf8", env });
-        assert.equal(first.status, 0, first.stderr);
-        writeFileSync(marker, "");
-        const second = spawnSync("bash", [script, marker, "join", "--config", "/etc/kubernetes/kubeadm/join.yaml"], { encoding: "utf8", env });
-        assert.equal(second.status, 0);
-        assert.match(second.stdout, /kubeadm join already done on this node/);
-        assert.equal(readFileSync(calls, "utf8"), "join --config /etc/kubernetes/kubeadm/join.yaml\n", "kubeadm ran exactly once");
+        const node = 'touch /etc/kubernetes/admin.conf && bash "$1" /etc/kubernetes/admin.conf init --config /etc/kubernetes/kubeadm/init.yaml --upload-certs && ls /var/lib/kubeadm-ha/kubeadm-once';
+        const r = inScratchNode(node, script, bin);
+        assert.equal(r.status, 0, r.stderr);
+        assert.match(r.stdout, /kubeadm init already done on this node \(\/etc\/kubernetes\/admin\.conf exists/);
+        assert.match(r.stdout, /kubeadm-init\.done/);
+        assert.equal(readFileSync(calls, "utf8"), "", "kubeadm never ran");
     });
 
     it("every snippet starts with a shebang and set -euo pipefail", () => {
