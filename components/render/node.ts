@@ -17,6 +17,7 @@ import { NodeFile, publicFile } from "./node-file";
 import { nodeProxyFiles } from "./node-proxy";
 import { Script, SCRIPTS, scriptFile, scriptPath } from "./scripts";
 import { ini, keyValues } from "./text";
+import { toYaml } from "./yaml";
 
 export interface NodeBundle {
     readonly node: PlannedNode;
@@ -27,7 +28,9 @@ export interface NodeBundle {
     readonly files: readonly NodeFile[];
 }
 
-const K8S_PACKAGES = ["containerd", "ca-certificates", "curl", "gpg", "conntrack", "socat"];
+// kubeadm's preflight needs iptables, conntrack and socat on PATH (iptables is usually but not
+// always on the image: asked for explicitly).
+const K8S_PACKAGES = ["containerd", "ca-certificates", "curl", "gpg", "conntrack", "socat", "iptables"];
 const PACKAGES: Readonly<Record<Role, readonly string[]>> = {
     master: K8S_PACKAGES, worker: K8S_PACKAGES, etcd: K8S_PACKAGES,
     lb: ["haproxy", "keepalived", "curl"], lvs: ["keepalived", "ipvsadm"], haproxy: ["haproxy"], bastion: [],
@@ -40,6 +43,8 @@ const run = (s: Script, ...args: string[]) => ["bash", scriptPath(s), ...args];
 function kubernetesNodeFiles(ctx: RenderContext): NodeFile[] {
     return [
         ...containerdFiles(ctx),
+        // crictl (kubeadm's cri-tools dependency) finds containerd without --runtime-endpoint.
+        publicFile("/etc/crictl.yaml", toYaml({ "runtime-endpoint": PATHS.criSocket, "image-endpoint": PATHS.criSocket, timeout: 10 })),
         publicFile("/etc/modules-load.d/kubeadm-ha.conf", "overlay\nbr_netfilter\n"),
         publicFile("/etc/sysctl.d/90-kubeadm-ha.conf", keyValues([
             ["net.ipv4.ip_forward", "1"], ["net.bridge.bridge-nf-call-iptables", "1"], ["net.bridge.bridge-nf-call-ip6tables", "1"],
