@@ -3,7 +3,7 @@
 // from stdin. Then: etcd members start; master-0 runs `kubeadm init`; the other masters join
 // one at a time (kubeadm's advice for external etcd), each after master-0 re-uploads the shared
 // certificates; every worker joins as soon as master-0 is up, never waiting on other workers or
-// on later masters. Etcd members with backups then get their backup files and start the timer
+// on later masters (with node-local proxies, each then points the endpoint name at its proxy). Etcd members with backups then get their backup files and start the timer
 // (after their member runs; on a cluster made before backups, this step alone runs). Every
 // command is idempotent; `triggers` rerun them when the endpoint or the Kubernetes version changes.
 
@@ -36,6 +36,12 @@ export interface ClusterJoinArgs {
     readonly endpointReady?: readonly pulumi.Resource[];
     /** Values whose change reruns init and joins (e.g. endpoint address, Kubernetes version). */
     readonly triggers: readonly pulumi.Input<unknown>[];
+    /**
+     * Workers reach the API through a node-local proxy on 127.0.0.1: each points the endpoint name
+     * at it once it has joined (it joins through master-0: the proxy runs only with its kubelet).
+     * @default false
+     */
+    readonly workersUseLocalProxy?: boolean;
     /** Installer script of each etcd member's backup files (`etcdBackupSshFiles`), by node name; must be secret. @default no backups */
     readonly backupScripts?: Readonly<Record<string, pulumi.Input<string>>>;
 }
@@ -81,7 +87,8 @@ export class ClusterJoin extends pulumi.ComponentResource {
             previous = this.done[m.name] = run(m, "use-local-apiserver", useLocalApiserver(args.dnsName), [join]);
         }
         for (const w of args.nodes.filter((n) => n.role === "worker")) {
-            this.done[w.name] = run(w, "kubeadm-join", KUBEADM_JOIN, [init, prepared[w.name]], { triggers });
+            const join = run(w, "kubeadm-join", KUBEADM_JOIN, [init, prepared[w.name]], { triggers });
+            this.done[w.name] = args.workersUseLocalProxy ? run(w, "use-local-apiserver", useLocalApiserver(args.dnsName), [join]) : join;
         }
         for (const [node, script] of Object.entries(args.backupScripts ?? {})) {
             const n = args.nodes.find((x) => x.name === node && x.etcdMember);

@@ -153,7 +153,7 @@ export class KubeadmCluster extends pulumi.ComponentResource {
         const join = new ClusterJoin(`${name}-join`, {
             nodes: joined, instances, secretScripts: secretScripts(ctx, pki, joined), dnsName: plan.endpoint.dnsName, user: spec.ssh.user,
             privateKey: pki.sshPrivateKey, bastionHost: bastion.publicIp, endpointReady: [endpoint],
-            triggers: [endpoint.address, spec.kubernetes.version],
+            triggers: [endpoint.address, spec.kubernetes.version], workersUseLocalProxy: plan.endpoint.kind === "node-local-proxy",
             ...(backup ? { backupScripts: backupScripts(ctx, backup, ctx.etcdMembers) } : {}),
         }, parent);
 

@@ -74,7 +74,8 @@ function roleParts(ctx: RenderContext, node: PlannedNode): { files: NodeFile[]; 
             };
         case "worker":
             return {
-                files: [...kubernetesNodeFiles(ctx), scriptFile(SCRIPTS.kubeadmOnce), ...(ctx.plan.endpoint.kind === "node-local-proxy" ? nodeProxyFiles(ctx) : [])],
+                files: [...kubernetesNodeFiles(ctx), scriptFile(SCRIPTS.kubeadmOnce),
+                    ...(ctx.plan.endpoint.kind === "node-local-proxy" ? [...nodeProxyFiles(ctx), scriptFile(SCRIPTS.useLocalApiserver)] : [])],
                 commands: kubernetesNodeCommands(ctx),
             };
         case "etcd":
@@ -107,13 +108,19 @@ function roleParts(ctx: RenderContext, node: PlannedNode): { files: NodeFile[]; 
     }
 }
 
-/** Where the endpoint name points on this node at boot (masters switch to 127.0.0.1 after joining). */
-function endpointAddressFor(ctx: RenderContext, node: PlannedNode): string | undefined {
+/**
+ * Where the endpoint name points on this node at boot. Joining masters use master-0, not the VIP:
+ * once a CLB marks the new master healthy it may balance the master's own connections to itself,
+ * which a Tencent CLB drops. Workers of a node-local-proxy cluster use master-0 too: after
+ * discovery kubeadm dials the name, and their proxy is a static pod that only runs once their
+ * kubelet does. Both switch to 127.0.0.1 after joining (use-local-apiserver.sh).
+ */
+export function endpointAddressFor(ctx: RenderContext, node: PlannedNode): string | undefined {
     if (node.role === "master") {
-        return node.name === ctx.initMaster.name ? "127.0.0.1" : ctx.endpointAddress;
+        return node.name === ctx.initMaster.name ? "127.0.0.1" : ctx.initMaster.privateIp;
     }
     if (node.role === "worker") {
-        return ctx.plan.endpoint.kind === "node-local-proxy" ? "127.0.0.1" : ctx.endpointAddress;
+        return ctx.plan.endpoint.kind === "node-local-proxy" ? ctx.initMaster.privateIp : ctx.endpointAddress;
     }
     return node.role === "bastion" ? ctx.endpointAddress : undefined;
 }

@@ -77,7 +77,9 @@ describe("KubeadmCluster under mocks, for every stack", function () {
                 const masters = nodes("master").length;
                 const joined = nodes("etcd").length + masters + nodes("worker").length;
                 const backups = spec.backup.enabled ? run.plan.nodes.filter((n) => n.etcdMember).length : 0;
-                const expectedCommands = 2 * joined + nodes("etcd").length + 1 + 3 * (masters - 1) + nodes("worker").length + backups;
+                // Per worker: its join, and with node-local proxies the switch to its proxy.
+                const perWorker = kind === "node-local-proxy" ? 2 : 1;
+                const expectedCommands = 2 * joined + nodes("etcd").length + 1 + 3 * (masters - 1) + perWorker * nodes("worker").length + backups;
                 assert.equal(count(rec, COMMAND), expectedCommands);
             });
 
@@ -214,6 +216,11 @@ describe("KubeadmCluster under mocks, for every stack", function () {
                     previous = urnOf(`${m.name}-use-local-apiserver`);
                 }
                 for (const w of nodes("worker")) {
+                    const local = run.rec.resources.find((r) => r.type === COMMAND && r.name === `${w.name}-use-local-apiserver`);
+                    assert.equal(Boolean(local), run.plan.endpoint.kind === "node-local-proxy", `${w.name}: switches to its node-local proxy only with one`);
+                    if (local) {
+                        assert.ok(local.dependencies.includes(urnOf(`${w.name}-kubeadm-join`)), `${w.name}: after its join`);
+                    }
                     const d = deps(`${w.name}-kubeadm-join`);
                     assert.ok(d.includes(urnOf(`${first.name}-kubeadm-init`)));
                     assert.ok(!others.some((m) => d.includes(urnOf(`${m.name}-kubeadm-join`))), "workers never wait on later masters");

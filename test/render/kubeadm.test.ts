@@ -63,13 +63,16 @@ describe("kubeadm configuration", () => {
         assert.equal(ka.imageRepository, "ccr.ccs.tencentyun.com/my-k8s-mirror");
     });
 
-    it("is hairpin-safe: masters reach themselves locally, workers go through the endpoint", () => {
+    it("is hairpin-safe: masters join through master-0 and then reach themselves locally, workers go through the endpoint", () => {
         assert.equal(hostsLine(node(prod, "prod-master-0")), "127.0.0.1 api.prod.internal", "the init master never dials the CLB");
-        assert.equal(hostsLine(node(prod, "prod-master-1")), "10.10.1.10 api.prod.internal", "a joining master reaches the cluster through the endpoint");
+        const master0 = node(prod, "prod-master-0").node.privateIp;
+        assert.equal(hostsLine(node(prod, "prod-master-1")), `${master0} api.prod.internal`, "a joining master reaches master-0, never the CLB that may balance it to itself");
         assert.ok(node(prod, "prod-master-1").files.some((f) => f.path.endsWith("/use-local-apiserver.sh")), "and switches to its own apiserver after joining");
         assert.equal(hostsLine(node(prod, "prod-general-0")), "10.10.1.10 api.prod.internal");
         const nlp = renderStack("prod-stacked-local");
-        assert.equal(hostsLine(node(nlp, "prod-nlp-general-0")), "127.0.0.1 api.prod-nlp.internal", "workers use their node-local proxy");
+        assert.equal(hostsLine(node(nlp, "prod-nlp-general-0")), `${node(nlp, "prod-nlp-master-0").node.privateIp} api.prod-nlp.internal`,
+            "node-local-proxy workers join through master-0: their proxy runs only once their kubelet does");
+        assert.ok(node(nlp, "prod-nlp-general-0").files.some((f) => f.path.endsWith("/use-local-apiserver.sh")), "and switch to the proxy after joining");
         assert.equal(hostsLine(node(nlp, "prod-nlp-master-1")), "10.20.1.30 api.prod-nlp.internal", "without a VIP, joining masters use master-0");
         assert.ok(node(nlp, "prod-nlp-general-0").files.some((f) => f.path === "/etc/kubernetes/manifests/kube-apiserver-proxy.yaml"));
         assert.ok(!node(nlp, "prod-nlp-master-0").files.some((f) => f.path.includes("kube-apiserver-proxy")), "masters need no proxy");
