@@ -11,8 +11,9 @@ import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import type { PlannedNode } from "./plan/topology";
 import { ENABLE_BACKUPS_COMMAND } from "./render/etcd-backup";
+import { SCRIPTS } from "./render/scripts";
 import {
-    INSTALL_SECRETS, KUBEADM_INIT, KUBEADM_JOIN, RESTART_KUBELET, UPLOAD_CERTS, useLocalApiserver, WAIT_FOR_BOOTSTRAP,
+    ENSURE_BOOTSTRAP_TOKEN, INSTALL_SECRETS, KUBEADM_INIT, KUBEADM_JOIN, RESTART_KUBELET, UPLOAD_CERTS, useLocalApiserver, WAIT_FOR_BOOTSTRAP,
 } from "./render/commands";
 
 const TYPE = "kubeadm-ha:index:ClusterJoin";
@@ -81,13 +82,16 @@ export class ClusterJoin extends pulumi.ComponentResource {
         const init = run(first, "kubeadm-init", KUBEADM_INIT, [prepared[first.name], ...etcdStarted, ...(args.endpointReady ?? [])], { triggers });
         this.done[first.name] = init;
         let previous: pulumi.Resource = init;
+        // A node added a day after init still finds the bootstrap token (kubeadm init makes it for 24 h).
+        const token = (n: PlannedNode, after: pulumi.Resource) =>
+            run(first, `bootstrap-token-for-${n.name}`, ENSURE_BOOTSTRAP_TOKEN, [after], { triggers, stdin: SCRIPTS.ensureBootstrapToken.content });
         for (const m of others) {
             const upload = run(first, `upload-certs-for-${m.name}`, UPLOAD_CERTS, [previous], { triggers });
-            const join = run(m, "kubeadm-join", KUBEADM_JOIN, [upload, prepared[m.name]], { triggers });
+            const join = run(m, "kubeadm-join", KUBEADM_JOIN, [upload, token(m, previous), prepared[m.name]], { triggers });
             previous = this.done[m.name] = run(m, "use-local-apiserver", useLocalApiserver(args.dnsName), [join]);
         }
         for (const w of args.nodes.filter((n) => n.role === "worker")) {
-            const join = run(w, "kubeadm-join", KUBEADM_JOIN, [init, prepared[w.name]], { triggers });
+            const join = run(w, "kubeadm-join", KUBEADM_JOIN, [init, token(w, init), prepared[w.name]], { triggers });
             this.done[w.name] = args.workersUseLocalProxy ? run(w, "use-local-apiserver", useLocalApiserver(args.dnsName), [join]) : join;
         }
         for (const [node, script] of Object.entries(args.backupScripts ?? {})) {

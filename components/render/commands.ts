@@ -12,6 +12,12 @@ export const INSTALL_SECRETS = "sudo bash -s";
 export const KUBEADM_INIT = `sudo bash ${scriptPath(SCRIPTS.kubeadmOnce)} /etc/kubernetes/admin.conf init --config ${PATHS.kubeadmDir}/init.yaml --upload-certs`;
 /** On master-0, before each control-plane join: re-uploads the shared certificates (they expire after 2 h). */
 export const UPLOAD_CERTS = `sudo kubeadm init phase upload-certs --upload-certs --config ${PATHS.kubeadmDir}/init.yaml`;
+/**
+ * On master-0, before each join: the bootstrap token is valid for 30 more minutes (re-created for
+ * 2 h when not: init makes it for 24 h). The script (SCRIPTS.ensureBootstrapToken, not secret)
+ * arrives on stdin, keeping master-0's user-data under Tencent's limit.
+ */
+export const ENSURE_BOOTSTRAP_TOKEN = `sudo bash -s -- ${PATHS.kubeadmDir}/init.yaml`;
 /** kubeadm join on a master or worker; skipped once it succeeded, reset and retried after a failure (kubeadm-once.sh). */
 export const KUBEADM_JOIN = `sudo bash ${scriptPath(SCRIPTS.kubeadmOnce)} /etc/kubernetes/kubelet.conf join --config ${PATHS.kubeadmDir}/join.yaml`;
 /** etcd machines: start the member right away once its certificates are in place. */

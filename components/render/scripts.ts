@@ -166,6 +166,36 @@ echo "renew-certs: the local apiserver was not ready within 300 s of the renewal
 exit 1
 `),
 
+    ensureBootstrapToken: script("ensure-bootstrap-token.sh",
+        "Usage: ensure-bootstrap-token.sh <kubeadm init config>. On master-0 before a node joins: makes sure the config's bootstrap token (made for 24 h by kubeadm init) is valid for 30 more minutes, re-creating it for 2 h otherwise. Never prints the token.", `
+config="$1"
+token="$(sed -n -E 's/^[[:space:]]*-?[[:space:]]*token:[[:space:]]*"?([a-z0-9]{6}[.][a-z0-9]{16})"?[[:space:]]*$/\\1/p' "$config" | head -n 1)"
+if [ -z "$token" ]; then
+    echo "ensure-bootstrap-token: no bootstrap token in $config" >&2
+    exit 1
+fi
+id="\${token%%.*}"
+export KUBECONFIG=/etc/kubernetes/admin.conf
+secret="bootstrap-token-$id"
+if kubectl -n kube-system get secret "$secret" -o name >/dev/null 2>&1; then
+    expires="$(kubectl -n kube-system get secret "$secret" -o jsonpath='{.data.expiration}' | base64 -d)"
+    if [ -z "$expires" ]; then
+        echo "bootstrap token $id does not expire"
+        exit 0
+    fi
+    if [ "$(date -d "$expires" +%s)" -gt "$(( $(date +%s) + 1800 ))" ]; then
+        echo "bootstrap token $id is valid until $expires"
+        exit 0
+    fi
+    kubeadm token delete "$id" >/dev/null
+fi
+# Another node's step may create it at the same moment: that one is as good.
+if ! kubeadm token create "$token" --ttl 2h --description "kubeadm-ha node join token" >/dev/null 2>&1; then
+    kubectl -n kube-system get secret "$secret" -o name >/dev/null
+fi
+echo "bootstrap token $id re-created, valid for 2 h"
+`),
+
     writeSentinel: script("write-sentinel.sh",
         "Usage: write-sentinel.sh <node> <role>. Last step of cloud-init: records that the node finished bootstrapping.", `
 node="$1"

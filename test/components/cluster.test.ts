@@ -5,6 +5,7 @@ import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { SCRIPTS } from "../../components/render/scripts";
 import { parse } from "yaml";
 import { KubeadmCluster } from "../../components/kubeadm-cluster";
 import type { ClusterPlan } from "../../components/plan/plan";
@@ -79,7 +80,8 @@ describe("KubeadmCluster under mocks, for every stack", function () {
                 const backups = spec.backup.enabled ? run.plan.nodes.filter((n) => n.etcdMember).length : 0;
                 // Per worker: its join, and with node-local proxies the switch to its proxy.
                 const perWorker = kind === "node-local-proxy" ? 2 : 1;
-                const expectedCommands = 2 * joined + nodes("etcd").length + 1 + 3 * (masters - 1) + perWorker * nodes("worker").length + backups;
+                // Per joining master: upload-certs and the token check on master-0, its join, use-local-apiserver.
+                const expectedCommands = 2 * joined + nodes("etcd").length + 1 + 4 * (masters - 1) + (perWorker + 1) * nodes("worker").length + backups;
                 assert.equal(count(rec, COMMAND), expectedCommands);
             });
 
@@ -222,6 +224,9 @@ describe("KubeadmCluster under mocks, for every stack", function () {
                         assert.ok(local.dependencies.includes(urnOf(`${w.name}-kubeadm-join`)), `${w.name}: after its join`);
                     }
                     const d = deps(`${w.name}-kubeadm-join`);
+                    assert.ok(d.includes(urnOf(`${first.name}-bootstrap-token-for-${w.name}`)), `${w.name}: joins once master-0 has checked the bootstrap token`);
+                    const token = byName(run.rec, COMMAND, `${first.name}-bootstrap-token-for-${w.name}`);
+                    assert.equal(token.inputs.stdin, SCRIPTS.ensureBootstrapToken.content, "the token script arrives on stdin");
                     assert.ok(d.includes(urnOf(`${first.name}-kubeadm-init`)));
                     assert.ok(!others.some((m) => d.includes(urnOf(`${m.name}-kubeadm-join`))), "workers never wait on later masters");
                     assert.ok(!d.some((u) => u.includes("-kubeadm-join") && !u.endsWith(`${w.name}-kubeadm-join`)), "or on each other");
@@ -238,6 +243,7 @@ describe("KubeadmCluster under mocks, for every stack", function () {
         assert.deepEqual(added.map((r) => `${r.type} ${r.name}`).sort(), [
             `${COMMAND} prod-general-3-kubeadm-join`, `${COMMAND} prod-general-3-ready`, `${COMMAND} prod-general-3-secrets`,
             `${COMMAND} prod-general-4-kubeadm-join`, `${COMMAND} prod-general-4-ready`, `${COMMAND} prod-general-4-secrets`,
+            `${COMMAND} prod-master-0-bootstrap-token-for-prod-general-3`, `${COMMAND} prod-master-0-bootstrap-token-for-prod-general-4`,
             `${T("Instance")} prod-general-3`, `${T("Instance")} prod-general-4`,
         ]);
         const changed = after.rec.resources.filter((r: RecordedResource) => snapshot.has(r.urn) && JSON.stringify(r.inputs) !== JSON.stringify(snapshot.get(r.urn)!.inputs));

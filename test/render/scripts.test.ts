@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { INSTALL_SECRETS, KUBEADM_INIT, KUBEADM_JOIN, RESTART_KUBELET, UPLOAD_CERTS, useLocalApiserver, WAIT_FOR_BOOTSTRAP } from "../../components/render/commands";
+import { ENSURE_BOOTSTRAP_TOKEN, INSTALL_SECRETS, KUBEADM_INIT, KUBEADM_JOIN, RESTART_KUBELET, UPLOAD_CERTS, useLocalApiserver, WAIT_FOR_BOOTSTRAP } from "../../components/render/commands";
 import { SCRIPTS } from "../../components/render/scripts";
 import { secretInstallScript } from "../../components/render/secret-bundle";
 import { missingPrograms, skipUnless } from "../helpers/skip";
@@ -136,6 +136,59 @@ n=$(cat ${failures}); if [ "$n" -gt 0 ]; then echo $((n - 1)) > ${failures}; ech
         assert.equal(readFileSync(calls, "utf8"), "", "kubeadm never ran");
     });
 
+    // Stub kubectl and kubeadm over one "cluster" file holding the token Secret's expiration
+    // (absent: no Secret; "never": no expiration).
+    const tokenStubs = (bin: string, cluster: string, calls: string, createFails = false) => {
+        spawnSync("mkdir", ["-p", bin]);
+        writeFileSync(path.join(bin, "kubectl"), `#!/bin/sh
+echo "kubectl $*" >> ${calls}
+test -f ${cluster} || exit 1
+case "$*" in *jsonpath*) v=$(cat ${cluster}); [ "$v" = never ] || printf %s "$v" | base64;; *) echo secret/bootstrap-token-abcdef;; esac
+`, { mode: 0o755 });
+        writeFileSync(path.join(bin, "kubeadm"), `#!/bin/sh
+echo "kubeadm $*" >> ${calls}
+case "$1 $2" in "token delete") rm -f ${cluster};; "token create") ${createFails ? `date -u -d "+2 hours" +%Y-%m-%dT%H:%M:%SZ > ${cluster}; exit 1` : `echo "$3"; date -u -d "+2 hours" +%Y-%m-%dT%H:%M:%SZ > ${cluster}`};; esac
+`, { mode: 0o755 });
+    };
+
+    it("ensure-bootstrap-token.sh keeps the token valid for joins after the first day, without printing it", () => {
+        const config = path.join(dir, "init.yaml");
+        writeFileSync(config, "bootstrapTokens:\n  - token: abcdef.0123456789abcdef\n    ttl: 24h0m0s\n");
+        const script = write(SCRIPTS.ensureBootstrapToken);
+        const at = (offset: string) => spawnSync("date", ["-u", "-d", offset, "+%Y-%m-%dT%H:%M:%SZ"], { encoding: "utf8" }).stdout.trim();
+        const cases: [string, string | undefined, RegExp, string[]][] = [
+            ["made at init, 23 h left", at("+23 hours"), /valid until/, []],
+            ["expiring in 10 minutes", at("+10 minutes"), /re-created, valid for 2 h/, ["kubeadm token delete abcdef", "kubeadm token create abcdef.0123456789abcdef --ttl 2h"]],
+            ["gone (expired and deleted by the cluster)", undefined, /re-created, valid for 2 h/, ["kubeadm token create abcdef.0123456789abcdef --ttl 2h"]],
+            ["without an expiration", "never", /does not expire/, []],
+        ];
+        for (const [what, expires, said, kubeadmCalls] of cases) {
+            const bin = path.join(dir, `token-bin-${cases.findIndex((c) => c[0] === what)}`);
+            const cluster = path.join(bin, "cluster");
+            const calls = path.join(bin, "calls");
+            tokenStubs(bin, cluster, calls);
+            if (expires) {
+                writeFileSync(cluster, expires);
+            }
+            const r = spawnSync("bash", [script, config], { encoding: "utf8", env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } });
+            assert.equal(r.status, 0, `${what}: ${r.stderr}`);
+            assert.match(r.stdout, said, what);
+            assert.doesNotMatch(r.stdout + r.stderr, /0123456789abcdef/, `${what}: the token secret is never printed (Pulumi keeps a command's output)`);
+            const ran = readFileSync(calls, "utf8").split("\n").filter((l) => l.startsWith("kubeadm"));
+            assert.deepEqual(ran.map((l) => l.replace(/ --description.*/, "")), kubeadmCalls, what);
+        }
+        // Another node's step made it at the same moment: its create fails, the token exists.
+        const bin = path.join(dir, "token-bin-race");
+        tokenStubs(bin, path.join(bin, "cluster"), path.join(bin, "calls"), true);
+        const r = spawnSync("bash", [script, config], { encoding: "utf8", env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } });
+        assert.equal(r.status, 0, r.stderr);
+        const none = path.join(dir, "no-token.yaml");
+        writeFileSync(none, "kind: InitConfiguration\n");
+        const bad = spawnSync("bash", [script, none], { encoding: "utf8" });
+        assert.equal(bad.status, 1);
+        assert.match(bad.stderr, /no bootstrap token in/);
+    });
+
     it("every snippet starts with a shebang and set -euo pipefail", () => {
         for (const s of Object.values(SCRIPTS)) {
             assert.match(s.content, /^#!\/usr\/bin\/env bash\n# .+\nset -euo pipefail\n/, s.name);
@@ -157,7 +210,7 @@ describe("the secret-file installer fed over SSH", () => {
 
     it("passes shellcheck, with the commands the join wiring runs", function () {
         skipUnless(this, missingPrograms("shellcheck"));
-        const scripts = [secretInstallScript(files), ...[WAIT_FOR_BOOTSTRAP, INSTALL_SECRETS, KUBEADM_INIT, UPLOAD_CERTS, KUBEADM_JOIN, RESTART_KUBELET, useLocalApiserver("api.prod.internal")]
+        const scripts = [secretInstallScript(files), ...[WAIT_FOR_BOOTSTRAP, INSTALL_SECRETS, KUBEADM_INIT, UPLOAD_CERTS, ENSURE_BOOTSTRAP_TOKEN, KUBEADM_JOIN, RESTART_KUBELET, useLocalApiserver("api.prod.internal")]
             .map((c) => `#!/bin/sh\n${c}\n`)];
         scripts.forEach((s, i) => writeFileSync(path.join(dir, `s${i}.sh`), s));
         const r = spawnSync("shellcheck", scripts.map((_, i) => path.join(dir, `s${i}.sh`)), { encoding: "utf8" });

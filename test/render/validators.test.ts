@@ -10,6 +10,7 @@ import * as path from "node:path";
 import { parse, parseAllDocuments } from "yaml";
 import { kubeadmDocumentProblems } from "../../components/render/kubeadm-types";
 import { StaticPodSchema } from "../../components/render/pods";
+import { SCRIPTS } from "../../components/render/scripts";
 import { Lab, labUnavailable } from "../../lab/lab";
 import { allStacks, renderStack } from "../helpers/rendered";
 import { missingPrograms, skipUnless } from "../helpers/skip";
@@ -67,6 +68,12 @@ describe("rendered files, checked by the programs that read them", function () {
         need(this, "shellcheck");
         const scripts = filesEndingWith(root, ".sh");
         const unique = [...new Map(scripts.map((s) => [s.label.split(":")[1], s.path])).values()];
+        // Scripts that arrive on a command's stdin instead of in user-data.
+        for (const s of [SCRIPTS.ensureBootstrapToken]) {
+            const file = path.join(root, `stdin-${s.name}`);
+            writeFileSync(file, s.content);
+            unique.push(file);
+        }
         const r = run("shellcheck", ["--severity=style", ...unique]);
         assert.equal(r.code, 0, r.out);
         console.log(`      shellcheck: ${unique.length} scripts clean`);
