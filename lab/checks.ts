@@ -51,6 +51,9 @@ export const WATCH_RESUME_BOUND_MS = 2000;
 /** Allowance for timing a mark-down from outside HAProxy (polling resolution, signal delivery). */
 const MEASURE_ALLOWANCE_MS = 50;
 
+/** How long an apiserver's etcd client may take to see a killed member's sockets close (its read loop, on a busy 2-core machine). */
+const ETCD_CLIENT_NOTICE_MS = 100;
+
 /** kube-apiserver's etcd client keepalive timeout (storagebackend/factory/etcd3.go: keepaliveTimeout, not a flag), which gRPC also sets as the connection's TCP user timeout. */
 const APISERVER_ETCD_KEEPALIVE_TIMEOUT_MS = 10_000;
 
@@ -104,10 +107,19 @@ export class Checklist {
         await sleep(1000);
         const killedAt = Date.now();
         victim.daemon.signal("SIGKILL");
+        await victim.daemon.exited;
+        const goneAt = Date.now();
         const rs = this.remember(await probe.finished());
         this.c.startEtcd(victim);
-        const after = startedAfter(rs, killedAt);
         const gap = longestGap(rs, killedAt);
+        // An apiserver that sent a write to the member an instant before its sockets closed gets
+        // "Unavailable: error reading from server: EOF" and answers 500 (etcd's client does not
+        // retry a write; a controller requeues it): seen about once in 15 runs. Those, started
+        // before the kill was noticed, are counted apart; every later write must succeed.
+        const noticed = goneAt + ETCD_CLIENT_NOTICE_MS;
+        const inFlight = startedAfter(rs, killedAt).filter((r) => !r.ok && r.start < noticed && /Unavailable|EOF/.test(r.error ?? ""));
+        const after = startedAfter(rs, killedAt).filter((r) => !inFlight.includes(r));
+        const inFlightText = inFlight.length > 0 ? ` (and ${inFlight.length} sent to it as it died: ${inFlight.map((r) => `+${r.start - killedAt} ms`).join(", ")})` : "";
         if (this.c.ctx.spec.etcd.topology === "stacked") {
             // kubeadm's stacked apiservers talk to their own member only: writes through the
             // victim's master fail until HAProxy marks that apiserver down (its /healthz checks etcd).
@@ -121,9 +133,10 @@ export class Checklist {
             };
         }
         return {
-            id: 1, check: `kill one etcd member (SIGKILL ${victim.node.name}, a follower)`, expected: "writes continue: 0 failed",
-            measured: `${failed(after)} failed of ${after.length} writes${failureSummary(after)}; longest gap ${gap} ms`,
-            status: failed(after) === 0 && after.some((r) => r.ok) ? "pass" : "fail", values: { failed: failed(after), longestGapMs: gap },
+            id: 1, check: `kill one etcd member (SIGKILL ${victim.node.name}, a follower)`,
+            expected: `writes continue: 0 failed, but for one in flight to the member as it died (started within ${ETCD_CLIENT_NOTICE_MS} ms of its exit)`,
+            measured: `${failed(after)} failed of ${after.length} writes${failureSummary(after)}${inFlightText}; longest gap ${gap} ms`,
+            status: failed(after) === 0 && inFlight.length <= 1 && after.some((r) => r.ok) ? "pass" : "fail", values: { failed: failed(after), failedInFlight: inFlight.length, longestGapMs: gap },
         };
     }
 
