@@ -198,7 +198,9 @@ export async function buildClusterLab(lab: Lab, ctx: RenderContext, log: (s: str
     await step("endpoint tier", () => startTier(c, hostFor, log));
     c.client ??= lab.addHost("client", addressAt(subnet, subnet.size - 6));
     log("nodes: the node agent registers every planned master and worker with its zone and keeps it Ready (no kubelet yet)");
-    startNodeAgent(c, `https://${m0node.privateIp}:${ctx.plan.endpoint.port}`);
+    // Through the endpoint, as a worker's kubelet: with master-0's host lost (check 8), talking
+    // to it directly left every node NotReady 40 s later, and pods unschedulable.
+    startNodeAgent(c, c.endpointUrl);
     log(`${m0node.name}: kubeadm init uploads (config, certificates, bootstrap token, control-plane mark, CoreDNS and kube-proxy addons)`);
     await step(`${m0node.name}: kubeadm init uploads`, () => initUploads(m0));
     if (stacked) {
