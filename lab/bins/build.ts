@@ -14,8 +14,11 @@ const started = Date.now();
 const say = (line: string) => process.stderr.write(`[bins ${((Date.now() - started) / 1000).toFixed(0).padStart(4)}s] ${line}\n`);
 const GO_ENV = { ...process.env, CGO_ENABLED: "0", GOTOOLCHAIN: "local", GOFLAGS: "-mod=readonly -buildvcs=false" };
 
-function go(dir: string, args: string[]): string {
-    const r = spawnSync("go", args, { cwd: dir, env: GO_ENV, encoding: "utf8", maxBuffer: 64 << 20 });
+/** The environment of a product's go commands: cgo off unless the product needs it. */
+const envOf = (p?: Product) => ({ ...GO_ENV, CGO_ENABLED: p?.cgo ? "1" : "0" });
+
+function go(dir: string, args: string[], p?: Product): string {
+    const r = spawnSync("go", args, { cwd: dir, env: envOf(p), encoding: "utf8", maxBuffer: 64 << 20 });
     if (r.status !== 0) {
         throw new Error(`go ${args.join(" ")} (in lab/bins/${path.basename(dir)}) failed:\n${r.stderr || r.error}`);
     }
@@ -25,9 +28,10 @@ function go(dir: string, args: string[]): string {
 /** Runs `go build -v`, printing how many packages were compiled every 20 s. */
 function goBuild(p: Product, dir: string, out: string, flags: string): Promise<void> {
     const pkgs = Object.values(p.programs);
-    const total = go(dir, ["list", "-deps", ...pkgs]).split("\n").filter(Boolean).length;
+    const tags = p.tags ? ["-tags", p.tags.join(",")] : [];
+    const total = go(dir, ["list", "-deps", ...tags, ...pkgs], p).split("\n").filter(Boolean).length;
     return new Promise((resolve, reject) => {
-        const child = spawn("go", ["build", "-v", "-trimpath", "-ldflags", flags, "-o", `${out}/`, ...pkgs], { cwd: dir, env: GO_ENV, stdio: ["ignore", "ignore", "pipe"] });
+        const child = spawn("go", ["build", "-v", "-trimpath", ...tags, "-ldflags", flags, "-o", `${out}/`, ...pkgs], { cwd: dir, env: envOf(p), stdio: ["ignore", "ignore", "pipe"] });
         let compiled = 0;
         let tail = "";
         child.stderr.setEncoding("utf8").on("data", (d: string) => {
@@ -62,7 +66,7 @@ async function buildProduct(p: Product, force: boolean): Promise<string> {
     const tmp = `${final}.partial`;
     rmSync(tmp, { recursive: true, force: true });
     mkdirSync(tmp, { recursive: true });
-    say(`${p.name} ${version}: building ${Object.keys(p.programs).join(", ")} (-trimpath, cgo off)`);
+    say(`${p.name} ${version}: building ${Object.keys(p.programs).join(", ")} (-trimpath, cgo ${p.cgo ? "on" : "off"}${p.tags ? `, tags ${p.tags.join(",")}` : ""})`);
     await goBuild(p, dir, tmp, ldflags(p, version, buildDate));
     // `go build -o dir/` names each program after its package path (`server` for …/server/v3).
     for (const [prog, pkg] of Object.entries(p.programs)) {

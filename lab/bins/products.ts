@@ -24,6 +24,10 @@ export interface Product {
     readonly programs: Readonly<Record<string, string>>;
     /** `-X` settings for the linker, from the version (what the upstream build stamps). */
     readonly stamps: (version: string, buildDate: string) => Readonly<Record<string, string>>;
+    /** Build with cgo (runc's nsenter is C). @default false */
+    readonly cgo?: boolean;
+    /** Go build tags. @default none */
+    readonly tags?: readonly string[];
 }
 
 /** What kube::version::ldflags sets (hack/lib/version.sh), for client-go and component-base alike. */
@@ -50,6 +54,40 @@ export const PRODUCTS: readonly Product[] = [
         name: "coredns", module: "github.com/coredns/coredns",
         programs: { coredns: "github.com/coredns/coredns" },
         stamps: () => ({}),
+    },
+    // The node runtime: containerd 2.x (config version 3), runc, crictl, the CNI plugins the pod
+    // network delegates to, and flanneld (its Tencent VPC backend's SDK is a stand-in: see
+    // lab/bins/flannel/tencentcloud-vpc-stub/go.mod).
+    {
+        name: "containerd", module: "github.com/containerd/containerd/v2",
+        programs: { containerd: "github.com/containerd/containerd/v2/cmd/containerd", "containerd-shim-runc-v2": "github.com/containerd/containerd/v2/cmd/containerd-shim-runc-v2", ctr: "github.com/containerd/containerd/v2/cmd/ctr" },
+        stamps: (version) => ({ "github.com/containerd/containerd/v2/version.Version": version }),
+        tags: ["no_btrfs", "no_devmapper", "no_zfs"],
+    },
+    {
+        name: "runc", module: "github.com/opencontainers/runc",
+        programs: { runc: "github.com/opencontainers/runc" },
+        // runc embeds its version from the module's VERSION file.
+        stamps: () => ({}),
+        cgo: true,
+    },
+    {
+        name: "cri-tools", module: "sigs.k8s.io/cri-tools",
+        programs: { crictl: "sigs.k8s.io/cri-tools/cmd/crictl" },
+        stamps: (version) => ({ "sigs.k8s.io/cri-tools/pkg/version.Version": version }),
+    },
+    {
+        name: "cni-plugins", module: "github.com/containernetworking/plugins",
+        programs: Object.fromEntries([["bridge", "main"], ["loopback", "main"], ["host-local", "ipam"], ["portmap", "meta"]]
+            .map(([p, kind]) => [p, `github.com/containernetworking/plugins/plugins/${kind}/${p}`])),
+        stamps: (version) => ({ "github.com/containernetworking/plugins/pkg/utils/buildversion.BuildVersion": version }),
+    },
+    {
+        name: "flannel", module: "github.com/flannel-io/flannel",
+        programs: { flanneld: "github.com/flannel-io/flannel" },
+        stamps: (version) => ({ "github.com/flannel-io/flannel/pkg/version.Version": version }),
+        // Its udp backend's proxy is C (flannel's own build enables cgo on amd64 too).
+        cgo: true,
     },
 ];
 
@@ -84,7 +122,7 @@ export function buildDir(p: Product): string {
     for (const f of ["go.mod", "go.sum"]) {
         h.update(readFileSync(path.join(BINS_DIR, p.name, f)));
     }
-    h.update(`${ldflags(p, version, "")}\0${JSON.stringify(p.programs)}\0trimpath cgo=0`);
+    h.update(`${ldflags(p, version, "")}\0${JSON.stringify(p.programs)}\0trimpath cgo=${p.cgo ? 1 : 0}${p.tags ? `\0tags=${p.tags.join(",")}` : ""}`);
     const dir = path.join(BIN_CACHE, `${p.name}-${version}-${h.digest("hex").slice(0, 12)}`);
     dirs.set(p.name, dir);
     return dir;
