@@ -89,6 +89,48 @@ describe("rendered files, checked by the programs that read them", function () {
         }
     });
 
+    it("the built containerd reads every containerd config.toml and applies each setting we render", function () {
+        skipUnless(this, binsUnavailable(["containerd"]));
+        const containerd = builtProgram("containerd")!;
+        const configs = [...filesEndingWith(root, "containerd/config.toml")];
+        assert.ok(configs.length >= 5);
+        const dump = (file: string) => run(containerd, ["--config", file, "config", "dump"]);
+        const seen = new Set<string>();
+        for (const c of configs) {
+            const text = execFileSync("cat", [c.path], { encoding: "utf8" });
+            if (seen.has(text)) {
+                continue;
+            }
+            seen.add(text);
+            const r = dump(c.path);
+            assert.equal(r.code, 0, `${c.label}: ${r.out}`);
+            const sandbox = /sandbox = "([^"]+)"/.exec(text)![1];
+            assert.ok(r.out.includes(`sandbox = '${sandbox}'`), `${c.label}: containerd pins the sandbox image ${sandbox}`);
+            assert.match(r.out, /SystemdCgroup = true/);
+            // Each key path we render is one containerd reads: a changed value shows up in its dump.
+            for (const [key, value, probe] of [["bin_dirs", '[ "/opt/cni/bin" ]', "bin_dirs = ['/kubeadm-ha-probe']"], ["conf_dir", '"/etc/cni/net.d"', "conf_dir = '/kubeadm-ha-probe'"],
+                ["config_path", '"/etc/containerd/certs.d"', "config_path = '/kubeadm-ha-probe'"]] as const) {
+                const changed = path.join(root, `probe-${key}.toml`);
+                const probeValue = key === "bin_dirs" ? '["/kubeadm-ha-probe"]' : '"/kubeadm-ha-probe"';
+                assert.ok(text.includes(`${key} = ${value}`), `${c.label}: renders ${key} = ${value}`);
+                writeFileSync(changed, text.replace(`${key} = ${value}`, `${key} = ${probeValue}`));
+                assert.ok(dump(changed).out.includes(probe), `${c.label}: containerd reads ${key} where we render it`);
+            }
+        }
+        console.log(`      containerd ${run(containerd, ["--version"]).out.trim().split(" ")[2]}: ${seen.size} distinct configs read`);
+    });
+
+    it("the built crictl reads /etc/crictl.yaml: containerd's socket, without flags", function () {
+        skipUnless(this, binsUnavailable(["crictl"]));
+        const configs = [...filesEndingWith(root, "crictl.yaml")];
+        assert.ok(configs.length > 0);
+        for (const key of ["runtime-endpoint", "image-endpoint"]) {
+            const r = run(builtProgram("crictl")!, ["--config", configs[0].path, "config", "--get", key]);
+            assert.equal(r.code, 0, r.out);
+            assert.equal(r.out.trim(), "unix:///var/run/containerd/containerd.sock", key);
+        }
+    });
+
     it("keepalived -t accepts every keepalived configuration (VRRP pairs and LVS directors)", function () {
         need(this, "keepalived");
         const configs = filesEndingWith(root, "keepalived.conf");
@@ -209,7 +251,8 @@ describe("rendered files, checked by the programs that read them", function () {
         const programs: [string, string[]][] = [["cloud-init", ["--version"]], ["shellcheck", ["--version"]], ["haproxy", ["-v"]],
             ["keepalived", ["-v"]], ["nginx", ["-v"]], ["systemd-analyze", ["--version"]], ["openssl", ["version"]], ["rclone", ["version"]]];
         // etcd and etcdctl are the ones `npm run bins` builds, at the version we render.
-        const built: [string, string[]][] = [["etcd", ["--version"]], ["etcdctl", ["version"]], ["kubeadm", ["version", "-o", "short"]]];
+        const built: [string, string[]][] = [["etcd", ["--version"]], ["etcdctl", ["version"]], ["kubeadm", ["version", "-o", "short"]],
+            ["containerd", ["--version"]], ["runc", ["--version"]], ["crictl", ["--version"]], ["flanneld", ["--version"]]];
         need(this, ...programs.map(([p]) => p));
         skipUnless(this, binsUnavailable(built.map(([p]) => p)));
         for (const [program, args] of programs) {
