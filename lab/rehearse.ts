@@ -178,7 +178,7 @@ export function renderRehearsalReport(r: RehearsalReport): string {
             r.results.map((x) => [String(x.id), x.check, x.expected, x.measured, x.status.toUpperCase(), x.goal ? `${x.goal}: ${x.goalMet ? "met" : "NOT met"}` : ""])),
         "",
         r.passed ? "every check passed" : `${r.results.filter((x) => x.status === "fail").length} check(s) FAILED`,
-        ...(missed.length > 0 ? [`goals not met with these timers: check ${missed.join(", ")} (README, "Failover goals", says why the defaults stay)`] : []),
+        ...(missed.length > 0 ? [`goals not met with these timers: check ${missed.join(", ")} (docs/rehearsal.md, "Failover goals", says why the defaults stay)`] : []),
     ].join("\n");
 }
 

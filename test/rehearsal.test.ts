@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { labUnavailable, STATE_ROOT, waitFor } from "../lab/lab";
-import { REHEARSAL_PROGRAMS, RehearsalReport } from "../lab/rehearse";
+import { CHECK_COUNT, REHEARSAL_PROGRAMS, RehearsalReport } from "../lab/rehearse";
 import { unhealthyMarkDownBound } from "../lab/checks";
 import { skipUnless } from "./helpers/skip";
 
@@ -34,7 +34,7 @@ async function rehearseStack(stack: string): Promise<{ report: RehearsalReport; 
         const stdout = run.stdout();
         console.log(stdout.split("\n").map((l) => `      ${l}`).join("\n"));
         assert.equal(code, 0, `the rehearsal of ${stack} failed:\n${stdout}\n${run.stderr().slice(-3000)}`);
-        assert.match(run.stderr(), /check 8\/16: lose the plan's worst host/, "progress is printed while it runs (checks 9 to 16 run before 8, which leaves hosts down)");
+        assert.match(run.stderr(), new RegExp(`check 8/${CHECK_COUNT}: lose the plan's worst host`), "progress is printed while it runs (checks 9 to 16 run before 8, which leaves hosts down)");
         assert.match(run.stderr(), /lab removed: 0 namespaces left/);
         const report = JSON.parse(readFileSync(path.join(dir, "report.json"), "utf8")) as RehearsalReport;
         return { report, stdout, byId: (id) => report.results.find((r) => r.id === id)! };
@@ -145,7 +145,7 @@ describe("the HA rehearsal (npm run rehearse)", function () {
         it(`leaves no namespace, veth or process behind when the runner gets ${signal} mid-run`, async () => {
             const run = startRehearsal(["--stack", "prod-keepalived", "--lab-timers", "--time-limit", "120"]);
             try {
-                await waitFor("the lab to be up (check 1 started)", async () => /check 1\/15/.test(run.stderr()), 90_000, 100);
+                await waitFor("the lab to be up (check 1 started)", async () => new RegExp(`check 1/${CHECK_COUNT}`).test(run.stderr()), 90_000, 100);
             } catch (err) {
                 run.child.kill("SIGKILL");
                 throw new Error(`${(err as Error).message}\n${run.stderr().slice(-3000)}`);
