@@ -38,6 +38,15 @@ echo "deb [signed-by=$keyring] $repo /" > /etc/apt/sources.list.d/kubernetes.lis
 apt-get update -q
 DEBIAN_FRONTEND=noninteractive apt-get install -y -q "kubelet=\${version}-*" "kubeadm=\${version}-*" "kubectl=\${version}-*"
 apt-mark hold kubelet kubeadm kubectl
+# The rendered /etc/containerd/config.toml is config version 3, which only containerd 2.x reads
+# (Ubuntu 22.04 and 24.04 ship it in their -updates pockets; their release pockets have 1.7).
+containerd_version="$(containerd --version)"
+# containerd prints "containerd <package> <version> <revision>".
+major="$(echo "$containerd_version" | awk '{ v = $3; sub(/^v/, "", v); split(v, p, "."); print p[1] }')"
+if ! [ "$major" -ge 2 ] 2>/dev/null; then
+    echo "install-kubernetes: $containerd_version cannot read the rendered config (version 3 needs containerd 2.x: enable the -updates pocket or set mirrors.ubuntuApt to a mirror that has it)" >&2
+    exit 1
+fi
 `),
 
     mountDataDisk: script("mount-data-disk.sh",

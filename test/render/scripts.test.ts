@@ -11,6 +11,7 @@ import { SCRIPTS } from "../../components/render/scripts";
 import { secretInstallScript } from "../../components/render/secret-bundle";
 import { missingPrograms, skipUnless } from "../helpers/skip";
 import { rebase } from "../../lab/staging";
+import { builtProgram } from "../../lab/bins/locate";
 
 function canUnshare(): boolean {
     return process.getuid?.() === 0 && spawnSync("unshare", ["--mount", "true"]).status === 0;
@@ -187,6 +188,34 @@ case "$1 $2" in "token delete") rm -f ${cluster};; "token create") ${createFails
         const bad = spawnSync("bash", [script, none], { encoding: "utf8" });
         assert.equal(bad.status, 1);
         assert.match(bad.stderr, /no bootstrap token in/);
+    });
+
+    it("install-kubernetes.sh stops with a clear message when the packaged containerd is older than 2.x (it cannot read config version 3)", function () {
+        skipUnless(this, canUnshare() ? undefined : "needs root and unshare --mount for a scratch /etc");
+        const script = write(SCRIPTS.installKubernetes);
+        const cases: [string, number][] = [
+            ["containerd github.com/containerd/containerd/v2 v2.2.1 1.2.3", 0],
+            ["containerd containerd.io 1.7.12 ", 1],
+            ["containerd github.com/containerd/containerd 1.6.20~ds1", 1],
+        ];
+        // And what the containerd `npm run bins` builds really prints, when it is built.
+        const built = builtProgram("containerd");
+        if (built) {
+            cases.push([spawnSync(built, ["--version"], { encoding: "utf8" }).stdout.trim(), 0]);
+        }
+        for (const [version, code] of cases) {
+            const bin = path.join(dir, `apt-bin-${cases.findIndex((c) => c[0] === version)}`);
+            spawnSync("mkdir", ["-p", bin]);
+            for (const p of ["curl", "gpg", "apt-get", "apt-mark"]) {
+                writeFileSync(path.join(bin, p), "#!/bin/sh\nexit 0\n", { mode: 0o755 });
+            }
+            writeFileSync(path.join(bin, "containerd"), `#!/bin/sh\necho "${version}"\n`, { mode: 0o755 });
+            const r = inScratchNode('bash "$1" https://pkgs.k8s.io/core:/stable: 1.37 1.37.2', script, bin);
+            assert.equal(r.status, code, `${version}: ${r.stderr}`);
+            if (code !== 0) {
+                assert.match(r.stderr, /cannot read the rendered config \(version 3 needs containerd 2\.x/);
+            }
+        }
     });
 
     it("every snippet starts with a shebang and set -euo pipefail", () => {
