@@ -82,6 +82,12 @@ export const PRODUCTS: readonly Product[] = [
             .map(([p, kind]) => [p, `github.com/containernetworking/plugins/plugins/${kind}/${p}`])),
         stamps: (version) => ({ "github.com/containernetworking/plugins/pkg/utils/buildversion.BuildVersion": version }),
     },
+    // Builds the OCI images the nodes' containerd imports (no registry is reachable here).
+    {
+        name: "crane", module: "github.com/google/go-containerregistry",
+        programs: { crane: "github.com/google/go-containerregistry/cmd/crane" },
+        stamps: (version) => ({ "github.com/google/go-containerregistry/cmd/crane/cmd.Version": version }),
+    },
     {
         name: "flannel", module: "github.com/flannel-io/flannel",
         programs: { flanneld: "github.com/flannel-io/flannel" },
