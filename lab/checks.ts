@@ -7,6 +7,7 @@ import { existsSync, readdirSync, rmSync } from "node:fs";
 import * as path from "node:path";
 import type { Timers } from "../components/render/context";
 import { BACKUP_REMOTE } from "../components/render/etcd-backup";
+import { SERVER_KEEPALIVE } from "../components/render/haproxy";
 import { stageBackup } from "./backup-lab";
 import { ClusterLab, etcdFlag, EtcdMember, LbHost } from "./cluster-lab";
 import { deploymentWorks } from "./checks-leader";
@@ -59,6 +60,12 @@ const ETCD_CLIENT_NOTICE_MS = 100;
 
 /** kube-apiserver's etcd client keepalive timeout (storagebackend/factory/etcd3.go: keepaliveTimeout, not a flag), which gRPC also sets as the connection's TCP user timeout. */
 const APISERVER_ETCD_KEEPALIVE_TIMEOUT_MS = 10_000;
+
+/** How long a watch cut by a host loss may wait for its new connection: the VIP's move or HAProxy's keepalive closing a lost master's connection, whichever is longer, + 2 s to reconnect. */
+function hostLossWatchBound(vrrpBoundMs: number): number {
+    const k = SERVER_KEEPALIVE;
+    return Math.max(vrrpBoundMs, (k.idleSec + k.probes * k.intervalSec) * 1000) + 2000;
+}
 
 /** Name prefix of every ConfigMap the rehearsal writes (and its key prefix in etcd). */
 export const KEY_PREFIX = "rehearse";
@@ -491,12 +498,27 @@ export class Checklist {
         const clientTimeoutMs = etcdLost ? APISERVER_ETCD_KEEPALIVE_TIMEOUT_MS : 0;
         const settleMs = this.vrrpBound() + 2 * this.c.ctx.timers.etcdElectionMs + clientTimeoutMs + 1500;
         const probe = this.probe("write", settleMs + 6000, 100);
+        // One watch per master through the endpoint: one on a lost master hangs (its host sends no
+        // RST) until HAProxy's TCP keepalive closes it, then resumes from its resourceVersion.
+        const f = this.c.files;
+        const watches = this.c.masters.map((_, i) => new Watch(this.c.client, this.c.endpointUrl, { ca: f.ca, cert: f.adminCert, key: f.adminKey },
+            { name: `host-loss-${this.probes}-${i}`, durationMs: settleMs + 8000, prefix: probe.writePrefix! }));
         await sleep(1000);
         const crashedAt = Date.now();
         // A crashed host's processes stay dead: its static pods are not restarted either.
         this.c.masters.filter((m) => victims.includes(m.host)).forEach((m) => (m.down = true));
         victims.forEach(crashHost);
         const rs = this.remember(await probe.finished());
+        const watched = await Promise.all(watches.map((x) => x.finished()));
+        const w = watchOutcome(watched, rs);
+        const watchBoundMs = hostLossWatchBound(this.vrrpBound());
+        // When each watch cut by the loss had its new connection, counted from the loss (a cut
+        // on a lost master is only seen once HAProxy's keepalive closes it).
+        const resumedAfterLoss = Math.max(0, ...watched.map((ev) => {
+            const cut = ev.find((e) => e.event === "disconnected" && e.t >= crashedAt);
+            const again = cut && ev.find((e) => e.event === "connected" && e.t > cut.t);
+            return !cut ? 0 : again ? again.t - crashedAt : Infinity;
+        }));
         const settle = crashedAt + settleMs;
         const late = startedAfter(rs, settle);
         const serving = late.length > 0 && failed(late) === 0;
@@ -509,13 +531,14 @@ export class Checklist {
         return {
             id: 8, check: `lose the worst single physical host of the plan (${victims.map((h) => h.name).join(" + ")} at once)`,
             expected: `API ${report.apiServed ? "keeps answering" : "stops"}, as the fault-tolerance report says: every write started ${secs(settleMs)} after the loss acknowledged ` +
-                `(VIP + 2 elections${etcdLost ? " + the apiservers' etcd client timeout 10 s" : ""} + 1.5 s)${report.apiServed ? "; the controllers still act (a new Deployment's pods made and bound; its create retried, as a controller would, when it meets an idle etcd connection to the lost member)" : ""}`,
+                `(VIP + 2 elections${etcdLost ? " + the apiservers' etcd client timeout 10 s" : ""} + 1.5 s)${report.apiServed ? `; a watch cut by the loss is connected again within ${secs(hostLossWatchBound(this.vrrpBound()))} of it (the VIP's move, or HAProxy's TCP keepalive closing a lost master's connection: idle + probes x interval; + 2 s) and misses no event` : ""}${report.apiServed ? "; the controllers still act (a new Deployment's pods made and bound; its create retried, as a controller would, when it meets an idle etcd connection to the lost member)" : ""}`,
             measured: `first write acknowledged ${first ? `${secs(first.end - crashedAt)} after the loss` : "never"}; ${failed(after)} of ${after.length} failed${failureSummary(after)}, ` +
                 `the last one started ${lastFailure ? secs(lastFailure.start - crashedAt) : "-"} after the loss; ${late.length - failed(late)}/${late.length} writes started after ${secs(settleMs)} acknowledged; ` +
-                `a Deployment made afterwards: ${typeof acts === "string" ? acts : `pods bound ${secs(acts.boundMs)} later${acts.tries > 1 ? ` (kubectl create needed ${acts.tries} tries)` : ""}`}`,
-            status: serving === report.apiServed && (!report.apiServed || typeof acts !== "string") ? "pass" : "fail",
+                `a Deployment made afterwards: ${typeof acts === "string" ? acts : `pods bound ${secs(acts.boundMs)} later${acts.tries > 1 ? ` (kubectl create needed ${acts.tries} tries)` : ""}`}` +
+                (report.apiServed ? `; ${w.text}${w.cut > 0 ? `, the last one connected again ${secs(resumedAfterLoss)} after the loss` : ""}` : ""),
+            status: serving === report.apiServed && (!report.apiServed || (typeof acts !== "string" && w.ok(watchBoundMs) && resumedAfterLoss <= watchBoundMs)) ? "pass" : "fail",
             values: { firstWriteMs: first ? first.end - crashedAt : Infinity, failed: failed(after), lastFailureStartMs: lastFailure ? lastFailure.start - crashedAt : 0,
-                acknowledgedAfterSettle: late.length - failed(late), requestsAfterSettle: late.length, ...(typeof acts === "string" ? {} : { deploymentBoundMs: acts.boundMs }) },
+                acknowledgedAfterSettle: late.length - failed(late), requestsAfterSettle: late.length, watchesCut: w.cut, watchResumeMs: w.gapMs, watchResumedAfterLossMs: resumedAfterLoss, watchMissed: w.missed, ...(typeof acts === "string" ? {} : { deploymentBoundMs: acts.boundMs }) },
         };
     }
 }

@@ -14,6 +14,12 @@
 import { HAPROXY_HEALTH_PORT, RenderContext } from "./context";
 import { Block, sections } from "./text";
 
+/**
+ * TCP keepalive on HAProxy's connections to the apiservers: after `idleSec` without traffic,
+ * `probes` probes `intervalSec` apart; a master whose host is gone closes within idle + probes x interval.
+ */
+export const SERVER_KEEPALIVE = { idleSec: 5, intervalSec: 1, probes: 3 } as const;
+
 export interface HaproxyOptions {
     /** Address:port the API frontend binds (`:6443` on LB machines, `127.0.0.1:6443` for node-local). */
     readonly bind: string;
@@ -51,7 +57,8 @@ export function haproxyConfig(ctx: RenderContext, options: HaproxyOptions): stri
         { head: "frontend apiserver", body: [`bind ${options.bind}`, "default_backend apiservers"] },
         {
             head: "backend apiservers", body: [
-                "balance roundrobin", "option srvtcpka", "srvtcpka-idle 5s", "srvtcpka-intvl 1s", "srvtcpka-cnt 3",
+                "balance roundrobin", "option srvtcpka", `srvtcpka-idle ${SERVER_KEEPALIVE.idleSec}s`,
+                `srvtcpka-intvl ${SERVER_KEEPALIVE.intervalSec}s`, `srvtcpka-cnt ${SERVER_KEEPALIVE.probes}`,
                 `option httpchk GET ${ctx.apiHealth.checkPath}`,
                 "http-check expect status 200",
                 // Connecting is bounded by inter; the answer may take this long.
