@@ -1,14 +1,15 @@
 // Check 16: a graceful apiserver restart under load, the way the kubelet does it when `kubeadm
 // upgrade` rewrites the static-pod manifest: SIGTERM, the old process drains and exits, the new one
 // starts at once, and the endpoint tier takes it back. Which health check path and shutdown delay
-// drop no request is measured here (bench/run.ts --only health compares them).
+// drop no request is measured here (`npm run bench -- --only rehearsal --checks 16 --check-path …
+// --shutdown-delay …` compares them).
 
 import type { CheckResult, Checklist } from "./checks";
 import { WATCH_RESUME_BOUND_MS } from "./checks";
 import { startComponent, terminationGraceMs } from "./control-plane";
 import { serverStatus, sessionsAtLastMarkDown, vipHolder } from "./faults";
 import { waitFor } from "./lab";
-import { failureSummary, ProbeResult, Watch, watchOutcome } from "./probe";
+import { failureSummary, ProbeResult, watchOutcome } from "./probe";
 
 const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
@@ -49,14 +50,12 @@ export async function gracefulRestart(list: Checklist, id: number): Promise<Chec
     const lb = (await vipHolder(c)) ?? c.lbs[0];
     const victim = c.masters[c.masters.length > 1 ? 1 : 0];
     const server = victim.node.hostname;
-    const f = c.files;
-    const tls = { ca: f.ca, cert: f.adminCert, key: f.adminKey };
     // Bounded: the stop takes at most the pod's grace period (then the kubelet kills it), the
     // start-up well under a minute; the probes stop 3 s after it is back.
     const graceMs = terminationGraceMs(victim, "kube-apiserver");
     const limitMs = graceMs + 60_000;
     const writes = list.probe("write", limitMs, 100);
-    const watches = c.masters.map((_, i) => new Watch(c.client, c.endpointUrl, tls, { name: `graceful-${i}-${Date.now()}`, durationMs: limitMs, prefix: writes.writePrefix! }));
+    const watches = list.watches("graceful", limitMs, writes);
     const reads = list.probe("read", limitMs);
     const status = new StatusTimes(() => serverStatus(lb, server));
     await new Promise((r) => setTimeout(r, 1000));

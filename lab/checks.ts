@@ -78,10 +78,20 @@ export class Checklist {
 
     constructor(readonly c: ClusterLab) {}
 
+    /** The admin client certificate every probe and watch authenticates with. */
+    private get tls(): { ca: string; cert: string; key: string } {
+        const f = this.c.files;
+        return { ca: f.ca, cert: f.adminCert, key: f.adminKey };
+    }
+
+    /** One watch per master through the endpoint (new connections go round robin) of the ConfigMaps `writes` creates. */
+    watches(tag: string, durationMs: number, writes: Probe): Watch[] {
+        return this.c.masters.map((_, i) => new Watch(this.c.client, this.c.endpointUrl, this.tls, { name: `${tag}-${this.probes}-${i}`, durationMs, prefix: writes.writePrefix! }));
+    }
+
     probe(mode: "read" | "write", durationMs: number, intervalMs = mode === "write" ? 50 : 20): Probe {
         const name = `${++this.probes}-${mode}`;
-        const f = this.c.files;
-        return new Probe(this.c.client, this.c.endpointUrl, { ca: f.ca, cert: f.adminCert, key: f.adminKey },
+        return new Probe(this.c.client, this.c.endpointUrl, this.tls,
             { intervalMs, durationMs, timeoutMs: 3000, name, ...(mode === "write" ? { writePrefix: `${KEY_PREFIX}-${name}` } : {}) });
     }
 
@@ -239,11 +249,8 @@ export class Checklist {
         const victim = this.c.masters[this.c.masters.length > 1 ? 1 : 0];
         // Watches through the endpoint, one per master (new connections go round robin), and
         // writes for them to see: a watch cut by the kill must resume and miss no event.
-        const f = this.c.files;
-        const tls = { ca: f.ca, cert: f.adminCert, key: f.adminKey };
         const writes = this.probe("write", 4000, 100);
-        const writePrefix = `${KEY_PREFIX}-${this.probes}-write`;
-        const watches = this.c.masters.map((_, i) => new Watch(this.c.client, this.c.endpointUrl, tls, { name: `${this.probes}-${i}`, durationMs: 7000, prefix: writePrefix }));
+        const watches = this.watches("apiserver-loss", 7000, writes);
         const probe = this.probe("read", 4000);
         const watch = new ServerWatch(lb, victim.node.hostname, 4000);
         await sleep(1000);
@@ -500,9 +507,7 @@ export class Checklist {
         const probe = this.probe("write", settleMs + 6000, 100);
         // One watch per master through the endpoint: one on a lost master hangs (its host sends no
         // RST) until HAProxy's TCP keepalive closes it, then resumes from its resourceVersion.
-        const f = this.c.files;
-        const watches = this.c.masters.map((_, i) => new Watch(this.c.client, this.c.endpointUrl, { ca: f.ca, cert: f.adminCert, key: f.adminKey },
-            { name: `host-loss-${this.probes}-${i}`, durationMs: settleMs + 8000, prefix: probe.writePrefix! }));
+        const watches = this.watches("host-loss", settleMs + 8000, probe);
         await sleep(1000);
         const crashedAt = Date.now();
         // A crashed host's processes stay dead: its static pods are not restarted either.
