@@ -3,7 +3,8 @@
 // from stdin. Then: etcd members start; master-0 runs `kubeadm init`; the other masters join
 // one at a time (kubeadm's advice for external etcd), each after master-0 re-uploads the shared
 // certificates; every worker joins as soon as master-0 is up, never waiting on other workers or
-// on later masters (with node-local proxies, each then points the endpoint name at its proxy). Etcd members with backups then get their backup files and start the timer
+// on later masters (with node-local proxies, each then points the endpoint name at its proxy).
+// Once init succeeded, master-0 applies the add-ons (pod network, CoreDNS HA) itself. Etcd members with backups then get their backup files and start the timer
 // (after their member runs; on a cluster made before backups, this step alone runs). Every
 // command is idempotent; `triggers` rerun them when the endpoint or the Kubernetes version changes.
 
@@ -13,7 +14,7 @@ import type { PlannedNode } from "./plan/topology";
 import { ENABLE_BACKUPS_COMMAND } from "./render/etcd-backup";
 import { SCRIPTS } from "./render/scripts";
 import {
-    ENSURE_BOOTSTRAP_TOKEN, INSTALL_SECRETS, KUBEADM_INIT, KUBEADM_JOIN, RESTART_KUBELET, UPLOAD_CERTS, useLocalApiserver, WAIT_FOR_BOOTSTRAP,
+    APPLY_ADDONS, ENSURE_BOOTSTRAP_TOKEN, INSTALL_SECRETS, KUBEADM_INIT, KUBEADM_JOIN, START_ETCD_MEMBER, UPLOAD_CERTS, useLocalApiserver, WAIT_FOR_BOOTSTRAP,
 } from "./render/commands";
 
 const TYPE = "kubeadm-ha:index:ClusterJoin";
@@ -43,6 +44,11 @@ export interface ClusterJoinArgs {
      * @default false
      */
     readonly workersUseLocalProxy?: boolean;
+    /**
+     * What master-0 applies after init, as an installer script of the manifest and apply-addons.sh
+     * (`addonsInstallScript`): the pod network and CoreDNS HA. @default nothing applied
+     */
+    readonly addonsScript?: string;
     /** Installer script of each etcd member's backup files (`etcdBackupSshFiles`), by node name; must be secret. @default no backups */
     readonly backupScripts?: Readonly<Record<string, pulumi.Input<string>>>;
 }
@@ -50,6 +56,8 @@ export interface ClusterJoinArgs {
 export class ClusterJoin extends pulumi.ComponentResource {
     /** The last command of every machine, by node name. */
     public readonly done: Record<string, command.remote.Command>;
+    /** master-0's apply of the add-ons (pod network, CoreDNS HA), when there are any. */
+    public readonly addons?: command.remote.Command;
 
     constructor(name: string, args: ClusterJoinArgs, opts?: pulumi.ComponentResourceOptions) {
         super(TYPE, name, {}, opts);
@@ -76,7 +84,7 @@ export class ClusterJoin extends pulumi.ComponentResource {
         this.done = {};
         // Reruns when the member's certificates change (renewal), so etcd starts with the new ones.
         const etcdStarted = args.nodes.filter((n) => n.role === "etcd")
-            .map((n) => (this.done[n.name] = run(n, "etcd-start", RESTART_KUBELET, [prepared[n.name]], { triggers: [args.secretScripts[n.name]] })));
+            .map((n) => (this.done[n.name] = run(n, "etcd-start", START_ETCD_MEMBER, [prepared[n.name]], { triggers: [args.secretScripts[n.name]] })));
         const [first, ...others] = masters;
         const triggers = [...args.triggers];
         const init = run(first, "kubeadm-init", KUBEADM_INIT, [prepared[first.name], ...etcdStarted, ...(args.endpointReady ?? [])], { triggers });
@@ -93,6 +101,10 @@ export class ClusterJoin extends pulumi.ComponentResource {
         for (const w of args.nodes.filter((n) => n.role === "worker")) {
             const join = run(w, "kubeadm-join", KUBEADM_JOIN, [init, token(w, init), prepared[w.name]], { triggers });
             this.done[w.name] = args.workersUseLocalProxy ? run(w, "use-local-apiserver", useLocalApiserver(args.dnsName), [join]) : join;
+        }
+        if (args.addonsScript) {
+            // Reruns when the manifest changes (a new flannel release, a CoreDNS replica count).
+            this.addons = run(first, "addons", APPLY_ADDONS, [init], { stdin: args.addonsScript, triggers: [args.addonsScript] });
         }
         for (const [node, script] of Object.entries(args.backupScripts ?? {})) {
             const n = args.nodes.find((x) => x.name === node && x.etcdMember);

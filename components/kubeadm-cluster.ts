@@ -11,12 +11,13 @@ import { Bastion } from "./bastion";
 import { ClusterJoin } from "./cluster-join";
 import { ClusterNetwork } from "./cluster-network";
 import { ClusterPki, clusterPkiArgs } from "./cluster-pki";
-import { corednsReplicas } from "./render/coredns";
+import { corednsOnMasters, corednsReplicas } from "./render/coredns";
 import type { InstanceSettings } from "./cluster-instance";
 import { ControlPlane } from "./control-plane";
 import { EtcdBackup } from "./etcd-backup";
 import { EtcdCluster } from "./etcd-cluster";
 import { KubernetesAddons } from "./kubernetes-addons";
+import { addonsInstallScript } from "./render/pod-network";
 import { PlacementGroups } from "./placement-groups";
 import { WorkerPool } from "./worker-pool";
 import { checkChange, enforceChangeGuard, GuardSnapshot, guardSnapshot } from "./plan/change-guard";
@@ -154,6 +155,7 @@ export class KubeadmCluster extends pulumi.ComponentResource {
             nodes: joined, instances, secretScripts: secretScripts(ctx, pki, joined), dnsName: plan.endpoint.dnsName, user: spec.ssh.user,
             privateKey: pki.sshPrivateKey, bastionHost: bastion.publicIp, endpointReady: [endpoint],
             triggers: [endpoint.address, spec.kubernetes.version], workersUseLocalProxy: plan.endpoint.kind === "node-local-proxy",
+            addonsScript: addonsInstallScript(spec, plan),
             ...(backup ? { backupScripts: backupScripts(ctx, backup, ctx.etcdMembers) } : {}),
         }, parent);
 
@@ -174,7 +176,7 @@ export class KubeadmCluster extends pulumi.ComponentResource {
         this.backupBucket = backup?.bucket;
         this.backupArchiveKey = backup?.archiveKey;
         if (args.kubernetesLayer) {
-            this.addons = new KubernetesAddons(`${name}-addons`, { kubeconfig: this.kubeconfig, corednsReplicas: corednsReplicas(spec, plan) }, { parent: this, dependsOn: Object.values(join.done) });
+            this.addons = new KubernetesAddons(`${name}-addons`, { kubeconfig: this.kubeconfig, corednsReplicas: corednsReplicas(spec, plan), corednsOnMasters: corednsOnMasters(spec, plan) }, { parent: this, dependsOn: [...Object.values(join.done), ...(join.addons ? [join.addons] : [])] });
         }
         this.registerOutputs({
             endpoint: this.endpoint, kubeconfig: this.kubeconfig, workerJoinCommand: this.workerJoinCommand, controlPlaneJoinCommand: this.controlPlaneJoinCommand,

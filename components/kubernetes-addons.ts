@@ -14,6 +14,8 @@ export interface KubernetesAddonsArgs {
     readonly kubeconfig: pulumi.Input<string>;
     /** CoreDNS replicas: at least 2. */
     readonly corednsReplicas: number;
+    /** Run CoreDNS on the masters only (`corednsOnMasters`). @default false */
+    readonly corednsOnMasters?: boolean;
 }
 
 export class KubernetesAddons extends pulumi.ComponentResource {
@@ -29,7 +31,7 @@ export class KubernetesAddons extends pulumi.ComponentResource {
         const opt = { parent: this, provider: this.provider };
         new k8s.apps.v1.DeploymentPatch(`${name}-coredns`, {
             metadata: { name: "coredns", namespace: "kube-system", annotations: { "pulumi.com/patchForce": "true" } },
-            ...corednsPatch(args.corednsReplicas),
+            ...corednsPatch(args.corednsReplicas, args.corednsOnMasters ?? false),
         }, opt);
         const pdb = corednsPdb();
         new k8s.policy.v1.PodDisruptionBudget(`${name}-coredns`, { metadata: pdb.metadata, spec: pdb.spec }, opt);

@@ -71,9 +71,11 @@ const calls: CallHandler = (args) => {
  * Installs fresh mocks with realistic provider outputs and a recorder. `stackOutputs` are what a
  * StackReference reads (the program reads its own last outputs for the change guard).
  */
-export function installCloudMocks(names: { project?: string; stack?: string } = {}, stackOutputs: Record<string, unknown> = {}): Promise<Recorder> {
+export function installCloudMocks(names: { project?: string; stack?: string } = {}, stackOutputs: Record<string, unknown> = {},
+    /** Outputs that take precedence over the preview's (the lab's real TLS and randomness). */
+    first?: (type: string, inputs: Record<string, any>) => Record<string, any> | undefined): Promise<Recorder> {
     const withStacks = (type: string, name: string, inputs: Record<string, any>) =>
-        type === "pulumi:pulumi:StackReference" ? { outputs: stackOutputs, secretOutputNames: [] } : outputs(type, name, inputs);
+        type === "pulumi:pulumi:StackReference" ? { outputs: stackOutputs, secretOutputNames: [] } : first?.(type, inputs) ?? outputs(type, name, inputs);
     return installRecorder({ outputs: withStacks, call: calls, ...names });
 }
 

@@ -27,8 +27,9 @@ export function waitForRegistrations(): Promise<void> {
  * `deployedOutputs` stand for the stack's last outputs (what the change guard reads back).
  * A configuration error or a guard refusal is thrown as the program throws it.
  */
-export async function previewStack(stackFile: { config?: Record<string, unknown> }, stack: string, deployedOutputs: Record<string, unknown> = {}): Promise<Preview> {
-    const recorder = await installCloudMocks({ project: "kubeadm-ha", stack }, deployedOutputs);
+export async function previewStack(stackFile: { config?: Record<string, unknown> }, stack: string, deployedOutputs: Record<string, unknown> = {},
+    mockOutputs?: (type: string, inputs: Record<string, any>) => Record<string, any> | undefined): Promise<Preview> {
+    const recorder = await installCloudMocks({ project: "kubeadm-ha", stack }, deployedOutputs, mockOutputs);
     const config = Object.fromEntries(Object.entries(stackFile.config ?? {}).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
     pulumi.runtime.setAllConfig(config);
     delete require.cache[require.resolve(PROGRAM)];

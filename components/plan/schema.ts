@@ -95,6 +95,8 @@ export const ClusterSections = {
         podCidr: cidr.default("10.244.0.0/16"),
         serviceCidr: cidr.default("10.96.0.0/12"),
         adminCidrs: z.array(cidr).default([]),
+        /** The pod network master-0 installs: flannel (VXLAN), or none (bring your own). */
+        cni: z.enum(["flannel", "none"]).default("flannel"),
     }),
     etcd: z.strictObject({
         topology: z.enum(["external", "stacked"]).default("external"),

@@ -7,12 +7,15 @@
 //   SSH 22               only from the bastion (and to the bastion only from bastion.allowedCidrs)
 //   public CLB           only from the configured admin ranges
 //
-// Also allowed: the pod overlay between Kubernetes machines (VXLAN, UDP 4789 and 8472, for
-// the CNI you install), NodePorts and ICMP from the VPC, and all traffic between LB machines:
+// Also allowed: the pod overlay between Kubernetes machines (flannel's VXLAN, UDP 8472; none
+// with `network.cni: none`: open your network's port yourself), NodePorts and ICMP from the VPC, and all traffic between LB machines:
 // VRRP is IP protocol 112, which Tencent security groups cannot name, so LB peers accept ALL
 // from each other.
 
 import type { ClusterSpec } from "./spec";
+
+/** The pod overlay's port: Linux's VXLAN port, which flannel (the default pod network) uses. */
+export const OVERLAY_VXLAN_PORT = 8472;
 
 export type SecurityRole = "bastion" | "etcd" | "master" | "worker" | "lb" | "public-api";
 
@@ -46,7 +49,8 @@ export function ingressRules(spec: ClusterSpec): Record<SecurityRole, readonly R
     const vpc = { cidr: spec.network.vpcCidr };
     const ssh = accept("TCP", "22", { role: "bastion" }, "SSH from the bastion");
     const icmp = accept("ICMP", "all", vpc, "ping from the VPC");
-    const overlay = (["master", "worker"] as const).flatMap((role) => ["4789", "8472"].map((p) => accept("UDP", p, { role }, `pod overlay (VXLAN) from ${role}s`)));
+    const overlay = spec.network.cni === "none" ? [] : (["master", "worker"] as const)
+        .map((role) => accept("UDP", String(OVERLAY_VXLAN_PORT), { role }, `pod overlay (flannel VXLAN) from ${role}s`));
     const admins = spec.network.adminCidrs.map((cidr) => accept("TCP", "6443", { cidr }, "apiserver from an admin range"));
     const hasLb = spec.apiEndpoint.tiers.length > 0;
     const stacked = spec.etcd.topology === "stacked";

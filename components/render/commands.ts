@@ -2,6 +2,7 @@
 // components only decide where and in which order). Every one is safe to run again.
 
 import { PATHS } from "./context";
+import { METRICS_PORT } from "./etcd";
 import { SCRIPTS, scriptPath } from "./scripts";
 
 /** Waits (at most 30 minutes) for cloud-init's sentinel. */
@@ -20,8 +21,18 @@ export const UPLOAD_CERTS = `sudo kubeadm init phase upload-certs --upload-certs
 export const ENSURE_BOOTSTRAP_TOKEN = `sudo bash -s -- ${PATHS.kubeadmDir}/init.yaml`;
 /** kubeadm join on a master or worker; skipped once it succeeded, reset and retried after a failure (kubeadm-once.sh). */
 export const KUBEADM_JOIN = `sudo bash ${scriptPath(SCRIPTS.kubeadmOnce)} /etc/kubernetes/kubelet.conf join --config ${PATHS.kubeadmDir}/join.yaml`;
-/** etcd machines: start the member right away once its certificates are in place. */
-export const RESTART_KUBELET = "sudo systemctl restart kubelet";
+/** The add-on manifest's place on master-0 (installed with the script by ADDON_FILES over stdin). */
+export const ADDONS_MANIFEST = `${PATHS.kubeadmDir}/addons.yaml`;
+/** On master-0 after init: installs the add-on files from stdin, then applies them (apply-addons.sh). */
+export const APPLY_ADDONS = `${INSTALL_SECRETS} && sudo bash ${scriptPath(SCRIPTS.applyAddons)} ${ADDONS_MANIFEST}`;
+/**
+ * etcd machines: start the member once its certificates are in place, and wait (at most 10
+ * minutes) until it serves: kubeadm init's preflight asks every member for its version, and
+ * fails when one has not pulled its image and started yet. A member is ready once it has a
+ * quorum, so the members' steps, which run at once, finish together.
+ */
+export const START_ETCD_MEMBER = "sudo systemctl restart kubelet && " +
+    `timeout 600 sh -c 'until curl -sf --max-time 2 http://127.0.0.1:${METRICS_PORT}/readyz >/dev/null; do sleep 2; done'`;
 
 export function useLocalApiserver(dnsName: string): string {
     if (!/^[a-z0-9.-]+$/.test(dnsName)) {

@@ -15,12 +15,24 @@ export function corednsReplicas(spec: ClusterSpec, plan: ClusterPlan): number {
 }
 
 /** The strategic-merge patch of kubeadm's `kube-system/coredns` Deployment. `replicas` ≥ 2. */
-export function corednsPatch(replicas: number) {
+/**
+ * CoreDNS runs on the masters when there are enough of them for its replicas: masters are always
+ * spread one per physical host (placement groups), workers may share one, and a host that held
+ * every replica would take the cluster's DNS with it (the bring-up's host-loss check lost both
+ * replicas, one on master-0 and one on a worker of the same host, until they were pinned here).
+ */
+export function corednsOnMasters(spec: ClusterSpec, plan: ClusterPlan): boolean {
+    return plan.nodes.filter((n) => n.role === "master").length >= corednsReplicas(spec, plan);
+}
+
+export function corednsPatch(replicas: number, onMasters = false) {
     return {
         spec: {
             replicas,
             template: {
                 spec: {
+                    // kubeadm's Deployment already tolerates the control-plane taint.
+                    ...(onMasters ? { nodeSelector: { "node-role.kubernetes.io/control-plane": "" } } : {}),
                     affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { ...SELECTOR } }, topologyKey: "kubernetes.io/hostname" }] } },
                     // A hard constraint: with ScheduleAnyway the real scheduler put 2 of 3 replicas in one
                     // zone (the rehearsal's check 15). Only pods of the same revision count

@@ -70,7 +70,7 @@ export function etcdCertificateRequests(ctx: RenderContext): { member: string; k
 }
 
 /** etcd's metrics listener (`--listen-metrics-urls`), where the kubelet probes it. */
-const METRICS_PORT = 2381;
+export const METRICS_PORT = 2381;
 
 /**
  * The probes kubeadm gives the etcd it runs (phases/etcd/local.go, util/staticpod): liveness on

@@ -40,12 +40,18 @@ export const PLACEHOLDER_SECRETS: KubeadmSecrets = {
 const API = "kubeadm.k8s.io/v1beta4";
 const CONTROL_PLANE_TAINT = { key: "node-role.kubernetes.io/control-plane", effect: "NoSchedule" as const };
 
-function registration(node: PlannedNode, master: boolean) {
+/**
+ * How the node registers. The kubelet labels it with its region and zone (labels the kubelet may
+ * set on itself): no cloud controller manager runs, and without the zone label CoreDNS's zone
+ * spread (DoNotSchedule) finds no node at all.
+ */
+function registration(ctx: RenderContext, node: PlannedNode, master: boolean) {
+    const labels = `topology.kubernetes.io/region=${ctx.spec.region},topology.kubernetes.io/zone=${node.zone}`;
     return {
         name: node.hostname,
         criSocket: PATHS.criSocket,
         taints: master ? [CONTROL_PLANE_TAINT] : [],
-        kubeletExtraArgs: [{ name: "node-ip", value: node.privateIp }],
+        kubeletExtraArgs: [{ name: "node-ip", value: node.privateIp }, { name: "node-labels", value: labels }],
     };
 }
 
@@ -121,7 +127,7 @@ export function initConfiguration(ctx: RenderContext, secrets: KubeadmSecrets): 
     return {
         apiVersion: API, kind: "InitConfiguration",
         bootstrapTokens: [{ token: secrets.bootstrapToken, description: "kubeadm-ha node join token", ttl: "24h0m0s", usages: ["signing", "authentication"] }],
-        nodeRegistration: registration(node, true),
+        nodeRegistration: registration(ctx, node, true),
         localAPIEndpoint: { advertiseAddress: node.privateIp, bindPort: ctx.plan.endpoint.port },
         certificateKey: secrets.certificateKey,
         timeouts: { controlPlaneComponentHealthCheck: "4m0s" },
@@ -135,7 +141,7 @@ export function joinConfiguration(ctx: RenderContext, node: PlannedNode, secrets
         ? `${ctx.initMaster.privateIp}:${ctx.plan.endpoint.port}` : ctx.controlPlaneEndpoint;
     return {
         apiVersion: API, kind: "JoinConfiguration",
-        nodeRegistration: registration(node, master),
+        nodeRegistration: registration(ctx, node, master),
         discovery: { bootstrapToken: { token: secrets.bootstrapToken, apiServerEndpoint: discoveryEndpoint, caCertHashes: [secrets.caCertHash] } },
         ...(master ? { controlPlane: { localAPIEndpoint: { advertiseAddress: node.privateIp, bindPort: ctx.plan.endpoint.port }, certificateKey: secrets.certificateKey } } : {}),
         timeouts: { discovery: "5m0s", tlsBootstrap: "5m0s" },

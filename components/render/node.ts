@@ -136,7 +136,8 @@ export function renderNode(ctx: RenderContext, node: PlannedNode, secrets: Kubea
         ...(ctx.spec.mirrors.ubuntuApt ? { aptMirror: ctx.spec.mirrors.ubuntuApt } : {}),
         packages: [...PACKAGES[node.role], ...etcdBackupPackages(ctx, node)],
         files: all,
-        hosts: address ? [`${address} ${ctx.plan.endpoint.dnsName}`] : [],
+        // The machine's own name resolves (sudo and kubeadm's preflight look it up; the VPC's DNS does not know it).
+        hosts: [`${node.privateIp} ${node.hostname}`, ...(address ? [`${address} ${ctx.plan.endpoint.dnsName}`] : [])],
         runcmd: [...commands, run(SCRIPTS.writeSentinel, node.name, node.role)],
     };
     const userData = renderUserData(config);

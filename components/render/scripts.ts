@@ -205,6 +205,20 @@ fi
 echo "bootstrap token $id re-created, valid for 2 h"
 `),
 
+    applyAddons: script("apply-addons.sh",
+        "Usage: apply-addons.sh <manifest>. On master-0 after kubeadm init: server-side applies the add-ons (pod network, CoreDNS HA) with the admin kubeconfig, retrying for up to 5 minutes while the API settles.", `
+manifest="$1"
+for attempt in $(seq 1 60); do
+    if kubectl --kubeconfig=/etc/kubernetes/admin.conf apply --server-side --force-conflicts --field-manager=kubeadm-ha -f "$manifest"; then
+        exit 0
+    fi
+    echo "apply-addons: attempt $attempt of 60 failed; retrying in 5 s" >&2
+    sleep 5
+done
+echo "apply-addons: the API did not accept $manifest in 5 minutes" >&2
+exit 1
+`),
+
     writeSentinel: script("write-sentinel.sh",
         "Usage: write-sentinel.sh <node> <role>. Last step of cloud-init: records that the node finished bootstrapping.", `
 node="$1"

@@ -35,6 +35,7 @@ const CASES: readonly BadCase[] = [
     { title: "a service range larger than /12", mutate: (c) => { c.network.serviceCidr = "100.0.0.0/8"; }, path: "network.serviceCidr", says: /larger than a \/12/ },
     { title: "a pod range smaller than one node's /24", mutate: (c) => { c.network.podCidr = "10.244.0.0/25"; }, path: "network.podCidr", says: /smaller than a \/24/ },
     { title: "a pod range too small for the node count", mutate: (c) => { c.network.podCidr = "10.244.0.0/22"; c.workerPools[0].count = 9; }, path: "network.podCidr", says: /room for 4 nodes/ },
+    { title: "an unknown pod network", mutate: (c) => { c.network.cni = "calico"; }, path: "network.cni", says: /one of flannel, none/ },
     { title: "a subnet outside the VPC", mutate: (c) => { c.zones[1].subnetCidr = "10.11.2.0/24"; }, path: "zones[1].subnetCidr", says: /outside the VPC/ },
     { title: "overlapping zone subnets", mutate: (c) => { c.zones[1].subnetCidr = "10.10.0.0/23"; }, path: "zones[1].subnetCidr", says: /overlaps zones\[0\]/ },
     { title: "a subnet too small for the address layout", mutate: (c) => { c.zones[0].subnetCidr = "10.10.1.0/27"; }, path: "zones[0].subnetCidr", says: /smaller than \/26/ },

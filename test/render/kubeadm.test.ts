@@ -21,7 +21,9 @@ function docs(bundle: NodeBundle, path: string): any[] {
 }
 const byKind = (list: any[], kind: string) => list.find((d) => d.kind === kind);
 const node = (r: RenderedStack, name: string) => r.bundles.find((b) => b.node.name === name)!;
-const hostsLine = (b: NodeBundle) => parse(b.userData.slice("#cloud-config\n".length)).write_files.find((f: any) => f.path === "/etc/hosts")?.content.trim();
+const hostsLines = (b: NodeBundle): string[] => parse(b.userData.slice("#cloud-config\n".length)).write_files.find((f: any) => f.path === "/etc/hosts")?.content.trim().split("\n") ?? [];
+/** The /etc/hosts line of the endpoint name (the first is the machine's own name). */
+const hostsLine = (b: NodeBundle) => hostsLines(b).find((l) => /\sapi\./.test(l));
 
 describe("kubeadm configuration", () => {
     const prod = renderStack("prod");
@@ -61,6 +63,22 @@ describe("kubeadm configuration", () => {
         assert.deepEqual(cluster.etcd, { local: { dataDir: "/var/lib/etcd" } });
         const ka = byKind(docs(node(renderStack("prod-keepalived"), "prod-ka-master-0"), "/etc/kubernetes/kubeadm/init.yaml"), "ClusterConfiguration");
         assert.equal(ka.imageRepository, "ccr.ccs.tencentyun.com/my-k8s-mirror");
+    });
+
+    it("makes every machine's own name resolve (sudo and kubeadm's preflight look it up)", () => {
+        for (const b of [...prod.bundles, ...renderStack("prod-keepalived").bundles]) {
+            assert.equal(hostsLines(b)[0], `${b.node.privateIp} ${b.node.hostname}`, b.node.name);
+        }
+    });
+
+    it("labels every node with its region and zone through the kubelet (CoreDNS's zone spread needs the label; no cloud controller sets it)", () => {
+        for (const name of ["prod-master-0", "prod-master-1", "prod-general-0"]) {
+            const b = node(prod, name);
+            const doc = docs(b, b.node.name === "prod-master-0" ? "/etc/kubernetes/kubeadm/init.yaml" : "/etc/kubernetes/kubeadm/join.yaml")
+                .find((d: any) => d.kind === "InitConfiguration" || d.kind === "JoinConfiguration");
+            const labels = doc.nodeRegistration.kubeletExtraArgs.find((a: any) => a.name === "node-labels")?.value;
+            assert.equal(labels, `topology.kubernetes.io/region=${prod.spec.region},topology.kubernetes.io/zone=${b.node.zone}`, name);
+        }
     });
 
     it("is hairpin-safe: masters join through master-0 and then reach themselves locally, workers go through the endpoint", () => {
