@@ -5,7 +5,7 @@
 
 import { writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { COREDNS_SELECTOR, corednsPatch, corednsPdb, corednsReplicas } from "../components/render/coredns";
+import { COREDNS_SELECTOR, corednsOnMasters, corednsPatch, corednsPdb, corednsReplicas } from "../components/render/coredns";
 import type { CheckResult } from "./checks";
 import type { ClusterLab } from "./cluster-lab";
 import { waitFor } from "./lab";
@@ -46,7 +46,7 @@ export async function corednsSpread(c: ClusterLab, id: number): Promise<CheckRes
     const replicas = corednsReplicas(c.ctx.spec, c.ctx.plan);
     const patchFile = path.join(c.lab.dir, "coredns-patch.json");
     const pdbFile = path.join(c.lab.dir, "coredns-pdb.json");
-    writeFileSync(patchFile, JSON.stringify(corednsPatch(replicas)));
+    writeFileSync(patchFile, JSON.stringify(corednsPatch(replicas, corednsOnMasters(c.ctx.spec, c.ctx.plan))));
     writeFileSync(pdbFile, JSON.stringify(corednsPdb()));
     const patched = await c.kubectl(["-n", "kube-system", "patch", "deployment", "coredns", "--type=strategic", "--patch-file", patchFile]);
     const budget = await c.kubectl(["apply", "--server-side", "-f", pdbFile]);

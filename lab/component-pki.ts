@@ -23,7 +23,7 @@ export interface ComponentPki {
 }
 
 /** What the random provider's resources return, made with real randomness. */
-function randomOutputs(type: string, inputs: Record<string, any>): Record<string, any> | undefined {
+export function randomOutputs(type: string, inputs: Record<string, any>): Record<string, any> | undefined {
     switch (type) {
         case "random:index/randomString:RandomString": {
             const chars = `${inputs.lower === false ? "" : "abcdefghijklmnopqrstuvwxyz"}${inputs.upper === false ? "" : "ABCDEFGHIJKLMNOPQRSTUVWXYZ"}${inputs.numeric === false ? "" : "0123456789"}`;

@@ -39,8 +39,8 @@ function namespacesOf(prefix) {
 }
 
 /** Stops every process in the run's namespaces (TERM, then KILL after up to 3 s), by PID. */
-function stopProcesses(namespaces) {
-    const pids = new Set();
+function stopProcesses(namespaces, extra = []) {
+    const pids = new Set(extra);
     for (const ns of namespaces) {
         for (const p of sh(["netns", "pids", ns]).split("\n").map(Number).filter((p) => p > 0)) {
             pids.add(p);
@@ -58,10 +58,57 @@ function stopProcesses(namespaces) {
     }
 }
 
+/** Where test machines keep their disks (lab/machine.ts DISK_ROOT). */
+const DISK_ROOT = "/var/tmp/kubeadm-ha-lab";
+
+/** The top cgroups of a run's machines (`/<prefix>-<machine>`) in every hierarchy this machine mounts. */
+function cgroupsOf(prefix) {
+    const roots = fs.readFileSync("/proc/self/mountinfo", "utf8").split("\n")
+        .map((l) => l.split(" - "))
+        .filter((p) => p.length === 2 && /^cgroup2? /.test(p[1]))
+        .map((p) => p[0].split(" ")[4]);
+    return roots.flatMap((root) => {
+        try {
+            return fs.readdirSync(root).filter((d) => d.startsWith(`${prefix}-`)).map((d) => `${root}/${d}`);
+        } catch {
+            return [];
+        }
+    });
+}
+
+/** Every cgroup below `dir`, deepest first. */
+function cgroupTree(dir) {
+    let out = [];
+    try {
+        for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+            if (e.isDirectory()) {
+                out = out.concat(cgroupTree(`${dir}/${e.name}`));
+            }
+        }
+    } catch { /* gone */ }
+    return out.concat([dir]);
+}
+
+/** The processes in a run's cgroups (containers in their own network namespaces), by PID. */
+function cgroupPids(cgroups) {
+    const pids = [];
+    for (const dir of cgroups.flatMap(cgroupTree)) {
+        try {
+            pids.push(...fs.readFileSync(`${dir}/cgroup.procs`, "utf8").split("\n").map(Number).filter((p) => p > 0));
+        } catch { /* gone */ }
+    }
+    return pids;
+}
+
 /** Removes everything the run with this prefix created. Idempotent. */
 function cleanupRun(prefix, dir) {
     const namespaces = namespacesOf(prefix);
-    stopProcesses(namespaces);
+    stopProcesses(namespaces, cgroupPids(cgroupsOf(prefix)));
+    for (const cg of cgroupsOf(prefix).flatMap(cgroupTree)) {
+        try {
+            fs.rmdirSync(cg);
+        } catch { /* busy or gone: reported by the tests' leftover checks */ }
+    }
     const sw = `${prefix}-sw`;
     for (const ns of namespaces.filter((n) => n !== sw)) {
         sh(["-n", sw, "link", "del", "dev", ns.slice(prefix.length + 1)]);
@@ -72,9 +119,10 @@ function cleanupRun(prefix, dir) {
     if (dir && fs.existsSync(dir)) {
         fs.rmSync(dir, { recursive: true, force: true });
     }
+    fs.rmSync(`${DISK_ROOT}/${prefix}`, { recursive: true, force: true });
 }
 
-module.exports = { cleanupRun, startTime };
+module.exports = { cleanupRun, cgroupsOf, startTime };
 
 if (require.main === module) {
     const [ownerPid, ownerStart, prefix, dir] = process.argv.slice(2);

@@ -10,3 +10,18 @@ export const LAB_DIFFERENCES: readonly string[] = [
     "binaries come from `npm run bins` (built from the Go modules), not from the Kubernetes apt repository",
     "a managed CLB is simulated by one HAProxy host; LVS directors do not run (no IPVS in this kernel)",
 ];
+
+/** How the machines of a bring-up (`--bring-up`, bring-up.ts) differ from CVMs. */
+export const BRING_UP_DIFFERENCES: readonly string[] = [
+    "a machine is a network, mount and UTS namespace of this one machine (own /etc, /usr, /opt, /var/lib, /run, cgroup and hostname; the kernel, PIDs and CPUs are shared); the Tencent resources are not created (the program runs under mocks; its certificates, tokens and keys are real); the bastion is not created",
+    "the program's remote commands run in the machine as root with bash, not over SSH through the bastion as the image's user with sudo",
+    "no systemd: the lab's service manager (units.js) starts the units' commands from the machine's unit files and drop-ins; timers (certificate renewal, etcd backups) are recorded, never fired",
+    "install-kubernetes.sh does not run (no package archive is reachable): node-install.sh puts the built kubeadm, kubelet, kubectl, crictl, containerd 2.4, runc and CNI plugins in place with the Kubernetes packages' kubelet unit and kubeadm drop-in and containerd's own unit; Debian's haproxy, keepalived, iptables, conntrack, socat and curl of this machine stand for the image's packages",
+    "this machine has cgroup v1 (a supported CVM image has v2): the kubelet runs with --cgroup-driver=cgroupfs, its own --cgroup-root and --fail-cgroupv1=false, containerd's runc with SystemdCgroup=false, and kubeadm init and join skip the SystemVerification preflight check",
+    "containerd keeps containers' oom_score_adj at or above its own (restrict_oom_score_adj): this machine denies lowering it",
+    "no module can be loaded: modprobe succeeds for what the kernel has built in (overlay, br_netfilter, vxlan) and fails otherwise",
+    "no data disk: mount-data-disk.sh does not run, etcd's data directory is on the lab's disk",
+    "images are built here from the built programs (no registry is reachable) and imported into each containerd at install; kube-proxy's and flannel's carry Debian's iptables, flannel's busybox for cp; the flannel-cni-plugin image holds the flannel CNI plugin of containernetworking/plugins v0.9.1 (github.com/flannel-io/cni-plugin is not served by the Go module proxy here)",
+    "the kernel-wide keys the kubelet sets (vm.overcommit_memory, kernel.panic, kernel.panic_on_oops) are files of the machine, the rest of /proc/sys is read-only except the network's, and this machine's own sysctl.d files are removed, so sysctl --system applies only the rendered ones",
+    "each machine's default route points at an address no machine has (a CVM's points at the VPC's router): nothing leaves the lab",
+];

@@ -103,15 +103,28 @@ export class Host {
      * with the host's hostname (leader election and node names read it). `unshare` and `sh`
      * exec, so the PID is the program's.
      */
-    private argv(cmd: string, args: readonly string[]): string[] {
-        return ["netns", "exec", this.ns, "unshare", "--uts", "--", "sh", "-c", 'hostname "$0" && exec "$@"', this.hostname, cmd, ...args];
+    protected argv(cmd: string, args: readonly string[]): string[] {
+        return ["ip", "netns", "exec", this.ns, "unshare", "--uts", "--", "sh", "-c", 'hostname "$0" && exec "$@"', this.hostname, cmd, ...args];
     }
 
-    /** Runs a command inside the host, bounded by a timeout. */
-    exec(cmd: string, args: readonly string[], timeoutMs = 15000): Promise<ExecResult> {
+    /** The environment of the host's processes. */
+    protected env(): NodeJS.ProcessEnv {
+        return labEnv();
+    }
+
+    /** Runs a command inside the host, bounded by a timeout; `input` is its stdin. */
+    exec(cmd: string, args: readonly string[], timeoutMs = 15000, input?: string): Promise<ExecResult> {
+        const [file, ...argv] = this.argv(cmd, args);
         return new Promise((resolve) => {
-            execFile("ip", this.argv(cmd, args), { timeout: timeoutMs, encoding: "utf8", maxBuffer: 16 << 20, env: labEnv() },
+            const child = execFile(file, argv, { timeout: timeoutMs, encoding: "utf8", maxBuffer: 16 << 20, env: this.env() },
                 (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === "number" ? err.code : 1) : 0, stdout, stderr }));
+            // A command that exits without reading its stdin closes the pipe: not an error of ours.
+            child.stdin?.on("error", () => {});
+            if (input === undefined) {
+                child.stdin?.end();
+            } else {
+                child.stdin?.end(input);
+            }
         });
     }
 
@@ -119,7 +132,8 @@ export class Host {
     spawn(name: string, cmd: string, args: readonly string[]): Daemon {
         const log = path.join(this.lab.dir, "logs", `${this.name}-${name}.log`);
         const fd = openSync(log, "a");
-        const child = spawn("ip", this.argv(cmd, args), { stdio: ["ignore", fd, fd], env: labEnv() });
+        const [file, ...argv] = this.argv(cmd, args);
+        const child = spawn(file, argv, { stdio: ["ignore", fd, fd], env: this.env() });
         closeSync(fd);
         const daemon = new Daemon(`${this.name}/${name}`, child, log);
         this.lab.daemons.push(daemon);
@@ -200,7 +214,8 @@ export class Lab {
     }
 
     /** Adds a host `name` (its hostname `hostname`) with address `ip` (which must lie in the lab's subnet) on the bridge. */
-    addHost(name: string, ip: string, hostname: string = name): Host {
+    addHost<H extends Host = Host>(name: string, ip: string, hostname: string = name,
+        make: (ns: string) => H = (ns) => new Host(this, name, ns, ip, hostname) as H): H {
         if (!/^[a-z0-9-]{1,15}$/.test(name) || name === "sw") {
             throw new Error(`bad host name ${name}`);
         }
@@ -223,7 +238,7 @@ export class Lab {
             execFileSync("ip", args);
         }
         execFileSync("ip", ["netns", "exec", ns, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1", "net.ipv6.conf.default.disable_ipv6=1"]);
-        const host = new Host(this, name, ns, ip, hostname);
+        const host = make(ns);
         this.hosts.set(name, host);
         return host;
     }

@@ -14,11 +14,13 @@ const AGENT = path.join(__dirname, "node-agent.js");
 
 /** The Node object a node's kubelet would register (kubeadm's mark-control-plane adds the role label and taint on masters). */
 function nodeObject(c: ClusterLab, n: PlannedNode): { name: string; address: string; labels: Record<string, string>; taints: unknown[] } {
+    const master = n.role === "master";
     return {
-        name: n.hostname, address: n.privateIp, taints: [],
+        name: n.hostname, address: n.privateIp, taints: master ? [{ key: "node-role.kubernetes.io/control-plane", effect: "NoSchedule" }] : [],
         labels: {
             "kubernetes.io/hostname": n.hostname, "kubernetes.io/os": "linux", "kubernetes.io/arch": "amd64",
             "topology.kubernetes.io/region": c.ctx.spec.region, "topology.kubernetes.io/zone": n.zone,
+            ...(master ? { "node-role.kubernetes.io/control-plane": "" } : {}),
         },
     };
 }

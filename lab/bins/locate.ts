@@ -48,7 +48,7 @@ export function productVersion(product: string): string {
 
 const VERSION_ARGS: Readonly<Record<string, readonly string[]>> = {
     kubeadm: ["version", "-o", "short"], kubectl: ["version", "--client"], etcdctl: ["version"], etcdutl: ["version"], coredns: ["-version"],
-    "containerd-shim-runc-v2": ["-v"], flanneld: ["--version"], crane: ["version"],
+    "containerd-shim-runc-v2": ["-v"], flanneld: ["--version"], crane: ["version"], imagebuild: ["--version"],
 };
 
 /** Runs a program's version command; a message when it does not report `version`, else undefined. */

@@ -9,7 +9,7 @@
 // output does not depend on the day of the build either.
 
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 
 /** Where built programs are kept, outside the repository. Override with KUBEADM_HA_BIN_CACHE. */
@@ -70,6 +70,8 @@ export const PRODUCTS: readonly Product[] = [
         // runc embeds its version from the module's VERSION file.
         stamps: () => ({}),
         cgo: true,
+        // Containers get their seccomp profiles (libseccomp, as runc's own release builds it).
+        tags: ["seccomp"],
     },
     {
         name: "cri-tools", module: "sigs.k8s.io/cri-tools",
@@ -82,10 +84,17 @@ export const PRODUCTS: readonly Product[] = [
             .map(([p, kind]) => [p, `github.com/containernetworking/plugins/plugins/${kind}/${p}`])),
         stamps: (version) => ({ "github.com/containernetworking/plugins/pkg/utils/buildversion.BuildVersion": version }),
     },
+    // The flannel CNI plugin (see lab/bins/flannel-cni/tools.go for why this version).
+    {
+        name: "flannel-cni", module: "github.com/containernetworking/plugins",
+        programs: { flannel: "github.com/containernetworking/plugins/plugins/meta/flannel" },
+        stamps: (version) => ({ "github.com/containernetworking/plugins/pkg/utils/buildversion.BuildVersion": version }),
+    },
     // Builds the OCI images the nodes' containerd imports (no registry is reachable here).
     {
         name: "crane", module: "github.com/google/go-containerregistry",
-        programs: { crane: "github.com/google/go-containerregistry/cmd/crane" },
+        // imagebuild (this module's own small program) writes directories as image tarballs.
+        programs: { crane: "github.com/google/go-containerregistry/cmd/crane", imagebuild: "kubeadm-ha.local/lab/bins/crane/imagebuild" },
         stamps: (version) => ({ "github.com/google/go-containerregistry/cmd/crane/cmd.Version": version }),
     },
     {
@@ -117,6 +126,12 @@ export function ldflags(p: Product, version: string, buildDate: string): string 
 
 const dirs = new Map<string, string>();
 
+/** The module's own Go files below its directory (a program of its own), relative, sorted. */
+function localSources(p: Product): string[] {
+    const root = path.join(BINS_DIR, p.name);
+    return readdirSync(root, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".go") && f !== "tools.go").sort();
+}
+
 /** The cache directory of a product's build (exists once built); computed once per process. */
 export function buildDir(p: Product): string {
     const known = dirs.get(p.name);
@@ -127,6 +142,9 @@ export function buildDir(p: Product): string {
     const h = createHash("sha256");
     for (const f of ["go.mod", "go.sum"]) {
         h.update(readFileSync(path.join(BINS_DIR, p.name, f)));
+    }
+    for (const f of localSources(p)) {
+        h.update(`\0${f}\0`).update(readFileSync(path.join(BINS_DIR, p.name, f)));
     }
     h.update(`${ldflags(p, version, "")}\0${JSON.stringify(p.programs)}\0trimpath cgo=${p.cgo ? 1 : 0}${p.tags ? `\0tags=${p.tags.join(",")}` : ""}`);
     const dir = path.join(BIN_CACHE, `${p.name}-${version}-${h.digest("hex").slice(0, 12)}`);

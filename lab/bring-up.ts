@@ -1,0 +1,157 @@
+// A stack brought up on test machines the way `pulumi up` brings it up on CVMs: the program runs
+// under mocks with real crypto (deployment.ts); every machine it creates (but the bastion, which
+// only relays SSH) becomes a test machine (machine.ts) that boots from its own user-data
+// (boot.ts), while the program's remote commands run in dependency order (remote-commands.ts):
+// secrets in, etcd members started, kubeadm init on master-0, the add-ons (pod network, CoreDNS
+// HA) applied from master-0, the other masters and the workers joined. Nothing is started by
+// the lab that the node would not start itself; lab-differences.ts names what differs.
+
+import { readFileSync } from "node:fs";
+import type { ClusterPlan } from "../components/plan/plan";
+import type { ClusterSpec } from "../components/plan/spec";
+import type { PlannedNode } from "../components/plan/topology";
+import { renderContext } from "../components/render/context";
+import { bootFromUserData } from "./boot";
+import { deployment, Deployment } from "./deployment";
+import { imageTarball, labImages } from "./images";
+import { ExecResult, Lab, waitFor } from "./lab";
+import { addMachine, Machine } from "./machine";
+import { CommandRun, runCommands } from "./remote-commands";
+
+/** Programs a bring-up needs: the built node runtime and Kubernetes, and this machine's (Debian's) tools. */
+export const BRING_UP_PROGRAMS = ["kubeadm", "kubelet", "kubectl", "crictl", "containerd", "containerd-shim-runc-v2", "ctr", "runc", "bridge", "host-local",
+    "loopback", "portmap", "flannel", "flanneld", "imagebuild", "etcd", "coredns", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kube-proxy",
+    "haproxy", "keepalived", "iptables", "conntrack", "socat", "sudo", "busybox", "nsenter", "unshare", "gcc", "curl"];
+
+export interface Step { readonly step: string; readonly startMs: number; readonly ms: number }
+
+export class BroughtUp {
+    readonly machines = new Map<string, Machine>();
+    readonly timeline: Step[] = [];
+    commands: CommandRun[] = [];
+    constructor(readonly lab: Lab, readonly spec: ClusterSpec, readonly plan: ClusterPlan, readonly deployed: Deployment) {}
+
+    machine(node: PlannedNode | string): Machine {
+        const name = typeof node === "string" ? node : node.name;
+        const m = this.machines.get(name);
+        if (!m) {
+            throw new Error(`no test machine for ${name}`);
+        }
+        return m;
+    }
+
+    get master0(): Machine {
+        return this.machine(this.plan.nodes.find((n) => n.role === "master")!);
+    }
+
+    /** kubectl on master-0 with the admin kubeconfig kubeadm wrote there (bounded). */
+    kubectl(args: readonly string[], timeoutMs = 30_000, input?: string): Promise<ExecResult> {
+        return this.master0.exec("kubectl", ["--kubeconfig=/etc/kubernetes/admin.conf", "--request-timeout=15s", ...args], timeoutMs, input);
+    }
+
+    /** The most memory the run's processes held at once (MiB), sampled every 2 s by `watchMemory`. */
+    peakRssMb = 0;
+    private memoryTimer?: NodeJS.Timeout;
+
+    /** Resident memory of every process of the lab's machines and hosts (pods included), MiB. */
+    rssMb(): number {
+        const pids = new Set([...this.machines.values()].flatMap((m) => { try { return m.pids(); } catch { return []; } }));
+        let kb = 0;
+        for (const pid of pids) {
+            try {
+                kb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
+            } catch { /* exited */ }
+        }
+        return kb / 1024;
+    }
+
+    /** Samples memory every 2 s until `stopWatchingMemory`. */
+    watchMemory(): void {
+        this.memoryTimer = setInterval(() => (this.peakRssMb = Math.max(this.peakRssMb, this.rssMb())), 2000);
+        this.memoryTimer.unref();
+    }
+
+    stopWatchingMemory(): void {
+        clearInterval(this.memoryTimer);
+        this.peakRssMb = Math.max(this.peakRssMb, this.rssMb());
+    }
+
+    /** The Kubernetes nodes (masters and workers) of the plan. */
+    get kubernetesNodes(): PlannedNode[] {
+        return this.plan.nodes.filter((n) => n.role === "master" || n.role === "worker");
+    }
+}
+
+/** A test machine's name: short (an interface name), by role and ordinal. */
+function machineName(n: PlannedNode, index: number): string {
+    const prefix: Record<string, string> = { etcd: "etcd", master: "m", lb: "lb", haproxy: "hap", lvs: "lvs", worker: "w" };
+    return `${prefix[n.role] ?? n.role}${n.role === "worker" ? index : n.ordinal}`;
+}
+
+/** Names of the nodes whose Node object is Ready. */
+export async function readyNodes(c: BroughtUp): Promise<string[]> {
+    const r = await c.kubectl(["get", "nodes", "-o", "json"]);
+    if (r.code !== 0) {
+        return [];
+    }
+    return (JSON.parse(r.stdout).items as any[])
+        .filter((n) => n.status.conditions?.some((x: any) => x.type === "Ready" && x.status === "True"))
+        .map((n) => n.metadata.name);
+}
+
+/** Brings a stack up in `lab`; `log` gets progress lines. */
+export async function bringUp(lab: Lab, stackFile: { config?: Record<string, unknown> }, stack: string, spec: ClusterSpec, plan: ClusterPlan,
+    log: (s: string) => void): Promise<BroughtUp> {
+    const t0 = Date.now();
+    const step = async <T>(name: string, fn: () => Promise<T> | T): Promise<T> => {
+        const start = Date.now();
+        const out = await fn();
+        c.timeline.push({ step: name, startMs: start - t0, ms: Date.now() - start });
+        return out;
+    };
+    log("program: index.ts under mocks with real crypto (user-data, secret bundles, remote commands)");
+    const deployed = await deployment(stackFile, stack);
+    const c = new BroughtUp(lab, spec, plan, deployed);
+    c.watchMemory();
+    const images = await step("images", () => imageTarball(labImages(renderContext(spec, plan)), log));
+    const byIp = new Map<string, Machine>();
+    await step("machines", async () => {
+        const workers = plan.nodes.filter((n) => n.role === "worker");
+        for (const n of plan.nodes.filter((x) => x.role !== "bastion")) {
+            const m = await addMachine(lab, machineName(n, workers.indexOf(n)), n.privateIp, n.hostname);
+            m.startServices();
+            c.machines.set(n.name, m);
+            byIp.set(n.privateIp, m);
+        }
+    });
+    log(`machines: ${c.machines.size} booting from their user-data (${[...c.machines.values()].map((m) => m.name).join(", ")})`);
+    const boots = [...c.machines].map(async ([name, m]) => {
+        const instance = deployed.instances.find((i) => i.name === name);
+        if (!instance) {
+            throw new Error(`the program creates no instance ${name}`);
+        }
+        const r = await bootFromUserData(m, instance.userData, images);
+        c.timeline.push({ step: `${m.name}: user-data`, startMs: Date.now() - t0 - r.ms, ms: r.ms });
+        if (r.code !== 0) {
+            throw new Error(`${name}: cloud-init's runcmd exited ${r.code}:\n${r.output.trim().split("\n").slice(-20).join("\n")}`);
+        }
+    });
+    const commands = deployed.commands.filter((x) => byIp.has(x.host));
+    const skipped = deployed.commands.filter((x) => !byIp.has(x.host));
+    if (skipped.length > 0) {
+        throw new Error(`commands for machines the lab does not run: ${skipped.map((x) => x.name).join(", ")}`);
+    }
+    log(`commands: ${commands.length} remote commands of the program, in dependency order`);
+    const [runs] = await Promise.all([runCommands(commands, (ip) => byIp.get(ip)!, log, t0), ...boots]);
+    c.commands = runs;
+    for (const r of runs) {
+        c.timeline.push({ step: r.name, startMs: r.startMs, ms: r.ms });
+    }
+    const want = c.kubernetesNodes.map((n) => n.hostname);
+    log(`nodes: waiting for ${want.length} nodes to be Ready (pod network from master-0's add-ons)`);
+    await step("every node Ready", () => waitFor("every node Ready", async () => {
+        const ready = await readyNodes(c);
+        return want.every((n) => ready.includes(n));
+    }, 600_000, 2000));
+    return c;
+}

@@ -1,0 +1,104 @@
+// What `pulumi up` of a stack would send to its machines, taken from the program itself: index.ts
+// runs with the stack file's config under the offline preview's mocks, with real crypto and
+// randomness behind the tls and random resources (the certificates, tokens and keys are real and
+// consistent). From the recorded resources the lab takes each instance's user-data and every
+// `@pulumi/command` remote command (its host, command line, stdin and dependencies), so the
+// bring-up runs exactly the wiring `ClusterJoin` gives the provider.
+
+import * as pulumi from "@pulumi/pulumi";
+import { previewStack } from "../components/cli/preview";
+import type { RecordedResource } from "../components/cli/recorder";
+import { randomOutputs } from "./component-pki";
+import { realTlsOutputs } from "./tls-mocks";
+
+const INSTANCE = "tencentcloud:index/instance:Instance";
+const COMMAND = "command:remote:Command";
+
+/** A machine as the program creates it. */
+export interface DeployedInstance {
+    readonly name: string;
+    readonly hostname: string;
+    readonly privateIp: string;
+    readonly userData: string;
+}
+
+/** One remote command as the program gives it to @pulumi/command. */
+export interface DeployedCommand {
+    /** The resource name (`<node>-<step>`). */
+    readonly name: string;
+    readonly host: string;
+    readonly create: string;
+    readonly stdin?: string;
+    /** Names of the commands that must finish first. */
+    readonly after: readonly string[];
+}
+
+export interface Deployment {
+    readonly instances: readonly DeployedInstance[];
+    readonly commands: readonly DeployedCommand[];
+    /** The stack's outputs (the admin kubeconfig among them). */
+    readonly outputs: Record<string, unknown>;
+}
+
+/** Every command `r` depends on, directly or through non-command resources (components). */
+function commandDeps(r: RecordedResource, byUrn: ReadonlyMap<string, RecordedResource>, seen = new Set<string>()): string[] {
+    const out: string[] = [];
+    for (const urn of r.dependencies) {
+        const d = byUrn.get(urn);
+        if (!d || seen.has(urn)) {
+            continue;
+        }
+        seen.add(urn);
+        if (d.type === COMMAND) {
+            out.push(d.name);
+        } else if (!d.custom) {
+            // A component stands for its children: depending on it means waiting for them.
+            for (const child of byUrn.values()) {
+                if (child.parentUrn === urn && child.type === COMMAND) {
+                    out.push(child.name);
+                }
+            }
+        }
+    }
+    return [...new Set(out)];
+}
+
+/** A recorded value without its secret envelopes (the machines get the plain values). */
+function plain(v: any): any {
+    if (Array.isArray(v)) {
+        return v.map(plain);
+    }
+    if (typeof v === "object" && v !== null) {
+        if (v[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig) {
+            return plain(v.value);
+        }
+        return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]));
+    }
+    return v;
+}
+
+const resolved = async (v: unknown): Promise<Record<string, unknown>> => {
+    const value = typeof v === "object" && v !== null && "apply" in v ? await new Promise((done) => (v as { apply: (f: (x: unknown) => unknown) => void }).apply((x) => (done(x), x))) : v;
+    return (value ?? {}) as Record<string, unknown>;
+};
+
+/** Runs the program for a stack file and returns its instances and remote commands. */
+export async function deployment(stackFile: { config?: Record<string, unknown> }, stack: string): Promise<Deployment> {
+    const preview = await previewStack(stackFile, stack, {}, (type, inputs) => realTlsOutputs(type, inputs) ?? randomOutputs(type, inputs));
+    const byUrn = new Map(preview.resources.map((r) => [r.urn, r]));
+    const instances = preview.resources.filter((r) => r.type === INSTANCE).map((r) => ({
+        name: r.name, hostname: String(r.inputs.hostname), privateIp: String(r.inputs.privateIp), userData: String(plain(r.inputs.userDataRaw)),
+    }));
+    const commands = preview.resources.filter((r) => r.type === COMMAND).map((r) => {
+        const inputs = plain(r.inputs);
+        return {
+            name: r.name, host: String(inputs.connection.host), create: String(inputs.create),
+            ...(inputs.stdin !== undefined ? { stdin: String(inputs.stdin) } : {}), after: commandDeps(r, byUrn),
+        };
+    });
+    const outputs: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(preview.outputs ?? {})) {
+        outputs[k] = plain(await resolved(v));
+    }
+    return { instances, commands, outputs };
+}
