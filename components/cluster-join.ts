@@ -4,7 +4,8 @@
 // one at a time (kubeadm's advice for external etcd), each after master-0 re-uploads the shared
 // certificates; every worker joins as soon as master-0 is up, never waiting on other workers or
 // on later masters (with node-local proxies, each then points the endpoint name at its proxy).
-// Once init succeeded, master-0 applies the add-ons (pod network, CoreDNS HA) itself. Etcd members with backups then get their backup files and start the timer
+// Once init succeeded, master-0 applies the add-ons (pod network, CoreDNS HA) itself. Every etcd
+// member gets its weekly defragmentation timer once it runs. Etcd members with backups then get their backup files and start the timer
 // (after their member runs; on a cluster made before backups, this step alone runs). Every
 // command is idempotent; `triggers` rerun them when the endpoint or the Kubernetes version changes.
 
@@ -12,9 +13,10 @@ import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import type { PlannedNode } from "./plan/topology";
 import { ENABLE_BACKUPS_COMMAND } from "./render/etcd-backup";
+import { ENABLE_DEFRAG_COMMAND } from "./render/etcd-defrag";
 import { SCRIPTS } from "./render/scripts";
 import {
-    APPLY_ADDONS, ENSURE_BOOTSTRAP_TOKEN, INSTALL_SECRETS, KUBEADM_INIT, KUBEADM_JOIN, START_ETCD_MEMBER, UPLOAD_CERTS, useLocalApiserver, WAIT_FOR_BOOTSTRAP,
+    APPLY_ADDONS, ENSURE_BOOTSTRAP_TOKEN, INSTALL_SECRETS, KUBEADM_INIT, KUBEADM_JOIN, startEtcdMember, UPLOAD_CERTS, useLocalApiserver, WAIT_FOR_BOOTSTRAP,
 } from "./render/commands";
 
 const TYPE = "kubeadm-ha:index:ClusterJoin";
@@ -49,6 +51,8 @@ export interface ClusterJoinArgs {
      * (`addonsInstallScript`): the pod network and CoreDNS HA. @default nothing applied
      */
     readonly addonsScript?: string;
+    /** Installer script of each etcd member's defragmentation timer (`etcdDefragFiles`), by node name. @default none */
+    readonly defragScripts?: Readonly<Record<string, string>>;
     /** Installer script of each etcd member's backup files (`etcdBackupSshFiles`), by node name; must be secret. @default no backups */
     readonly backupScripts?: Readonly<Record<string, pulumi.Input<string>>>;
 }
@@ -83,8 +87,9 @@ export class ClusterJoin extends pulumi.ComponentResource {
         }
         this.done = {};
         // Reruns when the member's certificates change (renewal), so etcd starts with the new ones.
-        const etcdStarted = args.nodes.filter((n) => n.role === "etcd")
-            .map((n) => (this.done[n.name] = run(n, "etcd-start", START_ETCD_MEMBER, [prepared[n.name]], { triggers: [args.secretScripts[n.name]] })));
+        const members = args.nodes.filter((n) => n.role === "etcd");
+        const etcdStarted = members.map((n) => (this.done[n.name] = run(n, "etcd-start", startEtcdMember(n, members), [prepared[n.name]],
+            { stdin: SCRIPTS.etcdMemberStart.content, triggers: [args.secretScripts[n.name]] })));
         const [first, ...others] = masters;
         const triggers = [...args.triggers];
         const init = run(first, "kubeadm-init", KUBEADM_INIT, [prepared[first.name], ...etcdStarted, ...(args.endpointReady ?? [])], { triggers });
@@ -105,6 +110,13 @@ export class ClusterJoin extends pulumi.ComponentResource {
         if (args.addonsScript) {
             // Reruns when the manifest changes (a new flannel release, a CoreDNS replica count).
             this.addons = run(first, "addons", APPLY_ADDONS, [init], { stdin: args.addonsScript, triggers: [args.addonsScript] });
+        }
+        for (const [node, script] of Object.entries(args.defragScripts ?? {})) {
+            const n = args.nodes.find((x) => x.name === node && x.etcdMember);
+            if (!n) {
+                throw new pulumi.ResourceError(`defragScripts: ${node} is not an etcd member among the nodes`, this);
+            }
+            run(n, "etcd-defrag", `${INSTALL_SECRETS} && ${ENABLE_DEFRAG_COMMAND}`, [this.done[n.name]], { stdin: script, triggers: [script] });
         }
         for (const [node, script] of Object.entries(args.backupScripts ?? {})) {
             const n = args.nodes.find((x) => x.name === node && x.etcdMember);

@@ -17,6 +17,7 @@ import { ControlPlane } from "./control-plane";
 import { EtcdBackup } from "./etcd-backup";
 import { EtcdCluster } from "./etcd-cluster";
 import { KubernetesAddons } from "./kubernetes-addons";
+import { etcdDefragFiles } from "./render/etcd-defrag";
 import { addonsInstallScript } from "./render/pod-network";
 import { PlacementGroups } from "./placement-groups";
 import { WorkerPool } from "./worker-pool";
@@ -156,6 +157,7 @@ export class KubeadmCluster extends pulumi.ComponentResource {
             privateKey: pki.sshPrivateKey, bastionHost: bastion.publicIp, endpointReady: [endpoint],
             triggers: [endpoint.address, spec.kubernetes.version], workersUseLocalProxy: plan.endpoint.kind === "node-local-proxy",
             addonsScript: addonsInstallScript(spec, plan),
+            defragScripts: Object.fromEntries(ctx.etcdMembers.map((m) => [m.name, secretInstallScript(etcdDefragFiles(ctx, m))])),
             ...(backup ? { backupScripts: backupScripts(ctx, backup, ctx.etcdMembers) } : {}),
         }, parent);
 

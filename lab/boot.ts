@@ -7,11 +7,12 @@
 // install (node-install.sh puts the built programs in place) and the data disk's mount.
 
 import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { program } from "./bins/locate";
 import { binSetDir } from "./bins/locate";
-import type { Machine } from "./machine";
+import { LAB_LIB, Machine } from "./machine";
 
 const INSTALL = "install-kubernetes.sh";
 const MOUNT_DISK = "mount-data-disk.sh";
@@ -25,14 +26,16 @@ interface CloudConfig { write_files?: WriteFile[]; runcmd?: (string | string[])[
 function containerdUnit(): string {
     const gomodcache = execFileSync("go", ["env", "GOMODCACHE"], { encoding: "utf8" }).trim();
     const version = execFileSync(program("containerd"), ["--version"], { encoding: "utf8" }).split(/\s+/)[2];
-    return path.join(gomodcache, `github.com/containerd/containerd/v2@${version}`, "containerd.service");
+    return readFileSync(path.join(gomodcache, `github.com/containerd/containerd/v2@${version}`, "containerd.service"), "utf8");
 }
 
-/** The runcmd entries the lab runs, with its two replacements. */
+/** The runcmd entries the lab runs, with its two replacements (node-install.sh and containerd's unit are copied into the machine). */
 export function labRuncmd(runcmd: readonly (string | string[])[], m: Machine, images: string): (string | string[])[] {
     return runcmd.map((entry) => {
         if (Array.isArray(entry) && entry[0] === "bash" && entry[1]?.endsWith(`/${INSTALL}`)) {
-            return ["bash", NODE_INSTALL, binSetDir(), containerdUnit(), images, m.cgroupRoot];
+            m.write(`${LAB_LIB}/node-install.sh`, readFileSync(NODE_INSTALL), 0o755);
+            m.write(`${LAB_LIB}/containerd.service`, containerdUnit());
+            return ["bash", `${LAB_LIB}/node-install.sh`, binSetDir(), `${LAB_LIB}/containerd.service`, images, m.cgroupRoot];
         }
         if (Array.isArray(entry) && entry[0] === "bash" && entry[1]?.endsWith(`/${MOUNT_DISK}`)) {
             return ["echo", `lab: no data disk (${entry[2]}); ${entry[3]} is a directory on the lab's disk`];

@@ -6,11 +6,13 @@
 // HA) applied from master-0, the other masters and the workers joined. Nothing is started by
 // the lab that the node would not start itself; lab-differences.ts names what differs.
 
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
 import type { ClusterPlan } from "../components/plan/plan";
 import type { ClusterSpec } from "../components/plan/spec";
 import type { PlannedNode } from "../components/plan/topology";
-import { renderContext } from "../components/render/context";
+import { RenderContext, renderContext } from "../components/render/context";
+import { haproxyConfig } from "../components/render/haproxy";
 import { bootFromUserData } from "./boot";
 import { deployment, Deployment } from "./deployment";
 import { imageTarball, labImages } from "./images";
@@ -88,6 +90,19 @@ function machineName(n: PlannedNode, index: number): string {
     return `${prefix[n.role] ?? n.role}${n.role === "worker" ? index : n.ordinal}`;
 }
 
+/**
+ * A managed CLB cannot run here: one lab host at the CLB's VIP runs HAProxy in TCP mode over
+ * every master with the rendered health check (the rehearsal's simulation, lab-differences.ts).
+ */
+async function simulateClb(c: BroughtUp, ctx: RenderContext): Promise<void> {
+    const e = c.plan.endpoint;
+    const host = c.lab.addHost("clb", e.vip!);
+    const cfg = path.join(c.lab.dir, "clb-haproxy.cfg");
+    writeFileSync(cfg, haproxyConfig(ctx, { bind: `:${e.port}` }));
+    host.spawn("haproxy", "haproxy", ["-db", "-f", cfg]);
+    await waitFor("the simulated CLB's HAProxy", async () => (await host.exec("curl", ["-sf", "--max-time", "1", "http://127.0.0.1:8404/healthz"])).code === 0, 15_000, 100);
+}
+
 /** Names of the nodes whose Node object is Ready. */
 export async function readyNodes(c: BroughtUp): Promise<string[]> {
     const r = await c.kubectl(["get", "nodes", "-o", "json"]);
@@ -103,15 +118,26 @@ export async function readyNodes(c: BroughtUp): Promise<string[]> {
 export async function bringUp(lab: Lab, stackFile: { config?: Record<string, unknown> }, stack: string, spec: ClusterSpec, plan: ClusterPlan,
     log: (s: string) => void): Promise<BroughtUp> {
     const t0 = Date.now();
+    log("program: index.ts under mocks with real crypto (user-data, secret bundles, remote commands)");
+    const deployed = await deployment(stackFile, stack);
+    const c = new BroughtUp(lab, spec, plan, deployed);
+    try {
+        return await bringUpMachines(c, t0, log);
+    } catch (e) {
+        c.stopWatchingMemory();
+        throw e;
+    }
+}
+
+/** The machines booted and the program's commands run (a failure stops the memory sampler first: bringUp). */
+async function bringUpMachines(c: BroughtUp, t0: number, log: (s: string) => void): Promise<BroughtUp> {
+    const { lab, spec, plan, deployed } = c;
     const step = async <T>(name: string, fn: () => Promise<T> | T): Promise<T> => {
         const start = Date.now();
         const out = await fn();
         c.timeline.push({ step: name, startMs: start - t0, ms: Date.now() - start });
         return out;
     };
-    log("program: index.ts under mocks with real crypto (user-data, secret bundles, remote commands)");
-    const deployed = await deployment(stackFile, stack);
-    const c = new BroughtUp(lab, spec, plan, deployed);
     c.watchMemory();
     const images = await step("images", () => imageTarball(labImages(renderContext(spec, plan)), log));
     const byIp = new Map<string, Machine>();
@@ -124,6 +150,12 @@ export async function bringUp(lab: Lab, stackFile: { config?: Record<string, unk
             byIp.set(n.privateIp, m);
         }
     });
+    if (plan.endpoint.kind === "clb") {
+        await step("simulated CLB", () => simulateClb(c, renderContext(spec, plan)));
+    }
+    if (plan.endpoint.kind === "node-local-proxy" && (spec.apiEndpoint.proxy ?? "haproxy") !== "haproxy") {
+        throw new Error("apiEndpoint.proxy: the bring-up builds an image for the HAProxy node-local proxy only; rehearse nginx with `npm test`'s nginx checks");
+    }
     log(`machines: ${c.machines.size} booting from their user-data (${[...c.machines.values()].map((m) => m.name).join(", ")})`);
     const boots = [...c.machines].map(async ([name, m]) => {
         const instance = deployed.instances.find((i) => i.name === name);

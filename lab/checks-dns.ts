@@ -18,8 +18,13 @@ async function dnsPods(c: ClusterLab): Promise<DnsPod[]> {
     if (r.code !== 0) {
         return [];
     }
-    // Pods being deleted stay Terminating without a kubelet to confirm: they are gone for the Deployment.
-    return (JSON.parse(r.stdout).items as any[]).filter((p) => !p.metadata.deletionTimestamp).map((p) => ({
+    // Pods being deleted stay Terminating without a kubelet to confirm: the lab confirms it, as the
+    // kubelet does once the containers stopped (a Terminating pod still repels its replicas).
+    const items = JSON.parse(r.stdout).items as any[];
+    for (const p of items.filter((x) => x.metadata.deletionTimestamp)) {
+        await c.kubectl(["-n", "kube-system", "delete", "pod", p.metadata.name, "--force", "--grace-period=0", "--wait=false"]);
+    }
+    return items.filter((p) => !p.metadata.deletionTimestamp).map((p) => ({
         name: p.metadata.name, node: p.spec.nodeName ?? "", hash: p.metadata.labels?.["pod-template-hash"] ?? "",
         ready: (p.status.conditions ?? []).some((x: any) => x.type === "Ready" && x.status === "True"),
     }));
@@ -66,7 +71,9 @@ export async function corednsSpread(c: ClusterLab, id: number): Promise<CheckRes
     }, 90_000, 500).catch(() => undefined);
     if (!placed) {
         const pods = await dnsPods(c);
-        return { id, check, expected: `${replicas} replicas bound`, measured: `${pods.length} pods: ${pods.map((p) => `${p.name}@${p.node || "unbound"}`).join(", ")}`, status: "fail" };
+        const why = await c.kubectl(["-n", "kube-system", "get", "pods", "-l", COREDNS_SELECTOR, "-o", "jsonpath={range .items[*]}{.status.conditions[?(@.type==\"PodScheduled\")].message}{\"\\n\"}{end}"]);
+        const reasons = [...new Set(why.stdout.split("\n").filter(Boolean))].join("; ");
+        return { id, check, expected: `${replicas} replicas bound`, measured: `${pods.length} pods: ${pods.map((p) => `${p.name}@${p.node || "unbound"}`).join(", ")}${reasons ? ` (scheduler: ${reasons})` : ""}`, status: "fail" };
     }
     const pods = placed.value;
     const nodes = new Set(pods.map((p) => p.node));

@@ -10,6 +10,7 @@ import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSyn
 import * as path from "node:path";
 import { coreDnsImage } from "../components/plan/versions";
 import type { RenderContext } from "../components/render/context";
+import { PROXY_IMAGES } from "../components/render/node-proxy";
 import { FLANNEL } from "../components/render/pod-network";
 import { BIN_CACHE } from "./bins/products";
 import { program } from "./bins/locate";
@@ -61,6 +62,9 @@ export function labImages(ctx: RenderContext): ImageSpec[] {
         { ref: FLANNEL.image, entrypoint: ["/opt/bin/flanneld"], programs: { "/opt/bin/flanneld": program("flanneld") }, iptables: true, busybox: true },
         { ref: FLANNEL.cniPluginImage, programs: { "/flannel": program("flannel") }, busybox: true },
         { ref: PROBE_IMAGE, entrypoint: ["/bin/sh"], busybox: true },
+        // The node-local proxy's static pod: Debian's HAProxy under the rendered image's name.
+        ...(ctx.plan.endpoint.kind === "node-local-proxy" && (ctx.spec.apiEndpoint.proxy ?? "haproxy") === "haproxy"
+            ? [{ ref: PROXY_IMAGES.haproxy, files: { "/usr/sbin/haproxy": "/usr/sbin/haproxy" } }] : []),
     ];
 }
 

@@ -3,7 +3,7 @@
 
 export const LAB_DIFFERENCES: readonly string[] = [
     "no kubelet or containerd runs yet: the lab starts the static pods' commands (kube-apiserver, kube-controller-manager, kube-scheduler, stacked etcd) itself, from the manifests kubeadm wrote",
-    "a node agent registers the planned masters and workers as Node objects and keeps them Ready (lease renewals); pods are scheduled to them but never run",
+    "a node agent registers the planned masters and workers as Node objects and keeps them Ready (lease renewals); pods are scheduled to them but never run (check 15 reports CoreDNS pods Ready and confirms their deletion, as their kubelet would)",
     "the lab registers the mirror pods of stacked etcd members (kubeadm finds members through them)",
     "kubeadm runs its init file phases, its uploads (config, certificates, token, control-plane mark, addons) and `join phase control-plane-prepare` (and `etcd-join` for stacked etcd), chrooted (--rootfs) into the host's directory; the kubelet phases do not run",
     "paths under /etc/kubernetes, /etc/etcd, /var/lib/etcd, /etc/haproxy and /etc/kubeadm-ha are relocated under the host's directory",
@@ -24,4 +24,6 @@ export const BRING_UP_DIFFERENCES: readonly string[] = [
     "images are built here from the built programs (no registry is reachable) and imported into each containerd at install; kube-proxy's and flannel's carry Debian's iptables, flannel's busybox for cp; the flannel-cni-plugin image holds the flannel CNI plugin of containernetworking/plugins v0.9.1 (github.com/flannel-io/cni-plugin is not served by the Go module proxy here)",
     "the kernel-wide keys the kubelet sets (vm.overcommit_memory, kernel.panic, kernel.panic_on_oops) are files of the machine, the rest of /proc/sys is read-only except the network's, and this machine's own sysctl.d files are removed, so sysctl --system applies only the rendered ones",
     "each machine's default route points at an address no machine has (a CVM's points at the VPC's router): nothing leaves the lab",
+    "a managed CLB (`apiEndpoint.kind: clb`) is simulated by one lab host at its VIP running HAProxy in TCP mode with the rendered health check",
+    "the node-local proxy's image (`apiEndpoint.kind: node-local-proxy`) holds Debian's HAProxy 2.6 under the rendered name (haproxy:3.0-alpine)",
 ];

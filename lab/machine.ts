@@ -10,6 +10,7 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileS
 import * as path from "node:path";
 import { addressAt, parseCidr } from "../components/plan/cidr";
 import type { Daemon, ExecResult, Lab } from "./lab";
+import { BIN_CACHE } from "./bins/products";
 import { Host, waitFor } from "./lab";
 
 /** Where the machines' disks live (ext4: overlayfs and containerd's snapshots need a real filesystem). */
@@ -21,6 +22,9 @@ const ROOT_SCRIPT = path.join(__dirname, "machine-root.sh");
 export const MACHINE_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 const UNITS = path.join(__dirname, "units.js");
+/** Where the lab's own programs live inside a machine. */
+export const LAB_LIB = "/usr/local/lib/kubeadm-ha-lab";
+const LAB_LIB_UNITS = `${LAB_LIB}/units.js`;
 const UNITS_SOCKET = "/run/kubeadm-ha-lab-units.sock";
 const MODPROBE = `#!/bin/sh
 # The lab's modprobe: this kernel loads no modules; what it has built in is reported loaded.
@@ -61,6 +65,11 @@ export class Machine extends Host {
 
     /** Makes the machine's namespaces (bounded: 15 s). */
     async boot(): Promise<void> {
+        for (const [what, dir] of [["node", process.execPath], ["the build cache (KUBEADM_HA_BIN_CACHE)", BIN_CACHE], ["the disks", DISK_ROOT]] as const) {
+            if (/^\/(tmp|run)(\/|$)/.test(dir)) {
+                throw new Error(`${what} is under ${dir.split("/")[1] === "tmp" ? "/tmp" : "/run"} (${dir}), which every test machine has its own of: put it elsewhere`);
+            }
+        }
         mkdirSync(this.disk, { recursive: true, mode: 0o700 });
         this.holder = this.spawn("root", "unshare", ["--mount", "--uts", "--propagation", "private", "bash", ROOT_SCRIPT, this.disk, this.hostname, this.cgroupRoot]);
         const holder = this.holder;
@@ -104,10 +113,12 @@ export class Machine extends Host {
      */
     startServices(): Daemon {
         this.write("/etc/hosts", "127.0.0.1 localhost\n::1 localhost ip6-localhost ip6-loopback\n");
-        this.write("/usr/bin/systemctl", `#!/bin/sh\nexec ${process.execPath} ${UNITS} ${UNITS_SOCKET} "$@"\n`, 0o755);
+        // The lab's own files are copied in: the repository may sit where the machine has its own /tmp.
+        this.write(LAB_LIB_UNITS, readFileSync(UNITS));
+        this.write("/usr/bin/systemctl", `#!/bin/sh\nexec ${process.execPath} ${LAB_LIB_UNITS} ${UNITS_SOCKET} "$@"\n`, 0o755);
         this.write("/usr/sbin/modprobe", MODPROBE, 0o755);
         mkdirSync(path.join(this.disk, "logs"), { recursive: true });
-        this.services = this.spawn("units", process.execPath, [UNITS, "serve", UNITS_SOCKET, path.join(this.disk, "logs")]);
+        this.services = this.spawn("units", process.execPath, [LAB_LIB_UNITS, "serve", UNITS_SOCKET, path.join(this.disk, "logs")]);
         return this.services;
     }
 
@@ -122,7 +133,10 @@ export class Machine extends Host {
 
     /** Every process of the machine: in its network namespace, and in its cgroup (pods in their own network namespaces). */
     pids(): number[] {
-        const inNs = execFileSync("ip", ["netns", "pids", this.ns], { encoding: "utf8" }).split("\n").map(Number).filter((p) => p > 0);
+        let inNs: number[] = [];
+        try {
+            inNs = execFileSync("ip", ["netns", "pids", this.ns], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).split("\n").map(Number).filter((p) => p > 0);
+        } catch { /* the namespace is gone */ }
         const inCgroup: number[] = [];
         const walk = (dir: string) => {
             try {

@@ -84,8 +84,9 @@ function safeOrder(cs: readonly NodeChange[]): string {
     const healthy = "wait for `etcdctl endpoint health --cluster` to show every member healthy, then the next one";
     return cs.every((c) => c.effect === "restarted")
         ? `restart one member per \`pulumi up\` (\`pulumi up --target <its URN>\`) and ${healthy}`
-        : "change one member per `pulumi up`: remove it from etcd (`etcdctl member remove <id>`), apply the change to that member only " +
-          `(\`pulumi up --target <its URN> --target-dependents\`), add it back (\`etcdctl member add\`) and ${healthy}`;
+        : "change one member per `pulumi up` (`pulumi up --target <its URN> --target-dependents`): a member replaced at its address rejoins by itself " +
+          "(its etcd-start step removes the old member and adds the new one); one that moves to a new address needs `etcdctl member remove <id>` before " +
+          `and \`etcdctl member add\` before it starts; then ${healthy}`;
 }
 
 const names = (cs: readonly NodeChange[]) => cs.map((c) => c.node.name).join(", ");

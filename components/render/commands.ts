@@ -2,7 +2,8 @@
 // components only decide where and in which order). Every one is safe to run again.
 
 import { PATHS } from "./context";
-import { METRICS_PORT } from "./etcd";
+import type { PlannedNode } from "../plan/topology";
+import { METRICS_PORT, STAGED_ETCD_MANIFEST } from "./etcd";
 import { SCRIPTS, scriptPath } from "./scripts";
 
 /** Waits (at most 30 minutes) for cloud-init's sentinel. */
@@ -26,13 +27,17 @@ export const ADDONS_MANIFEST = `${PATHS.kubeadmDir}/addons.yaml`;
 /** On master-0 after init: installs the add-on files from stdin, then applies them (apply-addons.sh). */
 export const APPLY_ADDONS = `${INSTALL_SECRETS} && sudo bash ${scriptPath(SCRIPTS.applyAddons)} ${ADDONS_MANIFEST}`;
 /**
- * etcd machines: start the member once its certificates are in place, and wait (at most 10
- * minutes) until it serves: kubeadm init's preflight asks every member for its version, and
+ * etcd machines: start the member once its certificates are in place (etcd-member-start.sh on
+ * stdin: it is not in the user-data of members made before it existed, which keep theirs), and
+ * wait (at most 10 minutes) until it serves: kubeadm init's preflight asks every member for its version, and
  * fails when one has not pulled its image and started yet. A member is ready once it has a
  * quorum, so the members' steps, which run at once, finish together.
  */
-export const START_ETCD_MEMBER = "sudo systemctl restart kubelet && " +
-    `timeout 600 sh -c 'until curl -sf --max-time 2 http://127.0.0.1:${METRICS_PORT}/readyz >/dev/null; do sleep 2; done'`;
+export function startEtcdMember(member: PlannedNode, members: readonly PlannedNode[]): string {
+    const others = members.filter((m) => m.name !== member.name).map((m) => `https://${m.privateIp}:2379`).join(",");
+    return `sudo bash -s -- ${STAGED_ETCD_MANIFEST} https://${member.privateIp}:2380 ${others} && ` +
+        `timeout 600 sh -c 'until curl -sf --max-time 2 http://127.0.0.1:${METRICS_PORT}/readyz >/dev/null; do sleep 2; done'`;
+}
 
 export function useLocalApiserver(dnsName: string): string {
     if (!/^[a-z0-9.-]+$/.test(dnsName)) {

@@ -109,8 +109,10 @@ export function etcdStaticPod(ctx: RenderContext, member: PlannedNode): StaticPo
 
 const STANDALONE_KUBELET_CONFIG = "/etc/kubernetes/kubelet-standalone.yaml";
 /**
- * The manifest is staged here and moved into the static-pod directory only after the data disk
- * is mounted, so the kubelet can never start etcd on the root disk.
+ * The manifest is staged here and installed into the static-pod directory by the join wiring's
+ * etcd-start step (etcd-member-start.sh): after cloud-init's sentinel, so after the data disk's
+ * mount (the kubelet can never start etcd on the root disk), and with the member's certificates in
+ * place and its initial cluster state decided.
  */
 export const STAGED_ETCD_MANIFEST = "/etc/kubeadm-ha/etcd.yaml";
 

@@ -9,7 +9,7 @@ import { base64Size, CloudConfig, renderUserData } from "./cloud-init";
 import { containerdFiles } from "./containerd";
 import { etcdBackupPackages } from "./etcd-backup";
 import { PATHS, RenderContext, renderContext, RenderOptions } from "./context";
-import { etcdNodeFiles, STAGED_ETCD_MANIFEST } from "./etcd";
+import { etcdNodeFiles } from "./etcd";
 import { haproxyConfig } from "./haproxy";
 import { keepalivedConfig, keepalivedUnit, lvsDirectorConfig } from "./keepalived";
 import { KubeadmSecrets, kubeadmFiles, PLACEHOLDER_SECRETS } from "./kubeadm";
@@ -81,8 +81,9 @@ function roleParts(ctx: RenderContext, node: PlannedNode): { files: NodeFile[]; 
         case "etcd":
             return {
                 files: [...kubernetesNodeFiles(ctx), ...etcdNodeFiles(ctx, node), scriptFile(SCRIPTS.mountDataDisk)],
+                // The etcd static pod is installed by the join wiring's etcd-start step (etcd-member-start.sh),
+                // once the member's certificates are in place and after the sentinel, so after the data disk's mount.
                 commands: [run(SCRIPTS.mountDataDisk, DATA_DISK_DEVICE, PATHS.etcdData, "300"), ...kubernetesNodeCommands(ctx),
-                    ["install", "-D", "-m", "0600", STAGED_ETCD_MANIFEST, `${PATHS.manifests}/etcd.yaml`],
                     ["systemctl", "daemon-reload"], ["systemctl", "restart", "kubelet"]],
             };
         case "lb":

@@ -3,6 +3,7 @@
 // cloud-init writes them to PATHS.libDir and calls them with argv arrays.
 
 import { HAPROXY_HEALTH_PORT, PATHS } from "./context";
+import { ETCD_DATA_DIR } from "./etcd";
 import { NodeFile, publicFile } from "./node-file";
 
 export interface Script {
@@ -217,6 +218,88 @@ for attempt in $(seq 1 60); do
 done
 echo "apply-addons: the API did not accept $manifest in 5 minutes" >&2
 exit 1
+`),
+
+    etcdMemberStart: script("etcd-member-start.sh",
+        "Usage: etcd-member-start.sh <staged manifest> <this member's peer URL> <the other members' client URLs, comma-separated>. On an etcd machine once its certificates are in place: installs the etcd static pod and restarts the kubelet. A member with an empty data directory whose peer URL the running cluster knows as started before is a replacement: the old member is removed and this one added, and it starts with --initial-cluster-state=existing (etcd refuses a new member that was bootstrapped before).", `
+staged="$1"
+peer="$2"
+others="$3"
+pki=${PATHS.etcdPki}
+tls=(--cacert "$pki/ca.crt" --cert "$pki/server.crt" --key "$pki/server.key")
+# POSTs to etcd's cluster API (its JSON gateway); fails with etcd's answer.
+member_api() {
+    local out
+    out="$(curl -sS --max-time 10 "\${tls[@]}" -X POST -d "$3" -w ' HTTP %{http_code}' "$1/v3/cluster/member/$2")"
+    if [ "\${out##* HTTP }" != 200 ]; then
+        echo "etcd-member-start: member $2 at $1 answered: $out" >&2
+        return 1
+    fi
+}
+state=new
+# No write-ahead log: the member has no data (etcd's own test; a refused start leaves empty directories).
+if ! compgen -G "${ETCD_DATA_DIR}/member/wal/*.wal" >/dev/null; then
+    for url in \${others//,/ }; do
+        if ! members="$(curl -sf --max-time 5 "\${tls[@]}" -X POST -d '{}' "$url/v3/cluster/member/list")"; then
+            continue
+        fi
+        # The member at this peer URL, if it ever started (then it has client URLs).
+        old="$(python3 -c 'import json, sys
+for m in json.loads(sys.argv[2]).get("members", []):
+    if sys.argv[1] in m.get("peerURLs", []) and m.get("clientURLs"):
+        print(m["ID"])' "$peer" "$members")"
+        if [ -n "$old" ]; then
+            echo "etcd-member-start: replacing member $old at $peer (its data is gone)"
+            member_api "$url" remove "{\\"ID\\":\\"$old\\"}"
+            member_api "$url" add "{\\"peerURLs\\":[\\"$peer\\"]}"
+            state=existing
+        fi
+        break
+    done
+fi
+manifest=${PATHS.manifests}/etcd.yaml
+install -d -m 0755 ${PATHS.manifests}
+sed "s|--initial-cluster-state=new|--initial-cluster-state=$state|" "$staged" > "$manifest.tmp"
+chmod 0600 "$manifest.tmp"
+mv -f "$manifest.tmp" "$manifest"
+echo "etcd-member-start: initial cluster state $state"
+systemctl restart kubelet
+`),
+
+    etcdDefrag: script("etcd-defrag.sh",
+        "Usage: etcd-defrag.sh <endpoint> <ca> <cert> <key> <min free bytes>. Defragments this etcd member when at least <min free bytes>, and a fifth of its database file, is free space (compaction frees pages but the file, which the quota counts, keeps its size); a member blocks its clients while it defragments, so the members' timers are apart.", `
+endpoint="$1"
+ca="$2"
+cert="$3"
+key="$4"
+min_free="$5"
+# etcdctl on the host if there is one, else inside the etcd static pod (a node).
+in_etcd=()
+if ! command -v etcdctl >/dev/null; then
+    cri=(crictl --runtime-endpoint ${PATHS.criSocket})
+    id="$(timeout 30 "\${cri[@]}" ps -q --name '^etcd$' | head -n 1)"
+    if [ -z "$id" ]; then
+        echo "etcd-defrag: no etcdctl on this host and no running etcd container" >&2
+        exit 1
+    fi
+    in_etcd=("\${cri[@]}" exec "$id")
+fi
+ctl() { timeout 900 "\${in_etcd[@]}" etcdctl --endpoints="$endpoint" --cacert="$ca" --cert="$cert" --key="$key" --dial-timeout=5s "$@"; }
+status="$(ctl --command-timeout=10s endpoint status -w json)"
+size="$(grep -o '"dbSize":[0-9]*' <<<"$status" | head -n 1 | cut -d: -f2 || true)"
+used="$(grep -o '"dbSizeInUse":[0-9]*' <<<"$status" | head -n 1 | cut -d: -f2 || true)"
+if [ -z "$size" ] || [ -z "$used" ]; then
+    echo "etcd-defrag: cannot read the database size of $endpoint: $status" >&2
+    exit 1
+fi
+free=$((size - used))
+if [ "$free" -lt "$min_free" ] || [ $((free * 5)) -lt "$size" ]; then
+    echo "etcd-defrag: $free of $size bytes free, nothing to do"
+    exit 0
+fi
+echo "etcd-defrag: $free of $size bytes free, defragmenting"
+ctl --command-timeout=900s defrag
+ctl --command-timeout=10s endpoint status -w table
 `),
 
     writeSentinel: script("write-sentinel.sh",

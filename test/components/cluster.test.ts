@@ -81,8 +81,9 @@ describe("KubeadmCluster under mocks, for every stack", function () {
                 // Per worker: its join, and with node-local proxies the switch to its proxy.
                 const perWorker = kind === "node-local-proxy" ? 2 : 1;
                 // Per joining master: upload-certs and the token check on master-0, its join, use-local-apiserver.
-                // master-0: init and the add-ons (pod network, CoreDNS HA).
-                const expectedCommands = 2 * joined + nodes("etcd").length + 2 + 4 * (masters - 1) + (perWorker + 1) * nodes("worker").length + backups;
+                // master-0: init and the add-ons (pod network, CoreDNS HA); every etcd member: its defragmentation timer.
+                const defrag = run.plan.nodes.filter((n) => n.etcdMember).length;
+                const expectedCommands = 2 * joined + nodes("etcd").length + 2 + 4 * (masters - 1) + (perWorker + 1) * nodes("worker").length + backups + defrag;
                 assert.equal(count(rec, COMMAND), expectedCommands);
             });
 

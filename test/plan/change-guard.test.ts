@@ -35,7 +35,7 @@ describe("change guard (old plan vs new plan)", () => {
         assert.deepEqual(r2.refusals.map((r) => r.path), ["etcd"]);
         assert.equal(r2.refusals[0].got, "prod-etcd-0, prod-etcd-1");
         assert.match(r2.refusals[0].problem, /takes down 2 of 3 etcd members at once \(prod-etcd-0 replaced: zone ap-guangzhou-4 -> ap-guangzhou-3; prod-etcd-1 replaced: .*\); 3 members need 2 up for quorum/);
-        assert.match(r2.refusals[0].fix, /one member per `pulumi up`.*etcdctl member remove.*etcdctl member add/);
+        assert.match(r2.refusals[0].fix, /one member per `pulumi up`.*rejoins by itself.*etcdctl member remove.*etcdctl member add/);
 
         const before1 = deployedWith(now, ["prod-etcd-2"], { zone: "ap-guangzhou-4" });
         const r1 = checkChange(before1, now);

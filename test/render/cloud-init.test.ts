@@ -8,6 +8,8 @@ import { base64Size, CloudConfig, renderUserData, RUNCMD_STRICT, USER_DATA_LIMIT
 import { skipUnless } from "../helpers/skip";
 import { publicFile } from "../../components/render/node-file";
 import { allStacks } from "../helpers/rendered";
+import { startEtcdMember } from "../../components/render/commands";
+import { STAGED_ETCD_MANIFEST } from "../../components/render/etcd";
 
 function userDataDoc(text: string): any {
     assert.ok(text.startsWith("#cloud-config\n"), "the first line is #cloud-config");
@@ -54,14 +56,18 @@ describe("cloud-init user-data", () => {
         }
     });
 
-    it("mounts the etcd data disk before the kubelet may start etcd", () => {
+    it("never starts etcd itself: the join wiring installs the staged manifest after the sentinel, which follows the data disk's mount", () => {
         const etcd = allStacks().find((s) => s.stack === "prod")!.bundles.find((b) => b.node.role === "etcd")!;
         const cmds: string[][] = userDataDoc(etcd.userData).runcmd.filter(Array.isArray);
         const mount = cmds.findIndex((c) => c[1]?.endsWith("mount-data-disk.sh"));
-        const manifest = cmds.findIndex((c) => c[0] === "install" && c.at(-1) === "/etc/kubernetes/manifests/etcd.yaml");
-        const kubelet = cmds.findIndex((c) => c.join(" ") === "systemctl restart kubelet");
-        assert.ok(mount >= 0 && mount < manifest && manifest < kubelet, JSON.stringify(cmds));
+        const sentinel = cmds.findIndex((c) => c[1]?.endsWith("write-sentinel.sh"));
+        assert.ok(mount === 0 && sentinel === cmds.length - 1, JSON.stringify(cmds));
+        assert.ok(!cmds.some((c) => c.some((a) => a.includes("manifests/etcd.yaml"))), "no runcmd step installs the etcd static pod");
         assert.ok(!userDataDoc(etcd.userData).write_files.some((f: any) => f.path.startsWith("/etc/kubernetes/manifests/")), "the manifest is staged, not written into the static pod directory");
+        assert.ok(userDataDoc(etcd.userData).write_files.some((f: any) => f.path === STAGED_ETCD_MANIFEST));
+        const members = allStacks().find((s) => s.stack === "prod")!.plan.nodes.filter((n) => n.role === "etcd");
+        assert.match(startEtcdMember(members[0], members), new RegExp(`^sudo bash -s -- ${STAGED_ETCD_MANIFEST} https://${members[0].privateIp}:2380 `),
+            "etcd-member-start.sh (on stdin) installs it; ClusterJoin runs it after the machine's sentinel");
     });
 
     // cloud-init turns runcmd into one /bin/sh script (cloudinit.util.shellify) and reports the
@@ -108,7 +114,7 @@ describe("cloud-init user-data", () => {
             assert.match(r.ran.at(-1)!, /write-sentinel\.sh/);
         });
 
-        it("stops at a failed step: no etcd manifest without the data disk, no sentinel after a failed install", () => {
+        it("stops at a failed step: no sentinel (so no etcd start) after a failed mount or install", () => {
             for (const s of allStacks()) {
                 for (const b of s.bundles.filter((x) => ["etcd", "master", "worker"].includes(x.node.role))) {
                     const { runcmd } = userDataDoc(b.userData);
@@ -116,7 +122,7 @@ describe("cloud-init user-data", () => {
                     const r = runWithStubs(runcmd, (c) => c[1]?.endsWith(step) === true);
                     assert.notEqual(r.code, 0, `${b.node.name}: cloud-init sees the failure`);
                     assert.match(r.ran.at(-1)!, new RegExp(step.replace(".", "\\.")), `${b.node.name}: nothing runs after the failed ${step}`);
-                    assert.ok(!r.ran.some((l) => /write-sentinel|etcd\.yaml/.test(l)), `${b.node.name}: ${r.ran.join(" | ")}`);
+                    assert.ok(!r.ran.some((l) => /write-sentinel/.test(l)), `${b.node.name}: ${r.ran.join(" | ")}`);
                 }
             }
         });

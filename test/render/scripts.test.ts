@@ -6,12 +6,13 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { APPLY_ADDONS, ENSURE_BOOTSTRAP_TOKEN, INSTALL_SECRETS, KUBEADM_INIT, KUBEADM_JOIN, START_ETCD_MEMBER, UPLOAD_CERTS, useLocalApiserver, WAIT_FOR_BOOTSTRAP } from "../../components/render/commands";
+import { APPLY_ADDONS, ENSURE_BOOTSTRAP_TOKEN, startEtcdMember, INSTALL_SECRETS, KUBEADM_INIT, KUBEADM_JOIN, UPLOAD_CERTS, useLocalApiserver, WAIT_FOR_BOOTSTRAP } from "../../components/render/commands";
 import { SCRIPTS } from "../../components/render/scripts";
 import { secretInstallScript } from "../../components/render/secret-bundle";
 import { missingPrograms, skipUnless } from "../helpers/skip";
 import { rebase } from "../../lab/staging";
 import { builtProgram } from "../../lab/bins/locate";
+import { renderStack } from "../helpers/rendered";
 
 function canUnshare(): boolean {
     return process.getuid?.() === 0 && spawnSync("unshare", ["--mount", "true"]).status === 0;
@@ -226,6 +227,7 @@ case "$1 $2" in "token delete") rm -f ${cluster};; "token create") ${createFails
 });
 
 describe("the secret-file installer fed over SSH", () => {
+    const etcdMembers = renderStack("prod").plan.nodes.filter((n) => n.role === "etcd");
     const files = [
         { path: "/etc/kubernetes/kubeadm/join.yaml", content: "token: abc123.zyx987wvu654tsr3\n'quotes' $(not expanded) `nor this`\n", permissions: "0600", secret: true },
         { path: "/etc/kubernetes/pki/ca.crt", content: "-----BEGIN FAKE CERTIFICATE-----\nAAAA\n-----END FAKE CERTIFICATE-----\n", permissions: "0644", secret: true },
@@ -239,7 +241,7 @@ describe("the secret-file installer fed over SSH", () => {
 
     it("passes shellcheck, with the commands the join wiring runs", function () {
         skipUnless(this, missingPrograms("shellcheck"));
-        const scripts = [secretInstallScript(files), ...[WAIT_FOR_BOOTSTRAP, INSTALL_SECRETS, KUBEADM_INIT, UPLOAD_CERTS, ENSURE_BOOTSTRAP_TOKEN, KUBEADM_JOIN, START_ETCD_MEMBER, APPLY_ADDONS, useLocalApiserver("api.prod.internal")]
+        const scripts = [secretInstallScript(files), ...[WAIT_FOR_BOOTSTRAP, INSTALL_SECRETS, KUBEADM_INIT, UPLOAD_CERTS, ENSURE_BOOTSTRAP_TOKEN, KUBEADM_JOIN, APPLY_ADDONS, startEtcdMember(etcdMembers[0], etcdMembers), useLocalApiserver("api.prod.internal")]
             .map((c) => `#!/bin/sh\n${c}\n`)];
         scripts.forEach((s, i) => writeFileSync(path.join(dir, `s${i}.sh`), s));
         const r = spawnSync("shellcheck", scripts.map((_, i) => path.join(dir, `s${i}.sh`)), { encoding: "utf8" });

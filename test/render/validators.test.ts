@@ -68,8 +68,8 @@ describe("rendered files, checked by the programs that read them", function () {
         need(this, "shellcheck");
         const scripts = filesEndingWith(root, ".sh");
         const unique = [...new Map(scripts.map((s) => [s.label.split(":")[1], s.path])).values()];
-        // Scripts that arrive on a command's stdin instead of in user-data.
-        for (const s of [SCRIPTS.ensureBootstrapToken]) {
+        // Every named script, those that arrive on a command's stdin or over SSH instead of in user-data included.
+        for (const s of Object.values(SCRIPTS)) {
             const file = path.join(root, `stdin-${s.name}`);
             writeFileSync(file, s.content);
             unique.push(file);
