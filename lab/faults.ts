@@ -8,7 +8,7 @@ import * as path from "node:path";
 import { HAPROXY_HEALTH_PORT } from "../components/render/context";
 import type { ClusterLab, LbHost } from "./cluster-lab";
 import { componentsRunning } from "./control-plane";
-import { Daemon, Host, waitFor } from "./lab";
+import { Daemon, freezeThenKill, Host, waitFor } from "./lab";
 
 /** HAProxy's view of a backend server on an LB host (stats CSV over loopback). */
 export async function serverStatus(lb: LbHost, server: string): Promise<string | undefined> {
@@ -98,14 +98,7 @@ export async function vipHolder(c: ClusterLab): Promise<LbHost | undefined> {
 
 /** SIGSTOP then SIGKILL every process of a host (by PID, so none can send a goodbye), then its link down. */
 export function crashHost(host: Host): void {
-    const pids = execFileSync("ip", ["netns", "pids", host.ns], { encoding: "utf8" }).split("\n").map(Number).filter((p) => p > 0);
-    for (const signal of ["SIGSTOP", "SIGKILL"] as const) {
-        for (const p of pids) {
-            try {
-                process.kill(p, signal);
-            } catch { /* gone */ }
-        }
-    }
+    freezeThenKill(execFileSync("ip", ["netns", "pids", host.ns], { encoding: "utf8" }).split("\n").map(Number).filter((p) => p > 0));
     execFileSync("ip", ["-n", host.ns, "link", "set", "dev", "eth0", "down"]);
 }
 

@@ -146,6 +146,17 @@ export class Host {
     }
 }
 
+/** SIGSTOP then SIGKILL each process by PID: none runs on between the two, so none can send a goodbye. */
+export function freezeThenKill(pids: readonly number[]): void {
+    for (const signal of ["SIGSTOP", "SIGKILL"] as const) {
+        for (const p of pids) {
+            try {
+                process.kill(p, signal);
+            } catch { /* gone */ }
+        }
+    }
+}
+
 /** Polls `check` every `stepMs` until it returns a value or `timeoutMs` passes (bounded in count and time). */
 export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs: number, stepMs = 50): Promise<{ value: T; ms: number }> {
     const start = Date.now();

@@ -11,7 +11,7 @@ import * as path from "node:path";
 import { addressAt, parseCidr } from "../components/plan/cidr";
 import type { Daemon, ExecResult, Lab } from "./lab";
 import { BIN_CACHE } from "./bins/products";
-import { Host, waitFor } from "./lab";
+import { freezeThenKill, Host, waitFor } from "./lab";
 
 /** Where the machines' disks live (ext4: overlayfs and containerd's snapshots need a real filesystem). */
 export const DISK_ROOT = "/var/tmp/kubeadm-ha-lab";
@@ -150,14 +150,7 @@ export class Machine extends Host {
 
     /** The machine dies at once: every process stopped then killed by PID (none says goodbye), its link down. */
     crash(): void {
-        const pids = this.pids();
-        for (const signal of ["SIGSTOP", "SIGKILL"] as const) {
-            for (const p of pids) {
-                try {
-                    process.kill(p, signal);
-                } catch { /* gone */ }
-            }
-        }
+        freezeThenKill(this.pids());
         execFileSync("ip", ["-n", this.ns, "link", "set", "dev", "eth0", "down"]);
     }
 

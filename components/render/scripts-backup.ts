@@ -12,8 +12,7 @@
 // the etcd image, mounted read-only with `ctr images mount` (that branch has not run here yet:
 // the test hosts have no containerd).
 
-import { PATHS } from "./context";
-import { script } from "./scripts";
+import { IN_ETCD, script } from "./scripts";
 
 export const BACKUP_SCRIPTS = {
     etcdBackup: script("etcd-backup.sh",
@@ -34,17 +33,7 @@ if [ -z "$bucket" ]; then
     echo "etcd-backup: no bucket given (BACKUP_BUCKET in /etc/kubeadm-ha/etcd-backup.env)" >&2
     exit 78
 fi
-# etcdctl on the host if there is one (the rehearsal), else inside the etcd static pod (a node).
-in_etcd=()
-if ! command -v etcdctl >/dev/null; then
-    cri=(crictl --runtime-endpoint ${PATHS.criSocket})
-    id="$(timeout 30 "\${cri[@]}" ps -q --name '^etcd$' | head -n 1)"
-    if [ -z "$id" ]; then
-        echo "etcd-backup: no etcdctl on this host and no running etcd container" >&2
-        exit 1
-    fi
-    in_etcd=("\${cri[@]}" exec "$id")
-fi
+${IN_ETCD}
 ctl() { timeout 600 "\${in_etcd[@]}" etcdctl --endpoints="$endpoint" --cacert="$ca" --cert="$cert" --key="$key" --dial-timeout=5s "$@"; }
 # etcd 3.6 removed "etcdctl snapshot status": etcdutl has it (every etcd we render is 3.6+).
 util=etcdutl

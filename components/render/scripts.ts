@@ -17,6 +17,23 @@ export function script(name: string, purpose: string, body: string): Script {
     return { name, content: `#!/usr/bin/env bash\n# ${purpose}\nset -euo pipefail\n${body.trim()}\n` };
 }
 
+/**
+ * Shell lines that set `in_etcd` to what runs etcdctl on this member: nothing where the host has
+ * etcdctl (the lab), else `crictl exec` into the running etcd static pod (a node has no etcdctl).
+ * Part of etcd-backup.sh and etcd-defrag.sh.
+ */
+export const IN_ETCD = `# etcdctl on the host if there is one, else inside the etcd static pod (a node).
+in_etcd=()
+if ! command -v etcdctl >/dev/null; then
+    cri=(crictl --runtime-endpoint ${PATHS.criSocket})
+    id="$(timeout 30 "\${cri[@]}" ps -q --name '^etcd$' | head -n 1)"
+    if [ -z "$id" ]; then
+        echo "$(basename "$0"): no etcdctl on this host and no running etcd container" >&2
+        exit 1
+    fi
+    in_etcd=("\${cri[@]}" exec "$id")
+fi`;
+
 /** What a node has before kubeadm runs and kubeadm reset would remove or we must keep: the secret files. */
 const STASHED = [PATHS.pkiDir, PATHS.kubeadmDir, PATHS.encryptionConfig.slice(0, PATHS.encryptionConfig.lastIndexOf("/"))];
 
@@ -273,17 +290,7 @@ ca="$2"
 cert="$3"
 key="$4"
 min_free="$5"
-# etcdctl on the host if there is one, else inside the etcd static pod (a node).
-in_etcd=()
-if ! command -v etcdctl >/dev/null; then
-    cri=(crictl --runtime-endpoint ${PATHS.criSocket})
-    id="$(timeout 30 "\${cri[@]}" ps -q --name '^etcd$' | head -n 1)"
-    if [ -z "$id" ]; then
-        echo "etcd-defrag: no etcdctl on this host and no running etcd container" >&2
-        exit 1
-    fi
-    in_etcd=("\${cri[@]}" exec "$id")
-fi
+${IN_ETCD}
 ctl() { timeout 900 "\${in_etcd[@]}" etcdctl --endpoints="$endpoint" --cacert="$ca" --cert="$cert" --key="$key" --dial-timeout=5s "$@"; }
 status="$(ctl --command-timeout=10s endpoint status -w json)"
 size="$(grep -o '"dbSize":[0-9]*' <<<"$status" | head -n 1 | cut -d: -f2 || true)"

@@ -17,13 +17,13 @@ if [ -z "$bucket" ]; then
     echo "etcd-backup: no bucket given (BACKUP_BUCKET in /etc/kubeadm-ha/etcd-backup.env)" >&2
     exit 78
 fi
-# etcdctl on the host if there is one (the rehearsal), else inside the etcd static pod (a node).
+# etcdctl on the host if there is one, else inside the etcd static pod (a node).
 in_etcd=()
 if ! command -v etcdctl >/dev/null; then
     cri=(crictl --runtime-endpoint unix:///var/run/containerd/containerd.sock)
     id="$(timeout 30 "${cri[@]}" ps -q --name '^etcd$' | head -n 1)"
     if [ -z "$id" ]; then
-        echo "etcd-backup: no etcdctl on this host and no running etcd container" >&2
+        echo "$(basename "$0"): no etcdctl on this host and no running etcd container" >&2
         exit 1
     fi
     in_etcd=("${cri[@]}" exec "$id")
