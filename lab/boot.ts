@@ -22,8 +22,14 @@ const RUNCMD = "/var/lib/cloud/instance/scripts/runcmd";
 interface WriteFile { path: string; content: string; permissions?: string; append?: boolean }
 interface CloudConfig { write_files?: WriteFile[]; runcmd?: (string | string[])[]; hostname?: string }
 
-/** containerd's own unit, from its module (what its release installs). */
+/** containerd's own unit, from its module (what its release installs); read once. */
 function containerdUnit(): string {
+    unit ??= readContainerdUnit();
+    return unit;
+}
+let unit: string | undefined;
+
+function readContainerdUnit(): string {
     const gomodcache = execFileSync("go", ["env", "GOMODCACHE"], { encoding: "utf8" }).trim();
     const version = execFileSync(program("containerd"), ["--version"], { encoding: "utf8" }).split(/\s+/)[2];
     return readFileSync(path.join(gomodcache, `github.com/containerd/containerd/v2@${version}`, "containerd.service"), "utf8");

@@ -6,7 +6,7 @@
 // HA) applied from master-0, the other masters and the workers joined. Nothing is started by
 // the lab that the node would not start itself; lab-differences.ts names what differs.
 
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import * as path from "node:path";
 import type { ClusterPlan } from "../components/plan/plan";
 import type { ClusterSpec } from "../components/plan/spec";
@@ -16,7 +16,7 @@ import { haproxyConfig } from "../components/render/haproxy";
 import { bootFromUserData } from "./boot";
 import { deployment, Deployment } from "./deployment";
 import { imageTarball, labImages } from "./images";
-import { ExecResult, Lab, waitFor } from "./lab";
+import { ExecResult, Lab, rssMbOf, waitFor } from "./lab";
 import { addMachine, Machine } from "./machine";
 import { CommandRun, runCommands } from "./remote-commands";
 
@@ -42,29 +42,25 @@ export class BroughtUp {
         return m;
     }
 
-    get master0(): Machine {
-        return this.machine(this.plan.nodes.find((n) => n.role === "master")!);
-    }
+    /** Machines a check crashed (kubectl avoids them). */
+    readonly lost = new Set<Machine>();
 
-    /** kubectl on master-0 with the admin kubeconfig kubeadm wrote there (bounded). */
+    /** kubectl with the admin kubeconfig kubeadm wrote on the first master still up (bounded). */
     kubectl(args: readonly string[], timeoutMs = 30_000, input?: string): Promise<ExecResult> {
-        return this.master0.exec("kubectl", ["--kubeconfig=/etc/kubernetes/admin.conf", "--request-timeout=15s", ...args], timeoutMs, input);
+        const m = this.plan.nodes.filter((n) => n.role === "master").map((n) => this.machine(n)).find((x) => !this.lost.has(x));
+        if (!m) {
+            throw new Error("every master is lost: no kubectl");
+        }
+        return m.exec("kubectl", ["--kubeconfig=/etc/kubernetes/admin.conf", "--request-timeout=15s", ...args], timeoutMs, input);
     }
 
     /** The most memory the run's processes held at once (MiB), sampled every 2 s by `watchMemory`. */
     peakRssMb = 0;
     private memoryTimer?: NodeJS.Timeout;
 
-    /** Resident memory of every process of the lab's machines and hosts (pods included), MiB. */
+    /** Resident memory of every process of the lab's machines (pods included), MiB. */
     rssMb(): number {
-        const pids = new Set([...this.machines.values()].flatMap((m) => { try { return m.pids(); } catch { return []; } }));
-        let kb = 0;
-        for (const pid of pids) {
-            try {
-                kb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
-            } catch { /* exited */ }
-        }
-        return kb / 1024;
+        return rssMbOf([...this.machines.values()].flatMap((m) => m.pids()));
     }
 
     /** Samples memory every 2 s until `stopWatchingMemory`. */

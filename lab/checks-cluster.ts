@@ -41,15 +41,11 @@ async function must(r: Promise<ExecResult>, what: string): Promise<string> {
 }
 
 export class ClusterChecks {
-    /** Machines the loss check took down (kubectl avoids them). */
-    private readonly lost = new Set<Machine>();
-
     constructor(readonly c: BroughtUp) {}
 
-    /** kubectl with the admin kubeconfig on the first master still up. */
+    /** kubectl on the first master still up (BroughtUp.kubectl), stdin first. */
     kubectl(args: readonly string[], input?: string, timeoutMs = 30_000): Promise<ExecResult> {
-        const m = this.c.plan.nodes.filter((n) => n.role === "master").map((n) => this.c.machine(n)).find((x) => !this.lost.has(x))!;
-        return m.exec("kubectl", ["--kubeconfig=/etc/kubernetes/admin.conf", "--request-timeout=15s", ...args], timeoutMs, input);
+        return this.c.kubectl(args, timeoutMs, input);
     }
 
     private get workers(): PlannedNode[] {
@@ -192,7 +188,7 @@ export class ClusterChecks {
         const t0 = Date.now();
         lost.forEach((m) => {
             m.crash();
-            this.lost.add(m);
+            this.c.lost.add(m);
         });
         const inARow = async (what: string, ok: () => Promise<boolean>): Promise<void> => {
             let streak = 0;

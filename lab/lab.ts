@@ -146,6 +146,17 @@ export class Host {
     }
 }
 
+/** The resident memory of these processes, summed (MiB); ones that exited count nothing. */
+export function rssMbOf(pids: Iterable<number>): number {
+    let kb = 0;
+    for (const pid of new Set(pids)) {
+        try {
+            kb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
+        } catch { /* exited */ }
+    }
+    return kb / 1024;
+}
+
 /** SIGSTOP then SIGKILL each process by PID: none runs on between the two, so none can send a goodbye. */
 export function freezeThenKill(pids: readonly number[]): void {
     for (const signal of ["SIGSTOP", "SIGKILL"] as const) {
@@ -283,19 +294,13 @@ export class Lab {
 
     /** The resident memory of every process in the run's namespaces, summed (MiB). */
     rssMb(): number {
-        let kb = 0;
-        for (const ns of this.leftovers()) {
-            let pids: string[] = [];
+        return rssMbOf(this.leftovers().flatMap((ns) => {
             try {
-                pids = execFileSync("ip", ["netns", "pids", ns], { encoding: "utf8" }).split("\n").filter(Boolean);
-            } catch { /* gone */ }
-            for (const pid of pids) {
-                try {
-                    kb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
-                } catch { /* exited */ }
+                return execFileSync("ip", ["netns", "pids", ns], { encoding: "utf8" }).split("\n").map(Number).filter((p) => p > 0);
+            } catch {
+                return []; // gone
             }
-        }
-        return kb / 1024;
+        }));
     }
 
     /** Namespaces of this run that still exist (for tests of the cleanup itself). */
