@@ -110,6 +110,9 @@ export async function readyNodes(c: BroughtUp): Promise<string[]> {
         .map((n) => n.metadata.name);
 }
 
+/** fs.inotify.max_user_instances of one machine (the kernel's default). */
+const INOTIFY_INSTANCES_PER_MACHINE = 128;
+
 /** Brings a stack up in `lab`; `log` gets progress lines. */
 export async function bringUp(lab: Lab, stackFile: { config?: Record<string, unknown> }, stack: string, spec: ClusterSpec, plan: ClusterPlan,
     log: (s: string) => void): Promise<BroughtUp> {
@@ -139,6 +142,8 @@ async function bringUpMachines(c: BroughtUp, t0: number, log: (s: string) => voi
     const byIp = new Map<string, Machine>();
     await step("machines", async () => {
         const workers = plan.nodes.filter((n) => n.role === "worker");
+        // Each CVM's kernel allows one user 128 inotify instances; here every machine's kubelet and containerd share one kernel.
+        lab.raiseSysctl("fs.inotify.max_user_instances", INOTIFY_INSTANCES_PER_MACHINE * (plan.nodes.length + 1));
         for (const n of plan.nodes.filter((x) => x.role !== "bastion")) {
             const m = await addMachine(lab, machineName(n, workers.indexOf(n)), n.privateIp, n.hostname);
             m.startServices();

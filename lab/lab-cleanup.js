@@ -9,6 +9,7 @@
 
 const { execFileSync } = require("node:child_process");
 const fs = require("node:fs");
+const path = require("node:path");
 
 function sh(args) {
     try {
@@ -101,6 +102,29 @@ function cgroupPids(cgroups) {
 }
 
 /** Removes everything the run with this prefix created. Idempotent. */
+/**
+ * Puts back the kernel-wide settings a run raised (`<dir>/sysctl.json`: key, value before, value
+ * set), unless another run of the lab is still live (its state directory beside this one) or
+ * something else changed the value since.
+ */
+function restoreSysctls(dir) {
+    let raised;
+    try {
+        raised = JSON.parse(fs.readFileSync(`${dir}/sysctl.json`, "utf8"));
+    } catch {
+        return;
+    }
+    const others = fs.readdirSync(path.dirname(dir)).filter((d) => path.join(path.dirname(dir), d) !== dir);
+    for (const { key, before, set } of others.length === 0 ? raised : []) {
+        const file = `/proc/sys/${key.replace(/\./g, "/")}`;
+        try {
+            if (fs.readFileSync(file, "utf8").trim() === String(set)) {
+                fs.writeFileSync(file, String(before));
+            }
+        } catch { /* not there: nothing to restore */ }
+    }
+}
+
 function cleanupRun(prefix, dir) {
     const namespaces = namespacesOf(prefix);
     stopProcesses(namespaces, cgroupPids(cgroupsOf(prefix)));
@@ -117,6 +141,7 @@ function cleanupRun(prefix, dir) {
         sh(["netns", "del", ns]);
     }
     if (dir && fs.existsSync(dir)) {
+        restoreSysctls(dir);
         fs.rmSync(dir, { recursive: true, force: true });
     }
     fs.rmSync(`${DISK_ROOT}/${prefix}`, { recursive: true, force: true });

@@ -14,6 +14,7 @@ export const LAB_DIFFERENCES: readonly string[] = [
 /** How the machines of a bring-up (`--bring-up`, bring-up.ts) differ from CVMs. */
 export const BRING_UP_DIFFERENCES: readonly string[] = [
     "a machine is a network, mount and UTS namespace of this one machine (own /etc, /usr, /opt, /var/lib, /run, cgroup and hostname; the kernel, PIDs and CPUs are shared); the Tencent resources are not created (the program runs under mocks; its certificates, tokens and keys are real); the bastion is not created",
+    "the machines share one kernel, so its per-user limit on inotify instances (fs.inotify.max_user_instances, 128 on a CVM) is raised to 128 per machine for the run and put back after it",
     "the program's remote commands run in the machine as root with bash, not over SSH through the bastion as the image's user with sudo",
     "no systemd: the lab's service manager (units.js) starts the units' commands from the machine's unit files and drop-ins; timers (certificate renewal, etcd backups) are recorded, never fired",
     "install-kubernetes.sh does not run (no package archive is reachable): node-install.sh puts the built kubeadm, kubelet, kubectl, crictl, containerd 2.4, runc and CNI plugins in place with the Kubernetes packages' kubelet unit and kubeadm drop-in and containerd's own unit; Debian's haproxy, keepalived, iptables, conntrack, socat and curl of this machine stand for the image's packages",

@@ -265,6 +265,22 @@ export class Lab {
         return host;
     }
 
+    /**
+     * Raises a kernel-wide setting to at least `min` for this run (machines here share one kernel,
+     * where each CVM has its own); the run's cleanup puts the old value back when no other run is live.
+     */
+    raiseSysctl(key: string, min: number): void {
+        const file = `/proc/sys/${key.replace(/\./g, "/")}`;
+        const before = Number(readFileSync(file, "utf8").trim());
+        if (before >= min) {
+            return;
+        }
+        const record = path.join(this.dir, "sysctl.json");
+        const raised = existsSync(record) ? JSON.parse(readFileSync(record, "utf8")) as { key: string; before: number; set: number }[] : [];
+        writeFileSync(record, JSON.stringify([...raised.filter((r) => r.key !== key), { key, before: raised.find((r) => r.key === key)?.before ?? before, set: min }]));
+        writeFileSync(file, String(min));
+    }
+
     /** Stops every process of the run by PID and removes every namespace, veth and file. Idempotent. */
     destroy(): void {
         if (this.destroyed) {

@@ -3,6 +3,7 @@
 
 import { strict as assert } from "node:assert";
 import { execFileSync, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { Lab, labUnavailable, waitFor } from "../lab/lab";
 import { skipUnless } from "./helpers/skip";
@@ -34,6 +35,21 @@ describe("the test lab", function () {
             lab.destroy();
         }
         assert.deepEqual(lab.leftovers(), []);
+    });
+
+    it("puts back a kernel-wide setting it raised when the run ends", () => {
+        const file = "/proc/sys/fs/inotify/max_user_instances";
+        const before = Number(readFileSync(file, "utf8"));
+        const lab = Lab.create("10.250.2.0/24");
+        try {
+            lab.raiseSysctl("fs.inotify.max_user_instances", before - 1);
+            assert.equal(Number(readFileSync(file, "utf8")), before, "never lowered");
+            lab.raiseSysctl("fs.inotify.max_user_instances", before + 7);
+            assert.equal(Number(readFileSync(file, "utf8")), before + 7);
+        } finally {
+            lab.destroy();
+        }
+        assert.equal(Number(readFileSync(file, "utf8")), before, "restored by the run's cleanup");
     });
 
     it("is cleaned up by the detached reaper when its owner is SIGKILLed", async () => {
