@@ -9,7 +9,7 @@ import type { ClusterSpec } from "../components/plan/spec";
 import { bringUp, Step } from "./bring-up";
 import type { CheckResult } from "./checks";
 import { ClusterChecks } from "./checks-cluster";
-import { Lab } from "./lab";
+import { Lab, secs } from "./lab";
 import { BRING_UP_DIFFERENCES } from "./lab-differences";
 
 export interface BringUpReport {
@@ -71,7 +71,6 @@ export async function bringUpRehearsal(stackFile: { config?: Record<string, unkn
     };
 }
 
-const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 export function renderBringUpReport(r: BringUpReport): string {
     const lines = [

@@ -9,13 +9,12 @@ import type { BroughtUp } from "./bring-up";
 import { readyNodes } from "./bring-up";
 import type { CheckResult } from "./checks";
 import { PROBE_IMAGE } from "./images";
-import { ExecResult, waitFor } from "./lab";
+import { ExecResult, secs, waitFor } from "./lab";
 import type { Machine } from "./machine";
 
 const NS = "kubeadm-ha-lab";
 const PORT = 8080;
 
-const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 /** A busybox pod pinned to a node: serves its own name over HTTP on PORT. */
 function probePod(name: string, node: string, labels: Record<string, string> = {}): Record<string, unknown> {
@@ -196,6 +195,12 @@ export class ClusterChecks {
         };
         const sinceLoss = () => Date.now() - t0;
         const measured: string[] = [];
+        // When the node controller gives the lost nodes up (what DNS and the Service wait for), for the report.
+        let notReadyAt = -1;
+        const watching = waitFor("the lost nodes NotReady", async () => {
+            const ready = await readyNodes(this.c);
+            return [...lostHostnames].filter((h) => this.c.kubernetesNodes.some((n) => n.hostname === h)).every((h) => !ready.includes(h));
+        }, boundMs, 2000).then(() => { notReadyAt = sinceLoss(); }, () => undefined);
         let failedWhat = "";
         try {
             await inARow("DNS from a surviving pod", async () => (await this.resolveKubernetes(from)) === this.kubernetesServiceIp());
@@ -207,6 +212,8 @@ export class ClusterChecks {
         } catch (e) {
             failedWhat = (e as Error).message;
         }
+        await Promise.race([watching, new Promise((r) => setTimeout(r, 5000))]);
+        measured.push(notReadyAt >= 0 ? `lost nodes NotReady ${secs(notReadyAt)}` : "lost nodes still Ready");
         return {
             id: 6, check: "after the worst host loss: network and DNS answer", expected: `lost ${lost.map((m) => m.name).join(" + ")}; each answers 5 times in a row within ${secs(boundMs)}`,
             measured: `${measured.join(", ") || "nothing answered"}${failedWhat ? `; ${failedWhat}` : ""} (after the loss)`, status: failedWhat ? "fail" : "pass",

@@ -8,10 +8,9 @@ import type { CheckResult, Checklist } from "./checks";
 import { WATCH_RESUME_BOUND_MS } from "./checks";
 import { startComponent, terminationGraceMs } from "./control-plane";
 import { serverStatus, sessionsAtLastMarkDown, vipHolder } from "./faults";
-import { waitFor } from "./lab";
+import { secsFine as secs, waitFor } from "./lab";
 import { failureSummary, ProbeResult, watchOutcome } from "./probe";
 
-const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 /** Polls HAProxy's view of one server every 50 ms and records when each state was first seen after `from`. */
 class StatusTimes {

@@ -7,9 +7,8 @@ import { randomBytes } from "node:crypto";
 import type { CheckResult } from "./checks";
 import type { ClusterLab, Master } from "./cluster-lab";
 import { Component, componentFlag, startComponent } from "./control-plane";
-import { waitFor } from "./lab";
+import { secsFine as secs, waitFor } from "./lab";
 
-const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 interface Lease { holder: string; renewMs: number }
 

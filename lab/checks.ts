@@ -12,7 +12,7 @@ import { stageBackup } from "./backup-lab";
 import { ClusterLab, etcdFlag, EtcdMember, LbHost } from "./cluster-lab";
 import { deploymentWorks } from "./checks-leader";
 import { crashHost, haproxyLinesFor, serverStatus, ServerWatch, vipHolder, worstHostNodes } from "./faults";
-import { ExecResult, waitFor } from "./lab";
+import { ExecResult, secsFine as secs, waitFor } from "./lab";
 import { failureSummary, longestGap, Probe, ProbeResult, startedAfter, Watch, watchOutcome } from "./probe";
 
 export interface CheckResult {
@@ -30,7 +30,6 @@ export interface CheckResult {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const failed = (rs: readonly ProbeResult[]) => rs.filter((r) => !r.ok).length;
 
 /** What a script said, without etcdctl's informational log lines. */

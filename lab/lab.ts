@@ -146,6 +146,11 @@ export class Host {
     }
 }
 
+/** A duration for reports, to 0.1 s (bring-ups: minutes of work). */
+export const secs = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+/** A duration for reports, to 0.01 s (failovers: seconds of work). */
+export const secsFine = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
+
 /** The resident memory of these processes, summed (MiB); ones that exited count nothing. */
 export function rssMbOf(pids: Iterable<number>): number {
     let kb = 0;

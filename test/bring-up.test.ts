@@ -1,12 +1,14 @@
 // The cluster really comes up: prod-keepalived on test machines (3 external etcd members, 2 LB
-// machines, 3 masters, 4 workers) from exactly what the program sends them, then the checks of a
-// working cluster, the worst host loss among them. Needs root and `npm run bins` (CI has both).
+// machines, 3 masters, 4 workers) and prod-stacked-local (3 masters with stacked etcd, 3 workers,
+// a local proxy on each) from exactly what the program sends them, then the checks of a working
+// cluster, the worst host loss among them. Needs root and `npm run bins` (CI has both).
 
 import { strict as assert } from "node:assert";
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
+import type { ClusterPlan } from "../components/plan/plan";
 import { planStackFile } from "../components/plan/stack-file";
 import { FLANNEL } from "../components/render/pod-network";
 import { productVersion } from "../lab/bins/locate";
@@ -17,6 +19,18 @@ import { DISK_ROOT } from "../lab/machine";
 import { skipUnless } from "./helpers/skip";
 
 const { cgroupsOf } = require("../lab/lab-cleanup.js") as { cgroupsOf: (prefix: string) => string[] };
+const INOTIFY_BEFORE = existsSync("/proc/sys/fs/inotify/max_user_instances") ? readFileSync("/proc/sys/fs/inotify/max_user_instances", "utf8").trim() : "";
+
+/** Brings stacks/Pulumi.<stack>.yaml up in the lab and prints its report. */
+async function bringUpStack(stack: string, expect: (plan: ClusterPlan) => void = () => {}): Promise<BringUpReport> {
+    const file = path.join(__dirname, "..", "stacks", `Pulumi.${stack}.yaml`);
+    const stackFile = parse(readFileSync(file, "utf8"));
+    const { spec, plan } = planStackFile(stackFile, file);
+    expect(plan);
+    const report = await bringUpRehearsal(stackFile, stack, spec, plan, { timeLimitMs: 1_200_000, log: (s) => process.stderr.write(`      ${s}\n`) });
+    console.log(renderBringUpReport(report).split("\n").map((l) => `      ${l}`).join("\n"));
+    return report;
+}
 
 describe("a cluster that really comes up (npm run rehearse -- --bring-up)", function () {
     this.timeout(1_500_000);
@@ -24,11 +38,7 @@ describe("a cluster that really comes up (npm run rehearse -- --bring-up)", func
 
     before(async function () {
         skipUnless(this, labUnavailable(BRING_UP_PROGRAMS));
-        const file = path.join(__dirname, "..", "stacks", "Pulumi.prod-keepalived.yaml");
-        const stackFile = parse(readFileSync(file, "utf8"));
-        const { spec, plan } = planStackFile(stackFile, file);
-        report = await bringUpRehearsal(stackFile, "prod-keepalived", spec, plan, { timeLimitMs: 1_200_000, log: (s) => process.stderr.write(`      ${s}\n`) });
-        console.log(renderBringUpReport(report).split("\n").map((l) => `      ${l}`).join("\n"));
+        report = await bringUpStack("prod-keepalived");
     });
 
     it("runs every remote command of the program, each successfully, on 12 machines", () => {
@@ -70,5 +80,32 @@ describe("a cluster that really comes up (npm run rehearse -- --bring-up)", func
 
     it("builds the flannel release the manifest names", () => {
         assert.equal(productVersion("flannel"), FLANNEL.version);
+    });
+});
+
+describe("a cluster with stacked etcd and a node-local proxy on every node really comes up (prod-stacked-local)", function () {
+    this.timeout(1_500_000);
+    let report: BringUpReport;
+
+    before(async function () {
+        skipUnless(this, labUnavailable(BRING_UP_PROGRAMS));
+        report = await bringUpStack("prod-stacked-local", (plan) => assert.equal(plan.endpoint.kind, "node-local-proxy"));
+    });
+
+    it("joins every worker through its own proxy (kubeadm reads cluster-info's server, 127.0.0.1 there) and passes every check", () => {
+        assert.equal(report.error, undefined);
+        assert.equal(report.machines, 6);
+        assert.deepEqual([report.commands.ran, report.commands.succeeded], [report.commands.total, report.commands.total]);
+        for (const w of [0, 1, 2]) {
+            assert.ok(report.timeline.some((s) => s.step === `prod-nlp-general-${w}-kubeadm-join`), `worker ${w} joined`);
+        }
+        assert.deepEqual(report.checks.map((c) => [c.id, c.status]), [1, 2, 3, 4, 5, 6].map((id) => [id, "pass"]), report.checks.map((c) => `${c.id}: ${c.measured}`).join("; "));
+        assert.ok(report.differences.some((d) => d.includes("node-local proxy's image")));
+    });
+
+    it("leaves nothing behind", () => {
+        assert.deepEqual(execFileSync("ip", ["netns", "list"], { encoding: "utf8" }).split("\n").filter((l) => l.startsWith(`${report.prefix}-`)), []);
+        assert.deepEqual(cgroupsOf(report.prefix), []);
+        assert.equal(readFileSync("/proc/sys/fs/inotify/max_user_instances", "utf8").trim(), INOTIFY_BEFORE, "the raised inotify limit is put back");
     });
 });
