@@ -3,10 +3,10 @@ import * as utilities from "./utilities";
 
 // Not in the fact sheet: the schema is read from terraform-provider-tencentcloud
 // tencentcloud/services/cam/resource_tc_cam_role.go (name R FN, document R, description O,
-// console_login O, session_duration O C, tags O; create_time and update_time computed).
+// console_login O, session_duration O C, tags O; create_time, update_time and role_arn computed).
 const SCHEMA: utilities.ResourceSchema = {
     inputs: ["camRoleId", "consoleLogin", "description", "document", "name", "sessionDuration", "tags"],
-    outputs: ["createTime", "updateTime"],
+    outputs: ["createTime", "roleArn", "updateTime"],
     required: ["document"],
 };
 
@@ -30,6 +30,8 @@ export class CamRole extends pulumi.CustomResource {
     declare public readonly description: pulumi.Output<string | undefined>;
     declare public readonly document: pulumi.Output<string>;
     declare public readonly name: pulumi.Output<string>;
+    /** The role's ARN (`qcs::cam::uin/<owner>:roleName/<name>`). */
+    declare public /*out*/ readonly roleArn: pulumi.Output<string>;
     declare public readonly sessionDuration: pulumi.Output<number>;
     declare public readonly tags: pulumi.Output<{ [key: string]: string } | undefined>;
     declare public /*out*/ readonly updateTime: pulumi.Output<string>;
@@ -58,5 +60,6 @@ export interface CamRoleArgs {
 
 export interface CamRoleState extends Partial<CamRoleArgs> {
     createTime?: pulumi.Input<string>;
+    roleArn?: pulumi.Input<string>;
     updateTime?: pulumi.Input<string>;
 }

@@ -59,8 +59,9 @@ export class ClbInstance extends pulumi.CustomResource {
 }
 
 export interface ClbInstanceArgs {
-    /** IPV4, IPV6 or IPv6FullChain (OPEN). */
+    /** IPV4, IPV6 or IPv6FullChain (OPEN). Cannot be changed: Update rejects a change ("argument cannot be changed", resource_tc_clb_instance.go L1044-1048), so the update fails instead of replacing the CLB. */
     addressIpVersion?: pulumi.Input<string>;
+    /** Cannot be changed: Update rejects a change ("argument cannot be changed", resource_tc_clb_instance.go L1044-1048), so the update fails instead of replacing the CLB. */
     bandwidthPackageId?: pulumi.Input<string>;
     /** Unused optional input that mirrors `id`. */
     clbInstanceId?: pulumi.Input<string>;
@@ -74,7 +75,7 @@ export interface ClbInstanceArgs {
     internetChargeType?: pulumi.Input<string>;
     /** Backends trust traffic from the CLB without their own security-group rule. @default false */
     loadBalancerPassToTarget?: pulumi.Input<boolean>;
-    /** OPEN only (cross-zone primary/standby). */
+    /** OPEN only (cross-zone primary/standby; Create rejects it for INTERNAL, L513-533). Cannot be changed: Update rejects a change ("argument cannot be changed", resource_tc_clb_instance.go L1044-1048), so the update fails instead of replacing the CLB. */
     masterZoneId?: pulumi.Input<string>;
     /** OPEN or INTERNAL. ForceNew. */
     networkType: pulumi.Input<string>;
@@ -83,19 +84,22 @@ export interface ClbInstanceArgs {
     securityGroups?: pulumi.Input<pulumi.Input<string>[]>;
     /** LCU specification, e.g. `clb.c2.medium`. */
     slaType?: pulumi.Input<string>;
-    /** OPEN only. */
+    /** OPEN only. Cannot be changed: Update rejects a change ("argument cannot be changed", resource_tc_clb_instance.go L1044-1048), so the update fails instead of replacing the CLB. */
     slaveZoneId?: pulumi.Input<string>;
-    /** Cross-VPC backends. */
+    /** Cross-VPC backends. Cannot be changed: Update rejects a change ("argument cannot be changed", resource_tc_clb_instance.go L1044-1048), so the update fails instead of replacing the CLB. */
     snatIps?: pulumi.Input<pulumi.Input<inputs.ClbInstanceSnatIp>[]>;
     snatPro?: pulumi.Input<boolean>;
     /** Required for INTERNAL: the VIP comes from this subnet. ForceNew. */
     subnetId?: pulumi.Input<string>;
     tags?: pulumi.Input<{ [key: string]: pulumi.Input<string> }>;
-    /** Fixed VIP. ForceNew. */
+    /**
+     * Fixed VIP. ForceNew, and the bridge creates the replacement before deleting the old CLB, so
+     * a replacement that keeps the VIP fails ("VIP occupied", clb models L2538).
+     */
     vip?: pulumi.Input<string>;
     /** ForceNew. */
     vpcId?: pulumi.Input<string>;
-    /** OPEN only. */
+    /** OPEN only. Cannot be changed: Update rejects a change ("argument cannot be changed", resource_tc_clb_instance.go L1044-1048), so the update fails instead of replacing the CLB. */
     zoneId?: pulumi.Input<string>;
 }
 

@@ -10,7 +10,8 @@ const SCHEMA: utilities.ResourceSchema = {
 /**
  * A highly available virtual IP (`tencentcloud_ha_vip`). It is subnet-scoped, so it can only
  * move between machines of one subnet (one zone). A machine claims it with a gratuitous ARP
- * (keepalived); there is no API bind.
+ * (keepalived); the API has no failover call. `HaVipInstanceAttachment` only restricts which
+ * machines may claim it, and only with `checkAssociate`.
  */
 export class HaVip extends pulumi.CustomResource {
     public static get(name: string, id: pulumi.Input<pulumi.ID>, state?: HaVipState, opts?: pulumi.CustomResourceOptions): HaVip {
@@ -45,7 +46,7 @@ export class HaVip extends pulumi.CustomResource {
 }
 
 export interface HaVipArgs {
-    /** Only associated CVMs/ENIs may claim the VIP. ForceNew. */
+    /** Only machines of a `HaVipInstanceAttachment` may claim the VIP. ForceNew. @default false (sent only when set) */
     checkAssociate?: pulumi.Input<boolean>;
     /** Unused optional input that mirrors `id`. */
     haVipId?: pulumi.Input<string>;
@@ -53,7 +54,10 @@ export interface HaVipArgs {
     name?: pulumi.Input<string>;
     /** ForceNew. */
     subnetId: pulumi.Input<string>;
-    /** Fixed address inside the subnet; auto-assigned when unset. ForceNew. */
+    /**
+     * Fixed address inside the subnet; auto-assigned when unset. ForceNew, and the replacement is
+     * created before the old HAVIP is deleted, so a replacement that keeps the address fails.
+     */
     vip?: pulumi.Input<string>;
     /** ForceNew. */
     vpcId: pulumi.Input<string>;

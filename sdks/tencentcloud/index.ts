@@ -16,6 +16,7 @@ import { Eip } from "./eip";
 import { EipAssociation } from "./eipAssociation";
 import { HaVip } from "./haVip";
 import { HaVipEipAttachment } from "./haVipEipAttachment";
+import { HaVipInstanceAttachment } from "./haVipInstanceAttachment";
 import { Instance } from "./instance";
 import { KeyPair } from "./keyPair";
 import { NatGateway } from "./natGateway";
@@ -45,6 +46,7 @@ export * from "./getInstanceTypes";
 export * from "./getUserInfo";
 export * from "./haVip";
 export * from "./haVipEipAttachment";
+export * from "./haVipInstanceAttachment";
 export * from "./instance";
 export * from "./keyPair";
 export * from "./natGateway";
@@ -62,7 +64,7 @@ export { types };
 
 const resourceClasses: { [token: string]: new (name: string, args: any, opts: pulumi.CustomResourceOptions) => pulumi.Resource } = {};
 for (const cls of [CamPolicy, CamRole, CamRolePolicyAttachment, CbsStorage, CbsStorageAttachment, ClbAttachment, ClbInstance, ClbListener, CosBucket, Eip,
-    EipAssociation, HaVip, HaVipEipAttachment, Instance, KeyPair, NatGateway, PlacementGroup, RouteTable,
+    EipAssociation, HaVip, HaVipEipAttachment, HaVipInstanceAttachment, Instance, KeyPair, NatGateway, PlacementGroup, RouteTable,
     RouteTableEntry, SecurityGroup, SecurityGroupRuleSet, Subnet, Vpc]) {
     resourceClasses[cls.__pulumiType] = cls;
 }

@@ -115,7 +115,7 @@ export interface InstanceArgs {
     camRoleName?: pulumi.Input<string>;
     /** ForceNew. */
     cpuTopology?: pulumi.Input<inputs.InstanceCpuTopology>;
-    /** Data disks created with the instance. ForceNew as a whole list. */
+    /** Data disks created with the instance. ForceNew on the number of disks only (see InstanceDataDisk). */
     dataDisks?: pulumi.Input<pulumi.Input<inputs.InstanceDataDisk>[]>;
     /** Termination protection; must be false before destroy. @default false */
     disableApiTermination?: pulumi.Input<boolean>;
@@ -126,7 +126,7 @@ export interface InstanceArgs {
     disasterRecoverGroupIds?: pulumi.Input<pulumi.Input<string>[]>;
     /** PREPAID only. @default false */
     forceDelete?: pulumi.Input<boolean>;
-    /** Allow a host move and restart when the placement group changes. */
+    /** Allow a host move and restart when the placement group changes; without it a move stays on the current host and may fail. */
     forceReplacePlacementGroupId?: pulumi.Input<boolean>;
     /** Linux: 2-60 characters, dots allowed. A change restarts the instance. */
     hostname?: pulumi.Input<string>;
@@ -148,7 +148,7 @@ export interface InstanceArgs {
     /** Public bandwidth in Mbps. */
     internetMaxBandwidthOut?: pulumi.Input<number>;
     keepImageLogin?: pulumi.Input<boolean>;
-    /** Key pair ids (`skey-…`); conflicts with `password`. */
+    /** Key pair ids (`skey-…`); conflicts with `password`. A change binds/unbinds keys, which Tencent allows only on a STOPPED instance (resource_tc_instance.go L2278-2310). */
     keyIds?: pulumi.Input<pulumi.Input<string>[]>;
     /** Ordered security group ids. */
     orderlySecurityGroups?: pulumi.Input<pulumi.Input<string>[]>;
@@ -156,7 +156,7 @@ export interface InstanceArgs {
     partitionNumber?: pulumi.Input<number>;
     /** Login password; sent as a secret. */
     password?: pulumi.Input<string>;
-    /** Spread placement group (updatable in place). */
+    /** Spread placement group: a change moves the instance in place (no restart, may fail); unsetting it does nothing (L2536-2610). */
     placementGroupId?: pulumi.Input<string>;
     /** Fixed private IP inside the subnet. */
     privateIp?: pulumi.Input<string>;
@@ -179,10 +179,15 @@ export interface InstanceArgs {
     /** ForceNew. */
     systemDiskKmsKeyId?: pulumi.Input<string>;
     systemDiskName?: pulumi.Input<string>;
+    /**
+     * Resize the system disk of a running instance online. Without it (or `forceStop`), a change
+     * of `systemDiskSize` or `systemDiskType` on a running instance fails (ResizeInstanceDisks,
+     * resource_tc_instance.go L2355-2405; cvm client.go L8966).
+     */
     systemDiskResizeOnline?: pulumi.Input<boolean>;
-    /** System disk size in GB. @default 50 */
+    /** System disk size in GB; a change on a running instance needs `systemDiskResizeOnline`. @default 50 */
     systemDiskSize?: pulumi.Input<number>;
-    /** LOCAL_BASIC, LOCAL_SSD, CLOUD_BASIC, CLOUD_SSD, CLOUD_PREMIUM, CLOUD_BSSD, CLOUD_HSSD or CLOUD_TSSD. */
+    /** LOCAL_BASIC, LOCAL_SSD, CLOUD_BASIC, CLOUD_SSD, CLOUD_PREMIUM, CLOUD_BSSD, CLOUD_HSSD or CLOUD_TSSD; a change on a running instance needs `systemDiskResizeOnline`. */
     systemDiskType?: pulumi.Input<string>;
     tags?: pulumi.Input<{ [key: string]: pulumi.Input<string> }>;
     /** Base64 user data, at most 16 KB; conflicts with `userDataRaw`. */

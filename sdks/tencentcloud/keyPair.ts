@@ -39,6 +39,7 @@ export class KeyPair extends pulumi.CustomResource {
 }
 
 export interface KeyPairArgs {
+    /** Stop bound instances to change the key's bindings (they must be stopped otherwise). */
     forceStop?: pulumi.Input<boolean>;
     /** 1-25 characters of `[A-Za-z0-9_]` (no hyphens). Not auto-named. */
     keyName: pulumi.Input<string>;
@@ -46,7 +47,10 @@ export interface KeyPairArgs {
     keyPairId?: pulumi.Input<string>;
     /** @default 0 (ForceNew) */
     projectId?: pulumi.Input<number>;
-    /** Public key to import; Tencent generates one when unset. ForceNew. */
+    /**
+     * Public key to import; Tencent generates one when unset. ForceNew: with a fixed `keyName`
+     * the replacement (created before the old one is deleted) collides with it.
+     */
     publicKey?: pulumi.Input<string>;
     tags?: pulumi.Input<{ [key: string]: pulumi.Input<string> }>;
 }

@@ -41,18 +41,18 @@ export class PlacementGroup extends pulumi.CustomResource {
 }
 
 export interface PlacementGroupArgs {
-    /** How many of the group's instances may share one host/switch/rack, 1-10. @default 1 (ForceNew) */
+    /** How many of the group's instances may share one host/switch/rack, 1-10. A group with members cannot be deleted. @default 1 (ForceNew) */
     affinity?: pulumi.Input<number>;
     /** 1-60 characters; auto-named when unset. */
     name?: pulumi.Input<string>;
-    /** 2-30; PARTITION strategy only. */
+    /** 2-30; PARTITION strategy only. Cannot be changed: an update fails (resource_tc_placement_group.go L207-217). */
     partitionCount?: pulumi.Input<number>;
     /** Unused optional input that mirrors `id`. */
     placementGroupId?: pulumi.Input<string>;
-    /** SPREAD or PARTITION; cannot change after creation. @default SPREAD */
+    /** SPREAD or PARTITION. Cannot be changed: an update fails (L207-217). @default SPREAD */
     strategy?: pulumi.Input<string>;
     tags?: pulumi.Input<{ [key: string]: pulumi.Input<string> }>;
-    /** Spread level: HOST, SW (switch) or RACK. ForceNew. */
+    /** Spread level: HOST, SW (switch) or RACK. ForceNew: a new group, and every member moves to it in place. */
     type: pulumi.Input<string>;
 }
 

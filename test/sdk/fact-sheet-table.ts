@@ -100,6 +100,13 @@ export const RESOURCES: readonly ResourceRow[] = [
         required: ["havipId", "addressIp"],
     },
     {
+        // Not in the fact sheet: the audit (audit-provider.md §3 item 4, §5): provider.go L1518, resource L17-45.
+        cls: "HaVipInstanceAttachment", token: "tencentcloud:index/haVipInstanceAttachment:HaVipInstanceAttachment",
+        inputs: ["instanceId", "haVipId", "instanceType", "haVipInstanceAttachmentId"],
+        outputs: [],
+        required: ["instanceId"],
+    },
+    {
         cls: "ClbInstance", token: "tencentcloud:index/clbInstance:ClbInstance", // §5.12
         inputs: ["networkType", "clbName", "vpcId", "subnetId", "vip", "projectId", "securityGroups",
             "loadBalancerPassToTarget", "addressIpVersion", "internetChargeType", "internetBandwidthMaxOut",
@@ -154,7 +161,7 @@ export const RESOURCES: readonly ResourceRow[] = [
     {
         cls: "CamRole", token: "tencentcloud:index/camRole:CamRole",
         inputs: ["name", "document", "description", "consoleLogin", "sessionDuration", "tags", "camRoleId"],
-        outputs: ["createTime", "updateTime"],
+        outputs: ["createTime", "updateTime", "roleArn"], // roleArn: audit-provider.md §3 item 8
         required: ["document"],
     },
     {
@@ -240,3 +247,38 @@ export const PACKAGE = {
     base64Parameter:
         "eyJyZW1vdGUiOnsidXJsIjoicmVnaXN0cnkub3BlbnRvZnUub3JnL3RlbmNlbnRjbG91ZHN0YWNrL3RlbmNlbnRjbG91ZCIsInZlcnNpb24iOiIxLjgzLjI1In19",
 } as const;
+
+/**
+ * What the audit of the provider (audit-provider.md §3, §4) says each key's update does, which the
+ * SDK's TSDoc must say too: `file` under sdks/tencentcloud, the interface, the key, and the words.
+ */
+export interface DocRow {
+    readonly file: string;
+    readonly iface: string;
+    readonly key: string;
+    readonly says: RegExp;
+    readonly audit: string;
+}
+
+export const AUDIT_DOCS: readonly DocRow[] = [
+    { file: "types/input.ts", iface: "InstanceDataDisk", key: "dataDiskSize", says: /in place/, audit: "§3.1: size updates in place (L2313-2345)" },
+    { file: "types/input.ts", iface: "InstanceDataDisk", key: "dataDiskName", says: /in place/i, audit: "§3.1: name updates in place" },
+    { file: "types/input.ts", iface: "InstanceDataDisk", key: "deleteWithInstancePrepaid", says: /ForceNew/, audit: "§3.2: ForceNew (L398)" },
+    { file: "instance.ts", iface: "InstanceArgs", key: "dataDisks", says: /ForceNew on the number of disks only/, audit: "§3.1: ForceNew on the count only (L354)" },
+    { file: "instance.ts", iface: "InstanceArgs", key: "systemDiskResizeOnline", says: /fails/, audit: "§4: a running CVM needs ResizeOnline or ForceStop (client.go L8966)" },
+    { file: "instance.ts", iface: "InstanceArgs", key: "keyIds", says: /STOPPED/, audit: "§4: key binds need a stopped instance (L2278-2310)" },
+    { file: "instance.ts", iface: "InstanceArgs", key: "placementGroupId", says: /in place .*may fail.*does nothing/, audit: "§4: Force unset, no host move (L2536-2610)" },
+    { file: "instance.ts", iface: "InstanceArgs", key: "imageId", says: /reinstalls/, audit: "§4: ResetInstance (L2138-2232)" },
+    { file: "clbInstance.ts", iface: "ClbInstanceArgs", key: "masterZoneId", says: /Cannot be changed/, audit: "§3.5: Update rejects (L1044-1048)" },
+    { file: "clbInstance.ts", iface: "ClbInstanceArgs", key: "zoneId", says: /Cannot be changed/, audit: "§3.5" },
+    { file: "clbInstance.ts", iface: "ClbInstanceArgs", key: "slaveZoneId", says: /Cannot be changed/, audit: "§3.5" },
+    { file: "clbInstance.ts", iface: "ClbInstanceArgs", key: "snatIps", says: /Cannot be changed/, audit: "§3.5" },
+    { file: "clbInstance.ts", iface: "ClbInstanceArgs", key: "addressIpVersion", says: /Cannot be changed/, audit: "§3.5" },
+    { file: "clbInstance.ts", iface: "ClbInstanceArgs", key: "bandwidthPackageId", says: /Cannot be changed/, audit: "§3.5" },
+    { file: "clbInstance.ts", iface: "ClbInstanceArgs", key: "vip", says: /ForceNew.*VIP occupied/s, audit: "§3 risks: fixed vip + create-before-delete (clb models L2538)" },
+    { file: "haVip.ts", iface: "HaVipArgs", key: "vip", says: /ForceNew.*fails/s, audit: "§3 risks: HaVip vip FN (L54)" },
+    { file: "placementGroup.ts", iface: "PlacementGroupArgs", key: "partitionCount", says: /Cannot be changed/, audit: "§3.6: immutable (L207-217)" },
+    { file: "placementGroup.ts", iface: "PlacementGroupArgs", key: "strategy", says: /Cannot be changed/, audit: "§3.6" },
+    { file: "placementGroup.ts", iface: "PlacementGroupArgs", key: "type", says: /ForceNew.*every member moves/, audit: "§4: type FN (L35)" },
+    { file: "keyPair.ts", iface: "KeyPairArgs", key: "publicKey", says: /ForceNew.*collides/s, audit: "§4: public_key FN (key_pair L37)" },
+];

@@ -1,8 +1,10 @@
 import { strict as assert } from "node:assert";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as tencentcloud from "@pulumi/tencentcloud";
 import { installRecorder, isWireSecret, Recorder, valueOf } from "../helpers/mocks";
-import { FUNCTIONS, PACKAGE, PROVIDER, RESOURCES } from "./fact-sheet-table";
+import { AUDIT_DOCS, FUNCTIONS, PACKAGE, PROVIDER, RESOURCES } from "./fact-sheet-table";
 
 const sdk = tencentcloud as unknown as Record<string, any>;
 const sorted = (keys: Iterable<string>) => [...keys].sort();
@@ -142,5 +144,29 @@ describe("@pulumi/tencentcloud subset (wire contract from the fact sheet)", () =
                 assert.deepEqual(sorted(Object.keys(calls[0].args)), sorted(row.args));
             });
         }
+    });
+});
+
+describe("@pulumi/tencentcloud subset docs say what the provider's update does (the audit)", () => {
+    /** The TSDoc right above `key` inside `interface iface` of an SDK file. */
+    function docOf(file: string, iface: string, key: string): string {
+        const text = readFileSync(path.join(__dirname, "..", "..", "sdks", "tencentcloud", file), "utf8");
+        const start = text.indexOf(`export interface ${iface} `);
+        assert.ok(start >= 0, `${file} declares ${iface}`);
+        const body = text.slice(start, text.indexOf("\n}", start));
+        const m = new RegExp(`/\\*\\*((?:(?!\\*/)[\\s\\S])*)\\*/\\s*${key}\\??:`).exec(body);
+        assert.ok(m, `${iface}.${key} has a TSDoc comment`);
+        return m[1].replace(/\s*\n\s*\*\s?/g, " ");
+    }
+
+    for (const row of AUDIT_DOCS) {
+        it(`${row.iface}.${row.key}: ${row.audit}`, () => {
+            assert.match(docOf(row.file, row.iface, row.key), row.says);
+        });
+    }
+
+    it("CosBucketLifecycleRule.filterPrefix is optional, as in the provider (L471)", () => {
+        const rule: tencentcloud.types.input.CosBucketLifecycleRule = { expiration: { days: 30 } };
+        assert.equal(rule.filterPrefix, undefined);
     });
 });

@@ -17,19 +17,25 @@ export interface ProviderAssumeRole {
     externalId?: pulumi.Input<string>;
 }
 
-/** One data disk created with the instance (`data_disks`). The whole list is ForceNew. */
+/**
+ * One data disk created with the instance (`data_disks`). The list is ForceNew on its length
+ * only (resource_tc_instance.go L354): adding or removing a disk replaces the instance; the
+ * fields marked ForceNew replace it too; size and name are updated in place (ResizeDisk,
+ * ModifyDiskAttributes, L2313-2345).
+ */
 export interface InstanceDataDisk {
     /** LOCAL_*, CLOUD_BASIC, CLOUD_PREMIUM, CLOUD_SSD, CLOUD_HSSD, CLOUD_TSSD or CLOUD_BSSD. ForceNew. */
     dataDiskType: pulumi.Input<string>;
-    /** Size in GB. */
+    /** Size in GB. Updated in place (grow only). */
     dataDiskSize: pulumi.Input<number>;
+    /** Updated in place. */
     dataDiskName?: pulumi.Input<string>;
     /** ForceNew. */
     dataDiskSnapshotId?: pulumi.Input<string>;
     dataDiskId?: pulumi.Input<string>;
     /** @default true (ForceNew) */
     deleteWithInstance?: pulumi.Input<boolean>;
-    /** @default false */
+    /** @default false (ForceNew) */
     deleteWithInstancePrepaid?: pulumi.Input<boolean>;
     /** @default false (ForceNew) */
     encrypt?: pulumi.Input<boolean>;
@@ -88,7 +94,8 @@ export interface ClbInstanceSnatIp {
 /** A lifecycle rule of a COS bucket (`lifecycle_rules`). */
 export interface CosBucketLifecycleRule {
     id?: pulumi.Input<string>;
-    filterPrefix: pulumi.Input<string>;
+    /** Object key prefix the rule applies to. @default every object */
+    filterPrefix?: pulumi.Input<string>;
     transitions?: pulumi.Input<pulumi.Input<CosBucketLifecycleRuleTransition>[]>;
     expiration?: pulumi.Input<CosBucketLifecycleRuleExpiration>;
     nonCurrentTransitions?: pulumi.Input<pulumi.Input<CosBucketLifecycleRuleNonCurrentTransition>[]>;
