@@ -6,7 +6,8 @@
 // quorum, every master or every LB machine at once. Optional keys: `kubeadm-ha:imageId`,
 // `kubeadm-ha:kubernetesLayer` (true/false), `kubeadm-ha:existingNetwork` ({ vpcId, subnetIds:
 // { <zone>: <subnet id> } }) to adopt a VPC, `kubeadm-ha:allowDisruptiveChange` (true: the
-// guard only warns; for test clusters).
+// guard only warns; for test clusters), `kubeadm-ha:rollOut` (machine names, comma-separated:
+// only these deployed machines take a new instance type or image this update).
 
 import * as pulumi from "@pulumi/pulumi";
 import { CLUSTER_KEY, GuardSnapshot, KubeadmCluster, parseGuardSnapshot, planStackFile, PROJECT, ValidationError } from "./components";
@@ -30,6 +31,7 @@ export = async () => {
     }
 
     const imageId = config.get("imageId");
+    const rollOut = config.get("rollOut")?.split(",").map((m) => m.trim()).filter((m) => m !== "");
     const existingNetwork = config.getObject<{ vpcId: string; subnetIds: Record<string, string> }>("existingNetwork");
     const previousSnapshot = await deployedSnapshot();
     const cluster = new KubeadmCluster(String(clusterConfig!.name), {
@@ -37,6 +39,7 @@ export = async () => {
         ...(imageId ? { imageId } : {}),
         ...(existingNetwork ? { existingNetwork } : {}),
         ...(previousSnapshot ? { previousSnapshot } : {}),
+        ...(rollOut ? { rollOut } : {}),
         allowDisruptiveChange: config.getBoolean("allowDisruptiveChange") ?? false,
         kubernetesLayer: config.getBoolean("kubernetesLayer") ?? false,
     });

@@ -83,9 +83,12 @@ export class ApiEndpoint extends pulumi.ComponentResource {
                     new tencentcloud.HaVipEipAttachment(`${name}-havip-eip`, { havipId: havip.id, addressIp: eip.publicIp }, parent);
                     publicAddress = eip.publicIp;
                 } else if (e.publicAccess) {
-                    // Seed 004's SLB in front of the LVS VIP. A CLB backend given by IP (eniIp) that is a
-                    // HAVIP is UNVERIFIED on Tencent Cloud; check it on your account before relying on it.
-                    publicAddress = clb("apiserver-public", true, [{ eniIp: havip.vip, port: e.port, weight: 10 }]).clbVips.apply((v) => v[0]);
+                    // Seed 004's SLB, in front of the HAProxy tier the LVS VIP spreads over: the CLB's own
+                    // health checks and spreading stand for LVS's here. Its backends are the HAProxy CVMs by
+                    // instance id (they listen on every address), as the CLB API documents backends; the API
+                    // documents an eniIp backend as an ENI's own address, which a HAVIP is not.
+                    const haproxies = args.lbNodes.filter((n) => n.role === "haproxy").map((n) => ({ instanceId: this.lbInstances[n.name].id, port: e.port, weight: 10 }));
+                    publicAddress = clb("apiserver-public", true, haproxies).clbVips.apply((v) => v[0]);
                 }
                 break;
             }

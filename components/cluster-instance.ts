@@ -1,14 +1,19 @@
 // One CVM of the plan (not a component: a helper the role components share). Stateful machines
 // (etcd members, masters) never get replaced or reinstalled by a changed user-data or image, and
-// in the production profile they are protected from `pulumi destroy` and from termination.
+// in the production profile they are protected from `pulumi destroy` and from termination. No
+// machine takes another key pair once created (Tencent binds keys only to stopped machines).
 
 import * as pulumi from "@pulumi/pulumi";
 import * as tencentcloud from "@pulumi/tencentcloud";
+import { SYSTEM_DISK_GB, systemDiskOf } from "./plan/change-guard";
 import type { PlannedNode } from "./plan/topology";
 
 /** What every machine of a role shares. */
 export interface InstanceSettings {
+    /** Image of new machines (and of a reinstall). */
     readonly imageId: pulumi.Input<string>;
+    /** Image by node name for deployed machines that keep theirs (`rollOutPlan`). @default none */
+    readonly nodeImages?: Readonly<Record<string, string>>;
     readonly vpcId: pulumi.Input<string>;
     readonly subnetIds: Readonly<Record<string, pulumi.Input<string>>>;
     readonly securityGroupId: pulumi.Input<string>;
@@ -35,7 +40,7 @@ export function clusterInstance(node: PlannedNode, s: InstanceSettings, stateful
         hostname: node.hostname,
         availabilityZone: node.zone,
         instanceType: node.instanceType,
-        imageId: s.imageId,
+        imageId: s.nodeImages?.[node.name] ?? s.imageId,
         vpcId: s.vpcId,
         subnetId: s.subnetIds[node.zone],
         privateIp: node.privateIp,
@@ -45,9 +50,9 @@ export function clusterInstance(node: PlannedNode, s: InstanceSettings, stateful
         ...(s.camRoleName !== undefined ? { camRoleName: s.camRoleName } : {}),
         userDataRaw: userData,
         allocatePublicIp: false,
-        systemDiskType: stateful ? "CLOUD_SSD" : "CLOUD_PREMIUM",
-        systemDiskSize: 50,
+        systemDiskType: systemDiskOf(node.role).split(":")[0],
+        systemDiskSize: SYSTEM_DISK_GB,
         disableApiTermination: protect,
         tags: { ...s.tags, "kubeadm-ha/role": node.role, ...(node.pool ? { "kubeadm-ha/pool": node.pool } : {}) },
-    }, { parent, protect, ...(stateful ? { ignoreChanges: ["userDataRaw", "imageId"] } : {}) });
+    }, { parent, protect, ignoreChanges: [...(stateful ? ["userDataRaw", "imageId"] : []), "keyIds"] });
 }

@@ -22,6 +22,7 @@ import { addonsInstallScript } from "./render/pod-network";
 import { PlacementGroups } from "./placement-groups";
 import { WorkerPool } from "./worker-pool";
 import { checkChange, enforceChangeGuard, GuardSnapshot, guardSnapshot } from "./plan/change-guard";
+import { describeHeld, RolledOut, rollOutPlan, unrecordedImage } from "./plan/roll-out";
 import { formatIssue, ValidationError } from "./plan/errors";
 import { backupBucketPrefix, backupRoleName, keyPairName } from "./plan/naming";
 import { ClusterPlan, planFromConfig } from "./plan/plan";
@@ -46,8 +47,17 @@ const OS_NAMES: Readonly<Record<string, string>> = { "ubuntu-22.04": "Ubuntu Ser
 export interface KubeadmClusterArgs {
     /** The cluster configuration: the same shape as `kubeadm-ha:cluster` in a stack file. Shape values are plain. */
     readonly cluster: ClusterConfigInput;
-    /** Image of every machine. @default `cluster.image.imageId`, else the newest public image matching `cluster.image.os` */
-    readonly imageId?: pulumi.Input<string>;
+    /**
+     * Image of new machines and of a reinstall. Deployed machines keep the image they run until this
+     * (or `cluster.image.imageId`) names another one, and then only those in `rollOut` when it is set.
+     * @default `cluster.image.imageId`, else the image the last update recorded, else (first update) the newest public image matching `cluster.image.os`
+     */
+    readonly imageId?: string;
+    /**
+     * The deployed machines this update may change (instance type, image): every other one keeps
+     * what it runs, so a change rolls out a batch per `pulumi up`. @default all (the change guard decides)
+     */
+    readonly rollOut?: readonly string[];
     /** Adopt an existing VPC (ids of the VPC and of one subnet per zone) instead of creating one. */
     readonly existingNetwork?: { readonly vpcId: pulumi.Input<string>; readonly subnetIds: Readonly<Record<string, pulumi.Input<string>>> };
     /** Register the Kubernetes layer (CoreDNS spread and PDB); Pulumi must then reach the API endpoint. @default false */
@@ -91,17 +101,27 @@ export class KubeadmCluster extends pulumi.ComponentResource {
     /** Passphrase of the encrypted config archives in the bucket: secret. Keep a copy outside the cluster. */
     public readonly backupArchiveKey?: pulumi.Output<string>;
     /** What the change guard compares next time: export it as the stack output `changeGuardSnapshot`. */
-    public readonly changeGuardSnapshot: GuardSnapshot;
+    public readonly changeGuardSnapshot: pulumi.Output<GuardSnapshot>;
     public readonly addons?: KubernetesAddons;
 
     constructor(name: string, args: KubeadmClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super(TYPE, name, {}, opts);
         let spec: ClusterSpec;
+        let rolled: RolledOut;
         try {
-            ({ spec, plan: this.plan } = planFromConfig(args.cluster, args.today ? { today: args.today } : {}));
-            this.changeGuardSnapshot = guardSnapshot(spec, this.plan);
-            const guard = checkChange(args.previousSnapshot, this.changeGuardSnapshot);
+            let planned: ClusterPlan;
+            ({ spec, plan: planned } = planFromConfig(args.cluster, args.today ? { today: args.today } : {}));
+            const pinned = args.imageId ?? spec.image.imageId;
+            const unrecorded = unrecordedImage(args.previousSnapshot, pinned);
+            if (unrecorded) {
+                throw new ValidationError([unrecorded], "image");
+            }
+            rolled = rollOutPlan(planned, args.previousSnapshot, pinned, args.rollOut);
+            this.plan = rolled.plan;
+            const snapshot = guardSnapshot(spec, this.plan, { ...(rolled.image ? { image: rolled.image } : {}), nodes: rolled.nodeImages });
+            const guard = checkChange(args.previousSnapshot, snapshot);
             enforceChangeGuard(guard, args.allowDisruptiveChange ?? false).forEach((w) => void pulumi.log.warn(`change guard: ${formatIssue(w)}`, this));
+            describeHeld(rolled.held).forEach((line) => void pulumi.log.info(`roll-out: ${line}`, this));
         } catch (err) {
             throw err instanceof ValidationError ? new pulumi.ResourceError(err.message, this) : err;
         }
@@ -120,21 +140,28 @@ export class KubeadmCluster extends pulumi.ComponentResource {
         }, parent);
         // After the network: its checks of an adopted VPC run before anything else is registered.
         const pki = new ClusterPki(`${name}-pki`, clusterPkiArgs(spec, plan), parent);
-        const keyPair = new tencentcloud.KeyPair(`${name}-ssh`, { keyName: keyPairName(spec.name), publicKey: pki.sshPublicKey, tags }, parent);
+        // A key pair is bound when a machine is created; binding another one needs the machine stopped, so
+        // machines ignore `keyIds` later. A new deploy key makes a new key pair (its own name) and the old
+        // one, still bound to the running machines, is left in the account (retainOnDelete): docs/change-guard.md.
+        const keyPair = new tencentcloud.KeyPair(`${name}-ssh`, {
+            keyName: pki.sshPublicKey.apply((k) => keyPairName(spec.name, k)), publicKey: pki.sshPublicKey, tags,
+        }, { ...parent, retainOnDelete: true });
         const placement = new PlacementGroups(`${name}-placement`, { groups: plan.placementGroups, tags }, parent);
-        const imageId = args.imageId ?? spec.image.imageId ?? tencentcloud.getImagesOutput({ imageTypes: ["PUBLIC_IMAGE"], osName: OS_NAMES[spec.image.os] }, parent)
+        // Looked up once, by the first update; later ones read it back from the snapshot.
+        const imageId: pulumi.Input<string> = rolled.image ?? tencentcloud.getImagesOutput({ imageTypes: ["PUBLIC_IMAGE"], osName: OS_NAMES[spec.image.os] }, parent)
             .apply((r) => {
                 if (r.images.length === 0) {
                     throw new Error(`no public image matches ${OS_NAMES[spec.image.os]} in ${spec.region}; set image.imageId`);
                 }
                 return r.images[0].imageId;
             });
+        this.changeGuardSnapshot = pulumi.output(imageId).apply((image) => guardSnapshot(spec, plan, { image, nodes: rolled.nodeImages }));
         const backup = spec.backup.enabled ? new EtcdBackup(`${name}-backup`, {
             region: spec.region, bucketPrefix: backupBucketPrefix(spec.name), roleName: backupRoleName(spec.name, spec.region), backup: spec.backup, tags,
         }, parent) : undefined;
         const etcdRole = spec.etcd.topology === "external" ? "etcd" : "master";
         const settings = (role: string): InstanceSettings => ({
-            imageId, vpcId: network.vpcId, subnetIds: network.subnetIds, securityGroupId: network.securityGroupIds[securityRoleOf(role)],
+            imageId, nodeImages: rolled.nodeImages, vpcId: network.vpcId, subnetIds: network.subnetIds, securityGroupId: network.securityGroupIds[securityRoleOf(role)],
             keyPairId: keyPair.id, placementGroupIds: placement.ids, userData, production: spec.profile === "production", tags,
             ...(backup && role === etcdRole ? { camRoleName: backup.roleName } : {}),
         });

@@ -3,7 +3,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { stringify } from "yaml";
+import { parse as parseYaml, stringify } from "yaml";
 import { prodConfig, TODAY } from "./helpers/fixtures";
 
 const ROOT = path.join(__dirname, "..");
@@ -43,12 +43,40 @@ describe("npm run plan", () => {
         assert.match(two.err, /change guard refused it.*takes down 2 of 3 etcd members at once \(prod-ka-etcd-0 replaced: zone ap-shanghai-2 -> ap-shanghai-4/s);
         const one = plan("--stack", "prod-keepalived", "--no-preview", "--against", write("one.json", ["prod-ka-etcd-2"]));
         assert.equal(one.code, 0, one.err);
-        assert.match(one.err, /change guard against the deployed plan: 1 existing machine\(s\) changed, 0 added\n {2}prod-ka-etcd-2: replaced \(zone ap-shanghai-2 -> ap-shanghai-4\)/);
+        assert.match(one.err, /change guard against the deployed plan: 1 existing machine\(s\) changed, 0 added, 0 held back\n {2}prod-ka-etcd-2: replaced \(zone ap-shanghai-2 -> ap-shanghai-4\)/);
         const allowed = plan("--stack", "prod-keepalived", "--no-preview", "--allow-disruption", "--against", path.join(dir, "two.json"));
         assert.equal(allowed.code, 0, allowed.err);
         assert.match(allowed.err, /warning: etcd: got "prod-ka-etcd-0, prod-ka-etcd-1"/);
         const bad = plan("--stack", "prod-keepalived", "--no-preview", "--against", path.join(dir, "missing.json"));
         assert.deepEqual([bad.code, bad.err.trim()], [2, `cannot read --against ${path.join(dir, "missing.json")}: ENOENT`]);
+    });
+
+    it("--against prints each machine's effect as the provider applies it: reinstalled, held back, moved, in place", () => {
+        const deployed = JSON.parse(plan("--stack", "prod-keepalived", "--json", "--no-preview").out).changeGuardSnapshot;
+        const before = {
+            ...deployed, image: "img-old00001",
+            nodes: deployed.nodes.map((n: any) => ({
+                ...n, image: "img-old00001",
+                ...(n.role === "master" ? { placement: "SW:1" } : {}),
+                ...(n.role === "etcd" ? { dataDisk: "CLOUD_SSD:50" } : {}),
+            })),
+        };
+        const against = path.join(dir, "images.json");
+        writeFileSync(against, JSON.stringify(before));
+        const doc = parseYaml(readFileSync(path.join(ROOT, "stacks/Pulumi.prod-keepalived.yaml"), "utf8"));
+        const config = path.join(dir, "Pulumi.pinned.yaml");
+        writeFileSync(config, stringify({ config: { ...doc.config, "kubeadm-ha:imageId": "img-new00001" } }));
+        const r = plan("--config", config, "--no-preview", "--roll-out", "prod-ka-lb-0", "--against", against);
+        assert.equal(r.code, 0, r.err);
+        assert.match(r.err, /^ {2}prod-ka-lb-0: reinstalled \(image img-old00001 -> img-new00001\)$/m);
+        assert.match(r.err, /^ {2}prod-ka-master-0: moved \(placement SW:1 -> RACK:1\)$/m);
+        assert.match(r.err, /^ {2}prod-ka-etcd-0: in place \(dataDisk CLOUD_SSD:50 -> CLOUD_SSD:100\)$/m);
+        assert.match(r.err, /^ {2}held: prod-ka-lb-1 keeps image img-old00001 \(planned img-new00001\): not in rollOut$/m);
+        assert.match(r.err, /^ {2}held: prod-ka-master-0 keeps image img-old00001 .*: etcd members and masters are never reinstalled/m);
+        assert.match(r.err, /warning: prod-ka-etcd-0: .*grow its file system/);
+        const all = plan("--config", config, "--no-preview", "--against", against);
+        assert.equal(all.code, 1, "without --roll-out every LB machine would be reinstalled at once");
+        assert.match(all.err, /lb: got "prod-ka-lb-0, prod-ka-lb-1"; this update takes down every lb machine/);
     });
 
     it("prints the same plan as JSON with --json, with the preview's counts per type", () => {

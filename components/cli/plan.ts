@@ -8,6 +8,7 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { parse as parseYaml } from "yaml";
 import { checkChange, enforceChangeGuard, guardSnapshot, GuardSnapshot, parseGuardSnapshot } from "../plan/change-guard";
+import { describeHeld, HeldBack, rollOutPlan } from "../plan/roll-out";
 import { formatIssue, ValidationError } from "../plan/errors";
 import { renderPlanReport } from "../plan/report";
 import { planStackFile } from "../plan/stack-file";
@@ -29,7 +30,9 @@ const USAGE = `usage: npm run plan -- (--stack <name> | --config <file>) [--json
   --against <file> the deployed plan (\`pulumi stack output changeGuardSnapshot --json\`,
                    or this command's --json output): refuse changes that would take down
                    an etcd quorum, every master, every LB machine, or move the endpoint
-  --allow-disruption  with --against: report those refusals as warnings (test clusters)`;
+  --allow-disruption  with --against: report those refusals as warnings (test clusters)
+  --roll-out <names>  with --against: only these deployed machines take a new instance type
+                   or image (comma-separated; default: the stack's kubeadm-ha:rollOut)`;
 
 /** Reads the --against file; exits 2 when it cannot be read or parsed. */
 function readPrevious(file: string): GuardSnapshot {
@@ -47,12 +50,13 @@ function readPrevious(file: string): GuardSnapshot {
 }
 
 /** The guard's verdict as text: every change to an existing machine, then warnings. */
-function guardReport(previous: GuardSnapshot, next: GuardSnapshot, allow: boolean): string {
+function guardReport(previous: GuardSnapshot, next: GuardSnapshot, held: readonly HeldBack[], allow: boolean): string {
     const result = checkChange(previous, next);
     const warnings = enforceChangeGuard(result, allow); // throws a ValidationError on a refusal
     const lines = [`change guard against the deployed plan: ${result.changes.length} existing machine(s) changed, ` +
-        `${next.nodes.filter((n) => !previous.nodes.some((p) => p.name === n.name)).length} added`];
+        `${next.nodes.filter((n) => !previous.nodes.some((p) => p.name === n.name)).length} added, ${new Set(held.map((h) => h.node)).size} held back`];
     lines.push(...result.changes.map((c) => `  ${c.node.name}: ${c.effect} (${c.why})`));
+    lines.push(...describeHeld(held).map((h) => `  held: ${h}`));
     lines.push(...warnings.map((w) => `  warning: ${formatIssue(w)}`));
     return lines.join("\n");
 }
@@ -82,7 +86,7 @@ async function main(argv: string[]): Promise<void> {
             options: {
                 stack: { type: "string" }, config: { type: "string" }, json: { type: "boolean", default: false }, out: { type: "string" }, preview: { type: "boolean", default: true },
                 today: { type: "string" }, help: { type: "boolean", short: "h", default: false },
-                against: { type: "string" }, "allow-disruption": { type: "boolean", default: false },
+                against: { type: "string" }, "allow-disruption": { type: "boolean", default: false }, "roll-out": { type: "string" },
             },
             strict: true, allowNegative: true,
         }).values;
@@ -110,12 +114,20 @@ async function main(argv: string[]): Promise<void> {
         fail(1, `${file} is not valid YAML: ${(err as Error).message}`);
     }
     try {
-        const { spec, plan } = planStackFile(stackFile, file, args.today ? { today: args.today } : {});
-        const snapshot = guardSnapshot(spec, plan);
-        if (args.against) {
-            process.stderr.write(`${guardReport(readPrevious(args.against), snapshot, args["allow-disruption"])}\n`);
+        const { spec, plan: planned } = planStackFile(stackFile, file, args.today ? { today: args.today } : {});
+        const config = (stackFile as { config?: Record<string, unknown> }).config ?? {};
+        const previous = args.against ? readPrevious(args.against) : undefined;
+        const names = args["roll-out"] ?? (typeof config["kubeadm-ha:rollOut"] === "string" ? config["kubeadm-ha:rollOut"] : undefined);
+        const pinned = typeof config["kubeadm-ha:imageId"] === "string" ? config["kubeadm-ha:imageId"] : spec.image.imageId;
+        const rolled = rollOutPlan(planned, previous, pinned, names?.split(",").map((m) => m.trim()).filter((m) => m !== ""));
+        const plan = rolled.plan;
+        const snapshot = guardSnapshot(spec, plan, { ...(rolled.image ? { image: rolled.image } : {}), nodes: rolled.nodeImages });
+        if (previous) {
+            process.stderr.write(`${guardReport(previous, snapshot, rolled.held, args["allow-disruption"])}\n`);
         }
-        const preview = args.preview ? await previewStack(stackFile as { config?: Record<string, unknown> }, args.stack ?? spec.name) : undefined;
+        const preview = args.preview ? await previewStack({
+            config: { ...config, ...(names ? { "kubeadm-ha:rollOut": names } : {}), ...(args["allow-disruption"] ? { "kubeadm-ha:allowDisruptiveChange": true } : {}) },
+        }, args.stack ?? spec.name, previous ? { changeGuardSnapshot: previous } : {}) : undefined;
         if (args.json) {
             const resources = preview?.resources.filter((r) => r.custom).map((r) => ({ type: r.type, name: r.name, parent: r.parentUrn.split("::").pop() }));
             process.stdout.write(`${JSON.stringify({ ...plan, changeGuardSnapshot: snapshot, ...(preview ? { preview: { counts: Object.fromEntries(preview.counts), resources } } : {}) }, null, 2)}\n`);

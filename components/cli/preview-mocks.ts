@@ -56,10 +56,13 @@ function outputs(type: string, name: string, inputs: Record<string, any>): Recor
 /** An example account (the appid of Tencent's own COS examples). */
 export const PREVIEW_APP_ID = "1250000000";
 
-const calls: CallHandler = (args) => {
+/** The newest public image the mocked getImages answers, unless a test says another one appeared. */
+export const PREVIEW_IMAGE = "img-mock0001";
+
+const callsWith = (publicImage: string): CallHandler => (args) => {
     switch (args.token) {
         case "tencentcloud:index/getImages:getImages":
-            return { images: [{ imageId: "img-mock0001", imageName: "Ubuntu Server 24.04 LTS 64bit", osName: args.inputs.osName }] };
+            return { images: [{ imageId: publicImage, imageName: "Ubuntu Server 24.04 LTS 64bit", osName: args.inputs.osName }] };
         case "tencentcloud:index/getUserInfo:getUserInfo":
             return { id: "user-mock", appId: PREVIEW_APP_ID, uin: "100000000001", ownerUin: "100000000001", name: "" };
         default:
@@ -71,11 +74,12 @@ const calls: CallHandler = (args) => {
  * Installs fresh mocks with realistic provider outputs and a recorder. `stackOutputs` are what a
  * StackReference reads (the program reads its own last outputs for the change guard).
  */
-export function installCloudMocks(names: { project?: string; stack?: string } = {}, stackOutputs: Record<string, unknown> = {},
+export function installCloudMocks(names: { project?: string; stack?: string; publicImage?: string } = {}, stackOutputs: Record<string, unknown> = {},
     /** Outputs that take precedence over the preview's (the lab's real TLS and randomness). */
     first?: (type: string, inputs: Record<string, any>) => Record<string, any> | undefined): Promise<Recorder> {
     const withStacks = (type: string, name: string, inputs: Record<string, any>) =>
         type === "pulumi:pulumi:StackReference" ? { outputs: stackOutputs, secretOutputNames: [] } : first?.(type, inputs) ?? outputs(type, name, inputs);
-    return installRecorder({ outputs: withStacks, call: calls, ...names });
+    const { publicImage, ...ids } = names;
+    return installRecorder({ outputs: withStacks, call: callsWith(publicImage ?? PREVIEW_IMAGE), ...ids });
 }
 

@@ -28,8 +28,10 @@ export function waitForRegistrations(): Promise<void> {
  * A configuration error or a guard refusal is thrown as the program throws it.
  */
 export async function previewStack(stackFile: { config?: Record<string, unknown> }, stack: string, deployedOutputs: Record<string, unknown> = {},
-    mockOutputs?: (type: string, inputs: Record<string, any>) => Record<string, any> | undefined): Promise<Preview> {
-    const recorder = await installCloudMocks({ project: "kubeadm-ha", stack }, deployedOutputs, mockOutputs);
+    mockOutputs?: (type: string, inputs: Record<string, any>) => Record<string, any> | undefined,
+    /** The newest public image getImages answers. @default PREVIEW_IMAGE */
+    publicImage?: string): Promise<Preview> {
+    const recorder = await installCloudMocks({ project: "kubeadm-ha", stack, ...(publicImage ? { publicImage } : {}) }, deployedOutputs, mockOutputs);
     const config = Object.fromEntries(Object.entries(stackFile.config ?? {}).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
     pulumi.runtime.setAllConfig(config);
     delete require.cache[require.resolve(PROGRAM)];

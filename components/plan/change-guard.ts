@@ -5,37 +5,23 @@
 // means "in the same `pulumi up`". Pure: the CLI (`npm run plan -- --against`) and the
 // KubeadmCluster component run the same function.
 
+import { CHANGE_RULES, DOWN, Effect, EFFECTS } from "./change-rules";
 import { Issue, ValidationError } from "./errors";
-import type { ClusterPlan } from "./plan";
-import type { ClusterSpec, Role } from "./spec";
+import type { GuardNode, GuardSnapshot } from "./guard-snapshot";
 
-/** What decides whether a machine survives an update, per node. Stored as the stack output `changeGuardSnapshot`. */
-export interface GuardNode {
-    readonly name: string;
-    readonly role: Role;
-    readonly etcdMember: boolean;
-    readonly zone: string;
-    readonly subnetCidr: string;
-    readonly privateIp: string;
-    readonly instanceType: string;
-    readonly placementGroup?: string;
-    /** `<type>:<GB>` of the etcd data disk (etcd members of the external topology only). */
-    readonly dataDisk?: string;
-}
-
-export interface GuardSnapshot {
-    readonly version: 1;
-    readonly cluster: string;
-    readonly endpoint: { readonly kind: string; readonly address: string; readonly port: number; readonly dnsName: string };
-    readonly nodes: readonly GuardNode[];
-}
+export { guardSnapshot, parseGuardSnapshot, SYSTEM_DISK_GB, systemDiskOf } from "./guard-snapshot";
+export type { GuardNode, GuardSnapshot } from "./guard-snapshot";
 
 /** How one existing machine is touched by the new plan. */
 export interface NodeChange {
     readonly node: GuardNode;
-    readonly effect: "removed" | "replaced" | "restarted";
+    readonly effect: Effect;
     /** e.g. `zone ap-guangzhou-3 -> ap-guangzhou-4`. */
     readonly why: string;
+    /** The snapshot fields that change. */
+    readonly fields: readonly string[];
+    /** What else to know (a move that may fail, a file system to grow). */
+    readonly notes?: readonly string[];
 }
 
 export interface GuardResult {
@@ -44,49 +30,55 @@ export interface GuardResult {
     readonly warnings: readonly Issue[];
 }
 
-/** The snapshot of a plan: what the guard compares next time. */
-export function guardSnapshot(spec: ClusterSpec, plan: ClusterPlan): GuardSnapshot {
-    const cidr = new Map(spec.zones.map((z) => [z.zone, z.subnetCidr]));
-    const external = spec.etcd.topology === "external";
-    return {
-        version: 1, cluster: plan.cluster.name,
-        endpoint: { kind: plan.endpoint.kind, address: plan.endpoint.vip ?? "127.0.0.1", port: plan.endpoint.port, dnsName: plan.endpoint.dnsName },
-        nodes: plan.nodes.map((n) => ({
-            name: n.name, role: n.role, etcdMember: n.etcdMember, zone: n.zone, subnetCidr: cidr.get(n.zone) ?? "", privateIp: n.privateIp,
-            instanceType: n.instanceType, ...(n.placementGroup ? { placementGroup: n.placementGroup } : {}),
-            ...(external && n.role === "etcd" ? { dataDisk: `${spec.etcd.dataDisk.type}:${spec.etcd.dataDisk.sizeGb}` } : {}),
-        })),
-    };
+/** Fields a snapshot from before they were recorded does not hold: not compared then. */
+const RECORDED_LATER = new Set(["placement", "systemDisk", "image"]);
+
+function compare(before: GuardNode, after: GuardNode | undefined): { change?: NodeChange; refusals: Issue[] } {
+    if (!after) {
+        return { change: { node: before, effect: "removed", why: "removed from the plan", fields: [] }, refusals: [] };
+    }
+    const refusals: Issue[] = [];
+    const hits: { field: string; effect: Effect; why: string; note?: string }[] = [];
+    for (const rule of CHANGE_RULES) {
+        const [b, a] = [before[rule.field], after[rule.field]];
+        if (b === a || (b === undefined && RECORDED_LATER.has(rule.field)) || (rule.field === "placement" && before.placementGroup !== after.placementGroup)) {
+            continue;
+        }
+        const why = `${rule.field} ${b ?? "none"} -> ${a ?? "none"}`;
+        const v = rule.verdict(b, a, before);
+        if ("refused" in v) {
+            refusals.push({ path: `${before.name}.${rule.field}`, got: `${b ?? "none"} -> ${a ?? "none"}`, problem: `${before.name}: ${v.refused}`, fix: v.fix });
+        } else {
+            hits.push({ field: rule.field, effect: v.effect, why, ...(v.note ? { note: v.note } : {}) });
+        }
+    }
+    if (hits.length === 0) {
+        return { refusals };
+    }
+    const effect = EFFECTS.find((e) => hits.some((h) => h.effect === e))!;
+    const notes = hits.flatMap((h) => (h.note ? [h.note] : []));
+    return { change: { node: before, effect, why: hits.map((h) => h.why).join(", "), fields: hits.map((h) => h.field), ...(notes.length ? { notes } : {}) }, refusals };
 }
 
-/** Field changes, most disruptive first: ForceNew fields replace the CVM; the others restart it. */
-const REPLACING: readonly (keyof GuardNode)[] = ["zone", "dataDisk"];
-const RESTARTING: readonly (keyof GuardNode)[] = ["privateIp", "subnetCidr", "instanceType", "placementGroup"];
+/** Fields a roll-out holds back on the machines outside it (`kubeadm-ha:rollOut`, see roll-out.ts). */
+export const HOLDABLE: ReadonlySet<string> = new Set(["instanceType", "image"]);
 
-function compare(before: GuardNode, after: GuardNode | undefined): NodeChange | undefined {
-    if (!after) {
-        return { node: before, effect: "removed", why: "removed from the plan" };
-    }
-    const diff = (fields: readonly (keyof GuardNode)[]) => fields.filter((f) => before[f] !== after[f])
-        .map((f) => `${f} ${String(before[f] ?? "none")} -> ${String(after[f] ?? "none")}`);
-    const replacing = diff(REPLACING);
-    // A member whose address changes is a new member to etcd (peer URL, certificate SANs).
-    const identity = before.etcdMember && before.privateIp !== after.privateIp;
-    if (replacing.length > 0 || identity) {
-        return { node: before, effect: "replaced", why: [...replacing, ...diff(["privateIp"])].join(", ") };
-    }
-    const restarting = diff(RESTARTING);
-    return restarting.length > 0 ? { node: before, effect: "restarted", why: restarting.join(", ") } : undefined;
+/** How to take the changes `cs` a few machines (`batch`) at a time. */
+function inBatches(cs: readonly NodeChange[], batch: number): string {
+    const first = cs.slice(0, batch).map((c) => c.node.name).join(",");
+    return cs.every((c) => c.fields.every((f) => HOLDABLE.has(f)))
+        ? `roll it out ${batch} at a time: \`pulumi config set kubeadm-ha:rollOut ${first}\` and \`pulumi up\` (the machines not named keep what they run), then name the next ones; \`pulumi config rm kubeadm-ha:rollOut\` when all are done`
+        : `split the config change into updates that each touch at most ${batch} of them (a zone or an address cannot be held back)`;
 }
 
 /** The safe order for members: a restart keeps the member's data; a replacement is a new member. */
 function safeOrder(cs: readonly NodeChange[]): string {
-    const healthy = "wait for `etcdctl endpoint health --cluster` to show every member healthy, then the next one";
-    return cs.every((c) => c.effect === "restarted")
-        ? `restart one member per \`pulumi up\` (\`pulumi up --target <its URN>\`) and ${healthy}`
-        : "change one member per `pulumi up` (`pulumi up --target <its URN> --target-dependents`): a member replaced at its address rejoins by itself " +
+    const healthy = "wait for `etcdctl endpoint health --cluster` to show every member healthy before the next one";
+    return cs.every((c) => c.effect !== "replaced" && c.effect !== "removed")
+        ? `${inBatches(cs, 1)}; ${healthy}`
+        : `${inBatches(cs, 1)}: a member replaced at its address rejoins by itself ` +
           "(its etcd-start step removes the old member and adds the new one); one that moves to a new address needs `etcdctl member remove <id>` before " +
-          `and \`etcdctl member add\` before it starts; then ${healthy}`;
+          `and \`etcdctl member add\` before it starts; ${healthy}`;
 }
 
 const names = (cs: readonly NodeChange[]) => cs.map((c) => c.node.name).join(", ");
@@ -101,12 +93,16 @@ export function checkChange(previous: GuardSnapshot | undefined, next: GuardSnap
         return { changes: [], refusals: [], warnings: [] };
     }
     const byName = new Map(next.nodes.map((n) => [n.name, n]));
-    const changes = previous.nodes.map((n) => compare(n, byName.get(n.name))).filter((c): c is NodeChange => c !== undefined);
-    const refusals: Issue[] = [];
-    const warnings: Issue[] = [];
+    const compared = previous.nodes.map((n) => compare(n, byName.get(n.name)));
+    const changes = compared.flatMap((c) => (c.change ? [c.change] : []));
+    const refusals: Issue[] = compared.flatMap((c) => c.refusals);
+    const warnings: Issue[] = changes.filter((c) => c.notes).map((c) => ({
+        path: c.node.name, got: c.why, problem: `${c.node.name} ${c.effect}: ${c.notes!.join("; ")}`, fix: "nothing to do before; watch the update",
+    }));
+    const down = changes.filter((c) => DOWN.has(c.effect));
 
     const members = previous.nodes.filter((n) => n.etcdMember);
-    const hitMembers = changes.filter((c) => c.node.etcdMember);
+    const hitMembers = down.filter((c) => c.node.etcdMember);
     const quorum = Math.floor(members.length / 2) + 1;
     const breaking = members.length - quorum + 1;
     if (members.length > 0 && hitMembers.length >= breaking) {
@@ -123,32 +119,46 @@ export function checkChange(previous: GuardSnapshot | undefined, next: GuardSnap
         });
     }
 
-    const tiers: [string, (n: GuardNode) => boolean][] = [
-        ["masters", (n) => n.role === "master"], ["lb", (n) => n.role === "lb"], ["lvs", (n) => n.role === "lvs"], ["haproxy", (n) => n.role === "haproxy"],
+    const tiers: [string, string, (n: GuardNode) => boolean, string][] = [
+        ["masters", "master", (n) => n.role === "master", "the API endpoint stops answering"],
+        ["lb", "lb machine", (n) => n.role === "lb", "the API endpoint stops answering"],
+        ["lvs", "lvs machine", (n) => n.role === "lvs", "the API endpoint stops answering"],
+        ["haproxy", "haproxy machine", (n) => n.role === "haproxy", "the API endpoint stops answering"],
+        ["workers", "worker", (n) => n.role === "worker", "every pod on a worker stops, with nowhere to go"],
     ];
-    for (const [tier, inTier] of tiers) {
+    for (const [tier, one, inTier, outcome] of tiers) {
         const all = previous.nodes.filter(inTier);
-        const hit = changes.filter((c) => inTier(c.node));
-        if (all.length > 0 && hit.length === all.length) {
+        const hit = down.filter((c) => inTier(c.node));
+        if (all.length > 0 && hit.length === all.length && !(tier === "workers" && hit.every((c) => c.effect === "removed"))) {
             refusals.push({
                 path: tier, got: names(hit),
-                problem: `this update takes down every ${tier === "masters" ? "master" : `${tier} machine`} (${all.length} of ${all.length}) at once (${list(hit)}): the API endpoint stops answering`,
+                problem: `this update takes down every ${one} (${all.length} of ${all.length}) at once (${list(hit)}): ${outcome}`,
                 fix: all.length === 1
-                    ? `a single ${tier === "masters" ? "master" : `${tier} machine`} cannot be changed without downtime: grow the tier first, or set kubeadm-ha:allowDisruptiveChange to true for a cluster that may go down`
-                    : `change at most ${all.length - 1} of them per \`pulumi up\` (\`pulumi up --target <URN>\`), waiting for each to serve again`,
+                    ? `a single ${one} cannot be changed without downtime: grow the tier first, or set kubeadm-ha:allowDisruptiveChange to true for a cluster that may go down`
+                    : `${inBatches(hit, all.length - 1)}, waiting for each to serve again`,
             });
         }
     }
 
-    const [a, b] = [previous.endpoint, next.endpoint];
-    if (a.address !== b.address || a.port !== b.port || a.dnsName !== b.dnsName || a.kind !== b.kind) {
-        refusals.push({
-            path: "apiEndpoint", got: `${a.kind} ${a.dnsName} ${a.address}:${a.port} -> ${b.kind} ${b.dnsName} ${b.address}:${b.port}`,
-            problem: "the API endpoint would move: every kubeconfig, join command, kubelet and apiserver certificate names the old one",
-            fix: "keep apiEndpoint (kind, zone, port, dnsName) as deployed; moving a cluster's endpoint is a migration, not an update",
+    refusals.push(...endpointRefusals(previous.endpoint, next.endpoint));
+    if (previous.endpoint.publicAccess !== undefined && previous.endpoint.publicAccess !== next.endpoint.publicAccess) {
+        warnings.push({
+            path: "apiEndpoint", got: `public access ${previous.endpoint.publicAccess} -> ${next.endpoint.publicAccess}`,
+            problem: next.endpoint.publicAccess ? "a public address is added (a new CLB or EIP): the kubeconfig output names it" : "the public address is released: a kubeconfig that names it stops working",
+            fix: "hand out the new kubeconfig output after the update",
         });
     }
     return { changes, refusals, warnings };
+}
+
+/** The endpoint stays where it is: its objects cannot move without a new address, and cannot be replaced at the same one. */
+function endpointRefusals(a: GuardSnapshot["endpoint"], b: GuardSnapshot["endpoint"]): Issue[] {
+    const moved = a.address !== b.address || a.port !== b.port || a.dnsName !== b.dnsName || a.kind !== b.kind || (a.zone !== undefined && a.zone !== b.zone);
+    return moved ? [{
+        path: "apiEndpoint", got: `${a.kind} ${a.dnsName} ${a.address}:${a.port}${a.zone ? ` in ${a.zone}` : ""} -> ${b.kind} ${b.dnsName} ${b.address}:${b.port}${b.zone ? ` in ${b.zone}` : ""}`,
+        problem: "the API endpoint would move: every kubeconfig, join command, kubelet and apiserver certificate names the old one; and a CLB's or HAVIP's fixed vip and subnet are ForceNew while the replacement is created before the old one is deleted, so a new one at the same address fails (VIP occupied)",
+        fix: "keep apiEndpoint (kind, zone, port, dnsName) as deployed; moving a cluster's endpoint is a migration to a new cluster, not an update",
+    }] : [];
 }
 
 /** Throws a ValidationError listing every refusal, unless `allow` (then refusals become warnings). */
@@ -157,17 +167,4 @@ export function enforceChangeGuard(result: GuardResult, allow: boolean): readonl
         throw new ValidationError(result.refusals, "change (the quorum-aware change guard refused it; nothing was changed)");
     }
     return allow ? [...result.refusals, ...result.warnings] : result.warnings;
-}
-
-/** Reads a snapshot from JSON: the stack output itself, or `npm run plan -- --json` output that carries one. */
-export function parseGuardSnapshot(value: unknown, source: string): GuardSnapshot {
-    const v = (value && typeof value === "object" && "changeGuardSnapshot" in value ? (value as { changeGuardSnapshot: unknown }).changeGuardSnapshot : value) as Partial<GuardSnapshot>;
-    if (!v || v.version !== 1 || !Array.isArray(v.nodes) || !v.endpoint || typeof v.cluster !== "string") {
-        throw new ValidationError([{
-            path: source, got: v && typeof v === "object" ? Object.keys(v).slice(0, 6).join(",") : v,
-            problem: "is not a change-guard snapshot (version 1 with cluster, endpoint and nodes)",
-            fix: "pass `pulumi stack output changeGuardSnapshot --json` of the deployed stack, or the `npm run plan -- --json` output of the deployed config",
-        }], "previous plan");
-    }
-    return v as GuardSnapshot;
 }

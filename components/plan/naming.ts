@@ -2,6 +2,8 @@
 // its ordinal, never on its zone, address or list position, so scale-out never renames anything.
 // The same string is the Pulumi resource name, the CVM instance name and the hostname.
 
+import { createHash } from "node:crypto";
+
 /** Role names that worker pools may not use (their node names would collide). */
 export const RESERVED_ROLE_NAMES: readonly string[] = ["etcd", "master", "lb", "lvs", "haproxy", "bastion", "api"];
 
@@ -15,9 +17,11 @@ export function placementGroupName(cluster: string, roleOrPool: string, index: n
     return `${cluster}-${roleOrPool}-pg-${index}`;
 }
 
-/** Key pair names allow only `[A-Za-z0-9_]` and at most 25 characters. */
-export function keyPairName(cluster: string): string {
-    return `${cluster.replace(/-/g, "_")}_ssh`;
+/** `<cluster>_<4 hex of the public key's SHA-256>`: key pair names allow only `[A-Za-z0-9_]` and at most 25 characters. */
+export function keyPairName(cluster: string, publicKey: string): string {
+    // Tencent key pair names are unique in an account: a new deploy key gets a new name, so its key
+    // pair can be created before the old one leaves the state.
+    return `${cluster.replace(/-/g, "_")}_${createHash("sha256").update(publicKey.trim()).digest("hex").slice(0, 4)}`;
 }
 
 /** Name of the API endpoint's CLB (1-60 characters of letters, digits, `_` and `-`). */
@@ -55,7 +59,7 @@ export function longestDerivedNames(cluster: string, pools: readonly { name: str
     return new Map([
         ["hostname / instance name", longest(roles.map((r) => nodeName(cluster, r, maxOrdinal)))],
         ["placement group name", longest(roles.map((r) => placementGroupName(cluster, r, 9)))],
-        ["key pair name", keyPairName(cluster)],
+        ["key pair name", keyPairName(cluster, "any public key")],
         ["CLB name", clbName(cluster)],
         ["COS bucket name", backupBucketPrefix(cluster)],
     ]);

@@ -9,6 +9,7 @@ import { SCRIPTS } from "../../components/render/scripts";
 import { parse } from "yaml";
 import { KubeadmCluster } from "../../components/kubeadm-cluster";
 import type { ClusterPlan } from "../../components/plan/plan";
+import { keyPairName } from "../../components/plan/naming";
 import { ingressRules, securityRoles } from "../../components/plan/security";
 import type { ClusterSpec } from "../../components/plan/spec";
 import { planStackFile } from "../../components/plan/stack-file";
@@ -113,8 +114,28 @@ describe("KubeadmCluster under mocks, for every stack", function () {
                     const stateful = n.role === "etcd" || n.role === "master";
                     assert.equal(i.protect, stateful && production, `${n.name} protect`);
                     assert.equal(i.inputs.disableApiTermination, stateful && production, `${n.name} termination protection`);
-                    assert.deepEqual(i.ignoreChanges.sort(), stateful ? ["imageId", "userDataRaw"] : [], `${n.name} ignoreChanges`);
+                    assert.deepEqual(i.ignoreChanges.sort(), stateful ? ["imageId", "keyIds", "userDataRaw"] : ["keyIds"], `${n.name} ignoreChanges`);
                 }
+            });
+
+            it("never sets a CLB field Tencent cannot change, nor the HAVIP's checkAssociate (a later change could only fail or replace the VIP)", () => {
+                const immutable = ["masterZoneId", "zoneId", "slaveZoneId", "snatIps", "addressIpVersion", "bandwidthPackageId", "dynamicVip"];
+                for (const clb of run.rec.ofType(T("ClbInstance"))) {
+                    assert.deepEqual(immutable.filter((k) => clb.inputs[k] !== undefined), [], clb.name);
+                }
+                for (const havip of run.rec.ofType(T("HaVip"))) {
+                    assert.equal(havip.inputs.checkAssociate, undefined, havip.name);
+                }
+            });
+
+            it("binds the deploy key pair at creation only, and never deletes a key pair running machines are bound to", () => {
+                const pair = run.rec.ofType(T("KeyPair"))[0];
+                assert.equal(pair.retainOnDelete, true, "a replaced key pair stays in the account, bound to the running machines");
+                const publicKey = String(pair.inputs.publicKey);
+                assert.equal(pair.inputs.keyName, keyPairName(run.spec.name, publicKey));
+                assert.match(pair.inputs.keyName, new RegExp(`^${run.spec.name.replace(/-/g, "_")}_[0-9a-f]{4}$`));
+                assert.ok(pair.inputs.keyName.length <= 25);
+                assert.notEqual(keyPairName(run.spec.name, publicKey), keyPairName(run.spec.name, "ssh-rsa AAAAnew"), "a new key gets a new name");
             });
 
             it("writes exactly the planned least-privilege security rules", () => {
@@ -140,7 +161,14 @@ describe("KubeadmCluster under mocks, for every stack", function () {
 
             it("puts every master behind the endpoint", function () {
                 if (run.plan.endpoint.kind !== "clb") {
-                    assert.equal(count(run.rec, T("ClbAttachment")), run.plan.endpoint.publicAccess && run.plan.endpoint.kind === "lvs-haproxy" ? 1 : 0);
+                    const lvsPublic = run.plan.endpoint.publicAccess && run.plan.endpoint.kind === "lvs-haproxy";
+                    assert.equal(count(run.rec, T("ClbAttachment")), lvsPublic ? 1 : 0);
+                    if (lvsPublic) {
+                        // The public CLB's backends are the HAProxy machines by instance id (a documented backend), never the HAVIP by address.
+                        const targets = run.rec.ofType(T("ClbAttachment"))[0].inputs.targets;
+                        assert.deepEqual(targets.map((t: any) => t.instanceId), nodes("haproxy").map((m) => `${m.name}-id`));
+                        assert.ok(targets.every((t: any) => t.eniIp === undefined && t.port === run.plan.endpoint.port));
+                    }
                     return;
                 }
                 const attachment = run.rec.ofType(T("ClbAttachment")).find((a) => !a.name.includes("public"))!;
@@ -290,7 +318,7 @@ describe("KubeadmCluster under mocks, for every stack", function () {
 
     it("change guard: the program reads its last changeGuardSnapshot back and refuses 2 of 3 etcd members at once, before registering any resource", async () => {
         const first = await runStack("prod-keepalived");
-        const deployed = first.out.changeGuardSnapshot;
+        const deployed = await value<any>(first.out.changeGuardSnapshot);
         assert.deepEqual(deployed.nodes.filter((n: any) => n.etcdMember).map((n: any) => n.name), ["prod-ka-etcd-0", "prod-ka-etcd-1", "prod-ka-etcd-2"]);
         const resize = (names: string[]) => ({ ...deployed, nodes: deployed.nodes.map((n: any) => (names.includes(n.name) ? { ...n, instanceType: "S5.SMALL2" } : n)) });
         const doc = stackFile("prod-keepalived");
@@ -307,6 +335,28 @@ describe("KubeadmCluster under mocks, for every stack", function () {
             /takes down 2 of 3 etcd members at once/);
         await waitForRegistrations();
         assert.deepEqual(rec.custom().map((r) => r.name), [], "nothing registered");
+    });
+
+    it("a newer public image reinstalls nothing; a pinned one reaches the machines of kubeadm-ha:rollOut only, and never etcd or a master", async () => {
+        const doc = stackFile("prod-keepalived");
+        const first = await previewStack(doc, "prod-keepalived");
+        const deployed = await value<any>(first.outputs.changeGuardSnapshot);
+        assert.equal(deployed.image, "img-mock0001", "the first update records the image it looked up");
+        const images = (p: Awaited<ReturnType<typeof previewStack>>) => Object.fromEntries(p.recorder.ofType("tencentcloud:index/instance:Instance").map((r) => [r.name, r.inputs.imageId]));
+        // Tencent publishes a newer image: getImages now answers it first.
+        const newer = await previewStack(doc, "prod-keepalived", { changeGuardSnapshot: deployed }, undefined, "img-mock0002");
+        assert.ok(Object.values(images(newer)).every((id) => id === "img-mock0001"), "every machine keeps its image");
+        assert.equal(newer.recorder.invokes.filter((c) => c.token === "tencentcloud:index/getImages:getImages").length, 0, "no lookup once recorded");
+        // The user pins it: refused for the whole LB tier and all workers at once...
+        const pinned = { config: { ...doc.config, "kubeadm-ha:imageId": "img-mock0002" } };
+        await assert.rejects(previewStack(pinned, "prod-keepalived", { changeGuardSnapshot: deployed }), /lb: got "prod-ka-lb-0, prod-ka-lb-1"; this update takes down every lb machine \(2 of 2\) at once \(prod-ka-lb-0 reinstalled: image img-mock0001 -> img-mock0002/);
+        // ...then one batch at a time.
+        const batch = await previewStack({ config: { ...pinned.config, "kubeadm-ha:rollOut": "prod-ka-lb-0,prod-ka-general-0" } }, "prod-keepalived", { changeGuardSnapshot: deployed });
+        const got = images(batch);
+        assert.deepEqual(Object.keys(got).filter((n) => got[n] === "img-mock0002").sort(), ["prod-ka-general-0", "prod-ka-lb-0"]);
+        const snap = await value<any>(batch.outputs.changeGuardSnapshot);
+        assert.equal(snap.image, "img-mock0002");
+        assert.deepEqual(snap.nodes.filter((n: any) => n.image === "img-mock0002").map((n: any) => n.name).sort(), ["prod-ka-general-0", "prod-ka-lb-0"], "recorded as they run");
     });
 
     it("registers the Kubernetes layer when asked: CoreDNS spread over hosts and a PodDisruptionBudget", async () => {

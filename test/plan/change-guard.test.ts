@@ -35,7 +35,7 @@ describe("change guard (old plan vs new plan)", () => {
         assert.deepEqual(r2.refusals.map((r) => r.path), ["etcd"]);
         assert.equal(r2.refusals[0].got, "prod-etcd-0, prod-etcd-1");
         assert.match(r2.refusals[0].problem, /takes down 2 of 3 etcd members at once \(prod-etcd-0 replaced: zone ap-guangzhou-4 -> ap-guangzhou-3; prod-etcd-1 replaced: .*\); 3 members need 2 up for quorum/);
-        assert.match(r2.refusals[0].fix, /one member per `pulumi up`.*rejoins by itself.*etcdctl member remove.*etcdctl member add/);
+        assert.match(r2.refusals[0].fix, /updates that each touch at most 1 of them \(a zone or an address cannot be held back\).*rejoins by itself.*etcdctl member remove.*etcdctl member add/);
 
         const before1 = deployedWith(now, ["prod-etcd-2"], { zone: "ap-guangzhou-4" });
         const r1 = checkChange(before1, now);
@@ -52,7 +52,8 @@ describe("change guard (old plan vs new plan)", () => {
         const two = checkChange(deployedWith(prod, members.slice(0, 2), { instanceType: "S5.SMALL2" }), prod);
         assert.deepEqual([two.refusals.length, two.warnings.map((w) => w.path)], [0, ["etcd"]]);
         assert.ok(two.changes.every((c) => c.effect === "restarted"));
-        assert.match(two.warnings[0].fix, /^restart one member per `pulumi up`/, "a restart keeps the member: no remove/add");
+        assert.match(two.warnings[0].fix, /^roll it out 1 at a time: `pulumi config set kubeadm-ha:rollOut prod-etcd-0` and `pulumi up`/, "a restart keeps the member: no remove/add");
+        assert.doesNotMatch(two.warnings[0].fix, /member remove/);
         const ipMoved = deployedWith(prod, members.slice(0, 3), { privateIp: "10.10.9.9" });
         const three = checkChange(ipMoved, prod);
         assert.deepEqual(three.refusals.map((r) => r.path), ["etcd"]);
@@ -65,11 +66,16 @@ describe("change guard (old plan vs new plan)", () => {
         assert.deepEqual([shrink.refusals.length, shrink.warnings.length], [0, 1]);
     });
 
-    it("refuses a config change that reaches every etcd member, every master or every LB machine", () => {
+    it("refuses a config change that reaches every master, every LB machine or every worker; a data disk grows in place", () => {
         const base = keepalivedConfig();
         const disk = keepalivedConfig();
-        disk.etcd.dataDisk.sizeGb = 200; // data disks are ForceNew: every member is replaced
-        assert.deepEqual(refusedPaths(snapshotOf(base), snapshotOf(disk)), ["etcd"]);
+        disk.etcd.dataDisk.sizeGb = 200; // CBS ResizeDisk: in place, the members keep running
+        const grown = checkChange(snapshotOf(base), snapshotOf(disk));
+        assert.deepEqual([grown.refusals, grown.changes.map((c) => c.effect)], [[], ["in place", "in place", "in place"]]);
+        assert.match(grown.warnings[0].problem, /prod-etcd-0 in place: the disk grows online; grow its file system/);
+        const workers = keepalivedConfig();
+        workers.workerPools[0].instanceType = "S5.4XLARGE64";
+        assert.deepEqual(refusedPaths(snapshotOf(base), snapshotOf(workers)), ["workers"]);
         const masters = keepalivedConfig();
         masters.controlPlane.instanceType = "S5.2XLARGE32";
         assert.deepEqual(refusedPaths(snapshotOf(base), snapshotOf(masters)), ["masters"]);
@@ -96,6 +102,18 @@ describe("change guard (old plan vs new plan)", () => {
         assert.match(String(r.refusals[0].got), /api\.prod\.internal .* -> clb api\.example\.internal/);
     });
 
+    it("refuses an endpoint in another zone even at the same address (its vip is ForceNew, the replacement comes first), and warns when public access flips", () => {
+        const now = snapshotOf(keepalivedConfig());
+        const elsewhere = { ...now, endpoint: { ...now.endpoint, zone: "ap-guangzhou-4" } };
+        const r = checkChange(elsewhere, now);
+        assert.deepEqual(r.refusals.map((x) => x.path), ["apiEndpoint"]);
+        assert.match(r.refusals[0].problem, /fixed vip and subnet are ForceNew while the replacement is created before the old one is deleted, so a new one at the same address fails \(VIP occupied\)/);
+        const opened = checkChange({ ...now, endpoint: { ...now.endpoint, publicAccess: !now.endpoint.publicAccess } }, now);
+        assert.deepEqual([opened.refusals, opened.warnings.map((w) => w.path)], [[], ["apiEndpoint"]]);
+        const older = { ...now, endpoint: { kind: now.endpoint.kind, address: now.endpoint.address, port: now.endpoint.port, dnsName: now.endpoint.dnsName } };
+        assert.deepEqual(checkChange(older, now), { changes: [], refusals: [], warnings: [] }, "an older snapshot without zone and public access compares as before");
+    });
+
     it("enforcing throws one error naming every refused machine and the fix; allowing turns refusals into warnings", () => {
         const now = snapshotOf(keepalivedConfig());
         const result = checkChange(deployedWith(now, ["prod-etcd-0", "prod-etcd-1", "prod-master-0", "prod-master-1", "prod-master-2"], { zone: "ap-guangzhou-4" }), now);
@@ -103,7 +121,7 @@ describe("change guard (old plan vs new plan)", () => {
             assert.ok(err instanceof ValidationError);
             assert.match(err.message, /change guard refused it; nothing was changed/);
             assert.match(err.message, /etcd: got "prod-etcd-0, prod-etcd-1"; .*prod-etcd-1 replaced: zone/);
-            assert.match(err.message, /masters: got "prod-master-0, prod-master-1, prod-master-2"; .*every master \(3 of 3\).*Fix: change at most 2 of them/);
+            assert.match(err.message, /masters: got "prod-master-0, prod-master-1, prod-master-2"; .*every master \(3 of 3\).*Fix: split the config change into updates that each touch at most 2 of them/);
             return true;
         });
         assert.deepEqual(enforceChangeGuard(result, true).map((i) => i.path), ["etcd", "masters"]);

@@ -1,0 +1,89 @@
+// The change guard's snapshot of a plan: per machine, every field whose change the provider
+// turns into a replacement, a reinstall, a restart, a move or an in-place update (change-rules.ts),
+// plus the endpoint. Exported as the stack output `changeGuardSnapshot` and read back by the next
+// update. Pure.
+
+import { ValidationError } from "./errors";
+import type { ClusterPlan } from "./plan";
+import type { ClusterSpec, Role } from "./spec";
+
+/** What decides whether a machine survives an update, per node. Stored as the stack output `changeGuardSnapshot`. */
+export interface GuardNode {
+    readonly name: string;
+    readonly role: Role;
+    readonly etcdMember: boolean;
+    readonly zone: string;
+    readonly subnetCidr: string;
+    readonly privateIp: string;
+    readonly instanceType: string;
+    readonly placementGroup?: string;
+    /** `<level>:<affinity>` of the placement group (absent in snapshots before it was recorded). */
+    readonly placement?: string;
+    /** `<type>:<GB>` of the etcd data disk (etcd members of the external topology only). */
+    readonly dataDisk?: string;
+    /** `<type>:<GB>` of the system disk. */
+    readonly systemDisk?: string;
+    /** The OS image the machine runs (absent in snapshots before it was recorded). */
+    readonly image?: string;
+}
+
+export interface GuardSnapshot {
+    readonly version: 1;
+    readonly cluster: string;
+    readonly endpoint: {
+        readonly kind: string; readonly address: string; readonly port: number; readonly dnsName: string;
+        /** The zone of the VIP's subnet (absent for node-local proxies and in older snapshots). */
+        readonly zone?: string;
+        /** A public CLB or EIP in front (absent in older snapshots). */
+        readonly publicAccess?: boolean;
+    };
+    /** The image new machines get: the pinned one, else the one the first deployment looked up. */
+    readonly image?: string;
+    readonly nodes: readonly GuardNode[];
+}
+
+/** System disk of a role's machines (`<type>:<GB>`), as ClusterInstance creates it. */
+export function systemDiskOf(role: Role): string {
+    return `${role === "etcd" || role === "master" ? "CLOUD_SSD" : "CLOUD_PREMIUM"}:${SYSTEM_DISK_GB}`;
+}
+export const SYSTEM_DISK_GB = 50;
+
+/**
+ * The snapshot of a plan: what the guard compares next time. `images` gives each machine's image
+ * (see `planImages`); a machine without one gets `image` (the cluster's image, when known).
+ */
+export function guardSnapshot(spec: ClusterSpec, plan: ClusterPlan, images: { readonly image?: string; readonly nodes?: Readonly<Record<string, string>> } = {}): GuardSnapshot {
+    const cidr = new Map(spec.zones.map((z) => [z.zone, z.subnetCidr]));
+    const groups = new Map(plan.placementGroups.map((g) => [g.name, `${g.level}:${g.affinity}`]));
+    const external = spec.etcd.topology === "external";
+    return {
+        version: 1, cluster: plan.cluster.name,
+        endpoint: {
+            kind: plan.endpoint.kind, address: plan.endpoint.vip ?? "127.0.0.1", port: plan.endpoint.port, dnsName: plan.endpoint.dnsName,
+            ...(plan.endpoint.zone && plan.endpoint.kind !== "node-local-proxy" ? { zone: plan.endpoint.zone } : {}), publicAccess: plan.endpoint.publicAccess,
+        },
+        ...(images.image ? { image: images.image } : {}),
+        nodes: plan.nodes.map((n) => {
+            const image = images.nodes?.[n.name] ?? images.image;
+            return {
+                name: n.name, role: n.role, etcdMember: n.etcdMember, zone: n.zone, subnetCidr: cidr.get(n.zone) ?? "", privateIp: n.privateIp,
+                instanceType: n.instanceType, ...(n.placementGroup ? { placementGroup: n.placementGroup, placement: groups.get(n.placementGroup) } : {}),
+                ...(external && n.role === "etcd" ? { dataDisk: `${spec.etcd.dataDisk.type}:${spec.etcd.dataDisk.sizeGb}` } : {}),
+                systemDisk: systemDiskOf(n.role), ...(image ? { image } : {}),
+            };
+        }),
+    };
+}
+
+/** Reads a snapshot from JSON: the stack output itself, or `npm run plan -- --json` output that carries one. */
+export function parseGuardSnapshot(value: unknown, source: string): GuardSnapshot {
+    const v = (value && typeof value === "object" && "changeGuardSnapshot" in value ? (value as { changeGuardSnapshot: unknown }).changeGuardSnapshot : value) as Partial<GuardSnapshot>;
+    if (!v || v.version !== 1 || !Array.isArray(v.nodes) || !v.endpoint || typeof v.cluster !== "string") {
+        throw new ValidationError([{
+            path: source, got: v && typeof v === "object" ? Object.keys(v).slice(0, 6).join(",") : v,
+            problem: "is not a change-guard snapshot (version 1 with cluster, endpoint and nodes)",
+            fix: "pass `pulumi stack output changeGuardSnapshot --json` of the deployed stack, or the `npm run plan -- --json` output of the deployed config",
+        }], "previous plan");
+    }
+    return v as GuardSnapshot;
+}
