@@ -66,7 +66,8 @@ export class ClusterChecks {
     /** The nodes CoreDNS's ready replicas run on. */
     async corednsNodes(): Promise<string[]> {
         const pods = JSON.parse(await must(this.kubectl(["-n", "kube-system", "get", "pods", "-l", "k8s-app=kube-dns", "-o", "json"]), "CoreDNS pods")).items as any[];
-        return pods.filter((p) => p.status.conditions?.some((x: any) => x.type === "Ready" && x.status === "True")).map((p) => p.spec.nodeName);
+        // A pod of the replaced ReplicaSet stays Ready while it terminates: not a replica any more.
+        return pods.filter((p) => !p.metadata.deletionTimestamp && p.status.conditions?.some((x: any) => x.type === "Ready" && x.status === "True")).map((p) => p.spec.nodeName);
     }
 
     async corednsSpread(): Promise<CheckResult> {
@@ -76,7 +77,7 @@ export class ClusterChecks {
         const rollout = await this.kubectl(["-n", "kube-system", "rollout", "status", "deployment/coredns", "--timeout=180s"], undefined, 190_000);
         const { value: nodes, ms } = await waitFor("CoreDNS replicas ready", async () => {
             const n = await this.corednsNodes();
-            return n.length >= want ? n : undefined;
+            return n.length === want ? n : undefined;
         }, 180_000, 2000).catch(async () => ({ value: await this.corednsNodes(), ms: -1 }));
         const distinct = new Set(nodes).size;
         return { id: 2, check: "CoreDNS replicas on different nodes", expected: `${want} ready replicas on ${want} nodes`,
