@@ -16,8 +16,11 @@ import { ENABLE_BACKUPS_COMMAND } from "./render/etcd-backup";
 import { ENABLE_DEFRAG_COMMAND } from "./render/etcd-defrag";
 import { SCRIPTS } from "./render/scripts";
 import {
-    APPLY_ADDONS, ENSURE_BOOTSTRAP_TOKEN, INSTALL_SECRETS, KUBEADM_INIT, KUBEADM_JOIN, startEtcdMember, UPLOAD_CERTS, useLocalApiserver, WAIT_FOR_BOOTSTRAP,
+    APPLY_ADDONS, ENSURE_BOOTSTRAP_TOKEN, INSTALL_SECRETS, KUBEADM_INIT, KUBEADM_JOIN, startEtcdMember, UPLOAD_CERTS, uploadCertsStdin, useLocalApiserver, WAIT_FOR_BOOTSTRAP,
 } from "./render/commands";
+
+/** A command whose stdin carries secrets logs its stderr only. */
+const SECRET_STDIN = { logging: "stderr" } as const;
 
 const TYPE = "kubeadm-ha:index:ClusterJoin";
 
@@ -51,6 +54,8 @@ export interface ClusterJoinArgs {
      * (`addonsInstallScript`): the pod network and CoreDNS HA. @default nothing applied
      */
     readonly addonsScript?: string;
+    /** Each joining master's own certificate key (`ClusterPki.certificateKeys`), by node name: secret. */
+    readonly certificateKeys: Readonly<Record<string, pulumi.Input<string>>>;
     /** Installer script of each etcd member's defragmentation timer (`etcdDefragFiles`), by node name. @default none */
     readonly defragScripts?: Readonly<Record<string, string>>;
     /** Installer script of each etcd member's backup files (`etcdBackupSshFiles`), by node name; must be secret. @default no backups */
@@ -77,13 +82,16 @@ export class ClusterJoin extends pulumi.ComponentResource {
             host: n.privateIp, user: args.user, privateKey: args.privateKey, dialErrorLimit: 60, perDialTimeout: 15,
             proxy: { host: args.bastionHost, user: args.user, privateKey: args.privateKey, dialErrorLimit: 60, perDialTimeout: 15 },
         });
+        // Output is kept out of the state in clear (stdout and stderr are secret outputs); a command whose
+        // stdin is secret logs only its stderr (SECRET_STDIN), so nothing it echoes reaches the deployment log.
         const run = (n: PlannedNode, step: string, create: string, dependsOn: pulumi.Resource[], extra: Partial<command.remote.CommandArgs> = {}) =>
-            new command.remote.Command(`${n.name}-${step}`, { connection: connection(n), create, ...extra }, { parent: this, dependsOn });
+            new command.remote.Command(`${n.name}-${step}`, { connection: connection(n), create, ...extra },
+                { parent: this, dependsOn, additionalSecretOutputs: ["stdout", "stderr"] });
 
         const prepared: Record<string, command.remote.Command> = {};
         for (const n of args.nodes) {
             const ready = run(n, "ready", WAIT_FOR_BOOTSTRAP, [args.instances[n.name]]);
-            prepared[n.name] = run(n, "secrets", INSTALL_SECRETS, [ready], { stdin: pulumi.secret(args.secretScripts[n.name]), triggers: [args.secretScripts[n.name]] });
+            prepared[n.name] = run(n, "secrets", INSTALL_SECRETS, [ready], { ...SECRET_STDIN, stdin: pulumi.secret(args.secretScripts[n.name]), triggers: [args.secretScripts[n.name]] });
         }
         this.done = {};
         // Reruns when the member's certificates change (renewal), so etcd starts with the new ones.
@@ -99,7 +107,11 @@ export class ClusterJoin extends pulumi.ComponentResource {
         const token = (n: PlannedNode, after: pulumi.Resource) =>
             run(first, `bootstrap-token-for-${n.name}`, ENSURE_BOOTSTRAP_TOKEN, [after], { triggers, stdin: SCRIPTS.ensureBootstrapToken.content });
         for (const m of others) {
-            const upload = run(first, `upload-certs-for-${m.name}`, UPLOAD_CERTS, [previous], { triggers });
+            const key = args.certificateKeys[m.name];
+            if (key === undefined) {
+                throw new pulumi.ResourceError(`certificateKeys: no certificate key for the joining master ${m.name}`, this);
+            }
+            const upload = run(first, `upload-certs-for-${m.name}`, UPLOAD_CERTS, [previous], { ...SECRET_STDIN, triggers, stdin: pulumi.secret(pulumi.output(key).apply(uploadCertsStdin)) });
             const join = run(m, "kubeadm-join", KUBEADM_JOIN, [upload, token(m, previous), prepared[m.name]], { triggers });
             previous = this.done[m.name] = run(m, "use-local-apiserver", useLocalApiserver(args.dnsName), [join]);
         }
@@ -123,7 +135,7 @@ export class ClusterJoin extends pulumi.ComponentResource {
             if (!n) {
                 throw new pulumi.ResourceError(`backupScripts: ${node} is not an etcd member among the nodes`, this);
             }
-            run(n, "etcd-backup", `${INSTALL_SECRETS} && ${ENABLE_BACKUPS_COMMAND}`, [this.done[n.name]], { stdin: pulumi.secret(script), triggers: [script] });
+            run(n, "etcd-backup", `${INSTALL_SECRETS} && ${ENABLE_BACKUPS_COMMAND}`, [this.done[n.name]], { ...SECRET_STDIN, stdin: pulumi.secret(script), triggers: [script] });
         }
         this.registerOutputs({});
     }

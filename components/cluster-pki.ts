@@ -22,6 +22,11 @@ export interface ClusterPkiArgs {
     readonly etcdMembers: readonly { readonly name: string; readonly hostname: string; readonly privateIp: string }[];
     /** Whether the cluster uses external etcd (then an etcd CA and the apiserver's etcd client certificate are made). */
     readonly externalEtcd: boolean;
+    /**
+     * Masters that join the first one: each gets its own certificate key, under which master-0
+     * uploads the shared certificates right before that join. @default none
+     */
+    readonly joiningMasters?: readonly string[];
     /** Validity of the CAs, in hours. @default 87600 (10 years, as kubeadm) */
     readonly caValidityHours?: number;
     /** Validity of leaf certificates (etcd members, clients), in hours. @default 8760 (1 year, as kubeadm) */
@@ -34,6 +39,7 @@ export interface ClusterPkiArgs {
 export function clusterPkiArgs(spec: ClusterSpec, plan: ClusterPlan): ClusterPkiArgs {
     return {
         clusterName: spec.name, externalEtcd: spec.etcd.topology === "external", etcdMembers: plan.nodes.filter((n) => n.role === "etcd"),
+        joiningMasters: plan.nodes.filter((n) => n.role === "master").slice(1).map((n) => n.name),
         caValidityHours: spec.certificates.caValidityHours, certValidityHours: spec.certificates.leafValidityHours, earlyRenewalHours: spec.certificates.earlyRenewalHours,
     };
 }
@@ -50,6 +56,8 @@ export class ClusterPki extends pulumi.ComponentResource {
     public readonly etcdMembers: Record<string, pulumi.Output<EtcdMemberPki>>;
     /** Token, certificate key, CA pin and encryption key for the kubeadm files: secret. */
     public readonly kubeadmSecrets: pulumi.Output<KubeadmSecrets>;
+    /** Each joining master's own certificate key (64 hex), by node name: secret. */
+    public readonly certificateKeys: Record<string, pulumi.Output<string>>;
     /** The cluster CA certificate (public). */
     public readonly caCertPem: pulumi.Output<string>;
     /** `sha256:` pin of the cluster CA for `kubeadm join` (public). */
@@ -128,6 +136,9 @@ export class ClusterPki extends pulumi.ComponentResource {
         this.caCertHash = clusterCa.cert.certPem.apply(caCertHash);
         this.kubeadmSecrets = pulumi.secret(pulumi.all([tokenId.result, tokenSecret.result, certificateKey.hex, this.caCertHash, encryptionKey.base64])
             .apply(([id, secret, key, hash, encryption]) => ({ bootstrapToken: `${id}.${secret}`, certificateKey: key, caCertHash: hash, encryptionKey: encryption })));
+
+        this.certificateKeys = Object.fromEntries((args.joiningMasters ?? []).map((m) =>
+            [m, pulumi.secret(new random.RandomId(`${name}-certificate-key-${m}`, { byteLength: 32 }, parent).hex)]));
 
         this.adminClientCertPem = pulumi.secret(admin.cert.certPem);
         this.adminClientKeyPem = pulumi.secret(admin.key.privateKeyPem);

@@ -183,7 +183,7 @@ export class KubeadmCluster extends pulumi.ComponentResource {
             nodes: joined, instances, secretScripts: secretScripts(ctx, pki, joined), dnsName: plan.endpoint.dnsName, user: spec.ssh.user,
             privateKey: pki.sshPrivateKey, bastionHost: bastion.publicIp, endpointReady: [endpoint],
             triggers: [endpoint.address, spec.kubernetes.version], workersUseLocalProxy: plan.endpoint.kind === "node-local-proxy",
-            addonsScript: addonsInstallScript(spec, plan),
+            addonsScript: addonsInstallScript(spec, plan), certificateKeys: pki.certificateKeys,
             defragScripts: Object.fromEntries(ctx.etcdMembers.map((m) => [m.name, secretInstallScript(etcdDefragFiles(ctx, m))])),
             ...(backup ? { backupScripts: backupScripts(ctx, backup, ctx.etcdMembers) } : {}),
         }, parent);
@@ -220,8 +220,9 @@ function secretScripts(ctx: RenderContext, pki: ClusterPki, nodes: readonly Plan
     return Object.fromEntries(nodes.map((n) => {
         const files = n.role === "etcd"
             ? pki.etcdMembers[n.name].apply(etcdMemberPkiFiles)
-            : pulumi.all([pki.kubeadmSecrets, pki.controlPlane]).apply(([secrets, cp]) =>
-                [...kubeadmFiles(ctx, n, secrets), ...(n.role === "master" ? controlPlanePkiFiles(cp) : [])]);
+            // A joining master's join config carries its own certificate key (the one master-0 uploads under before it joins).
+            : pulumi.all([pki.kubeadmSecrets, pki.controlPlane, pki.certificateKeys[n.name] ?? pulumi.output(undefined)]).apply(([secrets, cp, ownKey]) =>
+                [...kubeadmFiles(ctx, n, ownKey ? { ...secrets, certificateKey: ownKey } : secrets), ...(n.role === "master" ? controlPlanePkiFiles(cp) : [])]);
         return [n.name, pulumi.secret(files.apply(secretInstallScript))];
     }));
 }

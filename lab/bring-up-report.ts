@@ -11,6 +11,7 @@ import type { CheckResult } from "./checks";
 import { ClusterChecks } from "./checks-cluster";
 import { Lab, secs } from "./lab";
 import { BRING_UP_DIFFERENCES } from "./lab-differences";
+import { PrintedSecret, printedSecrets } from "./secret-scan";
 
 export interface BringUpReport {
     readonly stack: string;
@@ -25,6 +26,8 @@ export interface BringUpReport {
     readonly totalMs: number;
     readonly peakRssMb: number;
     readonly checks: readonly CheckResult[];
+    /** Every command whose output showed a secret (which command, which kind): must be none. */
+    readonly printedSecrets: readonly PrintedSecret[];
     readonly differences: readonly string[];
     readonly passed: boolean;
     /** Why the bring-up stopped before its checks, if it did. */
@@ -61,13 +64,15 @@ export async function bringUpRehearsal(stackFile: { config?: Record<string, unkn
         lab.destroy();
     }
     const timeline = c?.timeline ?? [];
+    const printed = (c?.commands ?? []).flatMap((r) => printedSecrets(r.name, r.output));
     const init = timeline.find((s) => s.step.endsWith("-kubeadm-init"));
     const ready = timeline.find((s) => s.step === "every node Ready");
     return {
         stack, prefix: lab.prefix, machines: c?.machines.size ?? 0, timeline,
         commands: { ran: c?.commands.length ?? 0, succeeded: c?.commands.filter((x) => x.code === 0).length ?? 0, total: c?.deployed.commands.length ?? 0 }, totalMs: Date.now() - t0, peakRssMb: Math.round(c?.peakRssMb ?? 0),
         initToReadyMs: init && ready ? ready.startMs + ready.ms - init.startMs : -1,
-        checks, differences: BRING_UP_DIFFERENCES, passed: !error && checks.length === 6 && checks.every((r) => r.status === "pass"), ...(error ? { error } : {}),
+        checks, printedSecrets: printed, differences: BRING_UP_DIFFERENCES,
+        passed: !error && checks.length === 6 && checks.every((r) => r.status === "pass") && printed.length === 0, ...(error ? { error } : {}),
     };
 }
 
@@ -81,6 +86,9 @@ export function renderBringUpReport(r: BringUpReport): string {
         table(["step", "start", "took"], r.timeline.map((s) => [s.step, secs(s.startMs), secs(s.ms)])),
         "", "Checks:",
         table(["#", "check", "expected", "measured", "result"], r.checks.map((c) => [String(c.id), c.check, c.expected, c.measured, c.status])),
+        "", r.printedSecrets.length === 0
+            ? `Secrets in the commands' output: none (${r.commands.ran} outputs read)`
+            : `Secrets in the commands' output (FAILED): ${r.printedSecrets.map((p) => `${p.command} printed ${p.what}`).join("; ")}`,
         "", "How the test machines differ from CVMs:", ...r.differences.map((d) => `  - ${d}`),
     ];
     return lines.join("\n");

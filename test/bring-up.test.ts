@@ -52,6 +52,11 @@ describe("a cluster that really comes up (npm run rehearse -- --bring-up)", func
         assert.ok(report.initToReadyMs > 0 && report.initToReadyMs < 600_000, `first kubeadm init to every node Ready: ${report.initToReadyMs} ms`);
     });
 
+    it("prints no secret in any command's output (what reaches the deployment log)", () => {
+        assert.ok(report.commands.ran > 40);
+        assert.deepEqual(report.printedSecrets, []);
+    });
+
     it("passes every check of a working cluster, the worst host loss included", () => {
         assert.deepEqual(report.checks.map((c) => c.id), [1, 2, 3, 4, 5, 6]);
         for (const c of report.checks) {
@@ -101,6 +106,7 @@ describe("a cluster with stacked etcd and a node-local proxy on every node reall
         }
         assert.deepEqual(report.checks.map((c) => [c.id, c.status]), [1, 2, 3, 4, 5, 6].map((id) => [id, "pass"]), report.checks.map((c) => `${c.id}: ${c.measured}`).join("; "));
         assert.ok(report.differences.some((d) => d.includes("node-local proxy's image")));
+        assert.deepEqual(report.printedSecrets, [], "no command printed a secret");
     });
 
     it("leaves nothing behind", () => {

@@ -10,10 +10,26 @@ import { SCRIPTS, scriptPath } from "./scripts";
 export const WAIT_FOR_BOOTSTRAP = `timeout 1800 sh -c 'until [ -f ${PATHS.sentinel} ]; do sleep 5; done'`;
 /** Reads the secret-file installer script from stdin. */
 export const INSTALL_SECRETS = "sudo bash -s";
-/** kubeadm init on master-0, uploading the shared certificates for the joining masters; skipped once it succeeded, reset and retried after a failure (kubeadm-once.sh). */
-export const KUBEADM_INIT = `sudo bash ${scriptPath(SCRIPTS.kubeadmOnce)} /etc/kubernetes/admin.conf init --config ${PATHS.kubeadmDir}/init.yaml --upload-certs`;
-/** On master-0, before each control-plane join: re-uploads the shared certificates (they expire after 2 h). */
-export const UPLOAD_CERTS = `sudo kubeadm init phase upload-certs --upload-certs --config ${PATHS.kubeadmDir}/init.yaml`;
+/**
+ * kubeadm init on master-0, uploading the shared certificates for the joining masters; skipped
+ * once it succeeded, reset and retried after a failure (kubeadm-once.sh). It prints neither the
+ * bootstrap token nor the certificate key: command output reaches the deployment log.
+ */
+export const KUBEADM_INIT = `sudo bash ${scriptPath(SCRIPTS.kubeadmOnce)} /etc/kubernetes/admin.conf init --config ${PATHS.kubeadmDir}/init.yaml --upload-certs --skip-token-print --skip-certificate-key-print`;
+/**
+ * On master-0, before each control-plane join: re-uploads the shared certificates (they expire
+ * after 2 h) under the joining master's own certificate key, which arrives on stdin with
+ * upload-certs.sh (`uploadCertsStdin`) and is never printed or put on a command line.
+ */
+export const UPLOAD_CERTS = `sudo bash -s -- ${PATHS.kubeadmDir}/init.yaml`;
+
+/** The stdin of UPLOAD_CERTS: the joining master's certificate key, then upload-certs.sh. Secret. */
+export function uploadCertsStdin(certificateKey: string): string {
+    if (!/^[0-9a-f]{64}$/.test(certificateKey)) {
+        throw new Error("a certificate key is 64 hex digits (32 random bytes)");
+    }
+    return `CERT_KEY=${certificateKey}\n${SCRIPTS.uploadCerts.content}`;
+}
 /**
  * On master-0, before each join: the bootstrap token is valid for 30 more minutes (re-created for
  * 2 h when not: init makes it for 24 h). The script (SCRIPTS.ensureBootstrapToken, not secret)

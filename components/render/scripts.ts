@@ -223,6 +223,24 @@ fi
 echo "bootstrap token $id re-created, valid for 2 h"
 `),
 
+    uploadCerts: script("upload-certs.sh",
+        "Usage: CERT_KEY=<64 hex> upload-certs.sh <kubeadm init config>, the key set by the line before this script on stdin. On master-0 before a control-plane join: uploads the shared certificates to the kubeadm-certs Secret under that master's own certificate key (a copy of the config with it, in /run, removed after), printing neither.", `
+config="$1"
+key="\${CERT_KEY:?upload-certs: no CERT_KEY line before the script}"
+case "$key" in
+    *[!0-9a-f]* | "") echo "upload-certs: the certificate key is not hex" >&2; exit 1 ;;
+esac
+umask 077
+tmp="$(mktemp /run/kubeadm-ha-upload-certs.XXXXXX.yaml)"
+trap 'rm -f "$tmp"' EXIT
+sed -E "s/^([[:space:]]*certificateKey:).*$/\\1 $key/" "$config" > "$tmp"
+if ! grep -q "certificateKey: $key" "$tmp"; then
+    echo "upload-certs: $config has no certificateKey line" >&2
+    exit 1
+fi
+kubeadm init phase upload-certs --upload-certs --config "$tmp" --skip-certificate-key-print
+`),
+
     applyAddons: script("apply-addons.sh",
         "Usage: apply-addons.sh <manifest>. On master-0 after kubeadm init: server-side applies the add-ons (pod network, CoreDNS HA) with the admin kubeconfig, retrying for up to 5 minutes while the API settles.", `
 manifest="$1"

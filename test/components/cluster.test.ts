@@ -199,6 +199,31 @@ describe("KubeadmCluster under mocks, for every stack", function () {
                 }
             });
 
+            it("keeps secrets out of the deployment log: no print by kubeadm, outputs secret, quiet secret installers, a fresh certificate key per master", async () => {
+                const commands = run.rec.ofType(COMMAND);
+                for (const c of commands) {
+                    assert.deepEqual([...c.additionalSecretOutputs].sort(), ["connection", "stderr", "stdout"], `${c.name}: output kept secret in the state`);
+                    assert.doesNotMatch(String(c.inputs.create), /\b[a-z0-9]{6}\.[a-z0-9]{16}\b|[0-9a-f]{64}/, `${c.name}: no token or key on a command line`);
+                    const secretStdin = isWireSecret(c.wireInputs.stdin);
+                    assert.equal(c.inputs.logging, secretStdin ? "stderr" : undefined, `${c.name}: ${secretStdin ? "secret stdin: stderr only" : "logged"}`);
+                }
+                const [first, ...joining] = nodes("master");
+                assert.match(byName(run.rec, COMMAND, `${first.name}-kubeadm-init`).inputs.create, /--upload-certs --skip-token-print --skip-certificate-key-print$/);
+                const keys = new Set<string>();
+                for (const m of joining) {
+                    const upload = byName(run.rec, COMMAND, `${first.name}-upload-certs-for-${m.name}`);
+                    assert.ok(isWireSecret(upload.wireInputs.stdin), `${m.name}: its key travels as a secret`);
+                    const [, key] = /^CERT_KEY=([0-9a-f]{64})\n/.exec(plain(upload.inputs.stdin))!;
+                    assert.ok(plain(upload.inputs.stdin).endsWith(SCRIPTS.uploadCerts.content));
+                    const join = scriptFiles(plain(byName(run.rec, COMMAND, `${m.name}-secrets`).inputs.stdin)).get("/etc/kubernetes/kubeadm/join.yaml")!;
+                    assert.equal(parse(join).controlPlane.certificateKey, key, `${m.name} joins with the key master-0 uploads under`);
+                    keys.add(key);
+                }
+                const init = parse(scriptFiles(plain(byName(run.rec, COMMAND, `${first.name}-secrets`).inputs.stdin)).get("/etc/kubernetes/kubeadm/init.yaml")!.split("\n---\n")[0]);
+                keys.add(init.certificateKey);
+                assert.equal(keys.size, joining.length + 1, "a key per upload: init's and one per joining master");
+            });
+
             it("backs etcd up: a kept, versioned bucket with lifecycle retention, a CVM role on the members only, files and key as secrets", async () => {
                 const { rec, spec, plan } = run;
                 const members = plan.nodes.filter((n) => n.etcdMember);
