@@ -121,11 +121,43 @@ function accessChecks(c: PartialConfig, out: Findings): void {
     if (c.bastion.allowedCidrs.length === 0) {
         out.errors.push({ path: "bastion.allowedCidrs", got: [], problem: "is empty, so nobody could reach the bastion (the only SSH entry)", fix: "list your office or VPN egress ranges, e.g. [203.0.113.0/24]" });
     }
-    c.bastion.allowedCidrs.forEach((text, i) => {
-        if (parseCidr(text).prefix === 0) {
-            out.errors.push({ path: `bastion.allowedCidrs[${i}]`, got: text, problem: "opens SSH to the whole internet, which the production profile refuses", fix: "list only the ranges that need SSH" });
+    wideRanges("bastion.allowedCidrs", c.bastion.allowedCidrs, "SSH to the bastion", out);
+    wideRanges("network.adminCidrs", c.network?.adminCidrs ?? [], "the API", out);
+}
+
+/** Address space that is not the internet: RFC 1918 and the shared 100.64/10 (carrier-grade NAT, VPN pools). */
+const NOT_PUBLIC = [...PRIVATE_RANGES, parseCidr("100.64.0.0/10")];
+
+/** Widest public range a production access list may hold: a /16 is 65536 addresses, a large office or VPN egress pool. */
+export const WIDEST_PUBLIC_PREFIX = 16;
+
+/** Production: each public range judged by its size (0.0.0.0/1 + 128.0.0.0/1 is the whole internet as surely as 0.0.0.0/0). */
+function wideRanges(path: string, ranges: readonly string[], what: string, out: Findings): void {
+    ranges.forEach((text, i) => {
+        const r = parseCidr(text);
+        if (r.prefix < WIDEST_PUBLIC_PREFIX && !NOT_PUBLIC.some((p) => contains(p, r))) {
+            out.errors.push({
+                path: `${path}[${i}]`, got: text,
+                problem: r.prefix === 0 ? `opens ${what} to the whole internet, which the production profile refuses`
+                    : `opens ${what} to ${(2 ** (32 - r.prefix)).toLocaleString("en-US")} public addresses, wider than the /${WIDEST_PUBLIC_PREFIX} the production profile allows`,
+                fix: "list the egress ranges of your offices or VPN (each /16 or narrower)",
+            });
         }
     });
+}
+
+/** Production: packages and images come over https only (http lets anyone on the path swap them). */
+export function mirrorChecks(c: PartialConfig, out: Findings): void {
+    if (c.profile !== "production" || !c.mirrors) {
+        return;
+    }
+    const urls: [string, string | undefined][] = [["mirrors.kubernetesApt", c.mirrors.kubernetesApt], ["mirrors.ubuntuApt", c.mirrors.ubuntuApt],
+        ...Object.entries(c.mirrors.registryMirrors ?? {}).flatMap(([host, list]) => list.map((u, i): [string, string] => [`mirrors.registryMirrors.${host}[${i}]`, u]))];
+    for (const [path, u] of urls) {
+        if (u?.startsWith("http://")) {
+            out.errors.push({ path, got: u, problem: "is plain http: packages or images fetched from it could be swapped on the way, which the production profile refuses", fix: `use https://${u.slice("http://".length)}` });
+        }
+    }
 }
 
 /** Zones, subnets, VPC/pod/service ranges and access ranges. */
@@ -137,5 +169,6 @@ export function networkChecks(c: PartialConfig, out: Findings): void {
     }
     podCapacityCheck(c, out);
     accessChecks(c, out);
+    mirrorChecks(c, out);
     publicEndpointCheck(c, out);
 }

@@ -65,6 +65,11 @@ const CASES: readonly BadCase[] = [
     { title: "a misspelt nested setting", mutate: (c) => { c.etcd.member = 3; }, path: "etcd.member", says: /not a known setting/ },
     { title: "no SSH source ranges for the bastion in production", mutate: (c) => { c.bastion.allowedCidrs = []; }, path: "bastion.allowedCidrs", says: /nobody could reach/ },
     { title: "SSH open to the internet in production", mutate: (c) => { c.bastion.allowedCidrs = ["0.0.0.0/0"]; }, path: "bastion.allowedCidrs[0]", says: /whole internet/ },
+    // The security review's passing config: the internet in two halves, judged by size now.
+    { title: "SSH open to half the internet in production", mutate: (c) => { c.bastion.allowedCidrs = ["0.0.0.0/1", "128.0.0.0/1"]; }, path: "bastion.allowedCidrs[0]", says: /2,147,483,648 public addresses, wider than the \/16/ },
+    { title: "the API open to a /8 of the internet in production", mutate: (c) => { c.network.adminCidrs = ["203.0.113.0/24", "11.0.0.0/8"]; }, path: "network.adminCidrs[1]", says: /16,777,216 public addresses/ },
+    { title: "an http package mirror in production", mutate: (c) => { c.mirrors = { kubernetesApt: "http://mirrors.example.com/k8s" }; }, path: "mirrors.kubernetesApt", says: /plain http: packages or images fetched from it could be swapped/ },
+    { title: "an http registry mirror in production", mutate: (c) => { c.mirrors = { registryMirrors: { "docker.io": ["https://a.example.com", "http://b.example.com"] } }; }, path: "mirrors.registryMirrors.docker.io[1]", says: /plain http/ },
     { title: "an HDD-class etcd disk in production", mutate: (c) => { c.etcd.dataDisk.type = "CLOUD_PREMIUM"; }, path: "etcd.dataDisk.type", says: /not an SSD/ },
     { title: "a pool busier than its address block", mutate: (c) => { c.workerPools[0].count = 20; c.workerPools[0].maxPerZone = 5; }, path: "workerPools[0].count", says: /reserves 5 addresses/ },
     { title: "pool address blocks past the end of a subnet", mutate: (c) => { c.workerPools[0].maxPerZone = 150; c.workerPools.push({ name: "batch", count: 1, instanceType: "S5.LARGE8", maxPerZone: 100 }); }, path: "workerPools[1].maxPerZone", says: /past its last usable offset/ },
@@ -163,5 +168,24 @@ describe("validateCluster: accepted input", () => {
         c.etcd = { topology: "stacked" };
         const { spec } = validateCluster(c, { today: TODAY });
         assert.equal(spec.etcd.members, 3);
+    });
+});
+
+describe("validateCluster: the security review's internet-wide production config", () => {
+    it("is refused, naming every range that opens SSH or the API to the internet and every http mirror, before any resource", () => {
+        const c = prodConfig();
+        c.network.adminCidrs = ["0.0.0.0/0"];
+        c.apiEndpoint = { kind: "clb", public: true };
+        c.bastion.allowedCidrs = ["0.0.0.0/1", "128.0.0.0/1"];
+        c.mirrors = { kubernetesApt: "http://mirror.example.com/k8s", registryMirrors: { "docker.io": ["http://registry.example.com"] } };
+        const paths = rejection(c).issues.map((i) => i.path).sort();
+        assert.deepEqual(paths, ["bastion.allowedCidrs[0]", "bastion.allowedCidrs[1]", "mirrors.kubernetesApt", "mirrors.registryMirrors.docker.io[0]", "network.adminCidrs[0]"]);
+    });
+
+    it("accepts office and VPN ranges: public ones of /16 or narrower, private ones of any size", () => {
+        const c = prodConfig();
+        c.network.adminCidrs = ["203.0.113.0/24", "198.18.0.0/16", "10.0.0.0/8", "100.64.0.0/10"];
+        c.bastion.allowedCidrs = ["203.0.113.0/24", "172.16.0.0/12"];
+        assert.doesNotThrow(() => validateCluster(c, { today: TODAY }));
     });
 });
