@@ -10,7 +10,7 @@
 // only these deployed machines take a new instance type or image this update).
 
 import * as pulumi from "@pulumi/pulumi";
-import { CLUSTER_KEY, GuardSnapshot, KubeadmCluster, parseGuardSnapshot, planStackFile, PROJECT, ValidationError } from "./components";
+import { CLUSTER_KEY, GuardSnapshot, KubeadmCluster, parseGuardSnapshot, parseRollOut, planStackFile, PROJECT, ValidationError } from "./components";
 
 /** The snapshot this stack exported at its last update, through a StackReference to itself; undefined before the first. */
 async function deployedSnapshot(): Promise<GuardSnapshot | undefined> {
@@ -31,7 +31,7 @@ export = async () => {
     }
 
     const imageId = config.get("imageId");
-    const rollOut = config.get("rollOut")?.split(",").map((m) => m.trim()).filter((m) => m !== "");
+    const rollOut = parseRollOut(config.get("rollOut"));
     const existingNetwork = config.getObject<{ vpcId: string; subnetIds: Record<string, string> }>("existingNetwork");
     const previousSnapshot = await deployedSnapshot();
     const cluster = new KubeadmCluster(String(clusterConfig!.name), {

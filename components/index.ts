@@ -18,6 +18,7 @@ export { CLUSTER_KEY, PROJECT, planStackFile } from "./plan/stack-file";
 export { faultToleranceTable, renderPlanReport } from "./plan/report";
 export { DEFAULT_KUBERNETES_VERSION, KUBERNETES_MINORS } from "./plan/versions";
 export { checkChange, enforceChangeGuard, guardSnapshot, parseGuardSnapshot } from "./plan/change-guard";
+export { parseRollOut, rollOutPlan } from "./plan/roll-out";
 export type { GuardNode, GuardResult, GuardSnapshot, NodeChange } from "./plan/change-guard";
 
 // Components: the Pulumi layer.

@@ -118,7 +118,7 @@ export class KubeadmCluster extends pulumi.ComponentResource {
             }
             rolled = rollOutPlan(planned, args.previousSnapshot, pinned, args.rollOut);
             this.plan = rolled.plan;
-            const snapshot = guardSnapshot(spec, this.plan, { ...(rolled.image ? { image: rolled.image } : {}), nodes: rolled.nodeImages });
+            const snapshot = guardSnapshot(spec, this.plan, rolled);
             const guard = checkChange(args.previousSnapshot, snapshot);
             enforceChangeGuard(guard, args.allowDisruptiveChange ?? false).forEach((w) => void pulumi.log.warn(`change guard: ${formatIssue(w)}`, this));
             describeHeld(rolled.held).forEach((line) => void pulumi.log.info(`roll-out: ${line}`, this));
@@ -155,7 +155,7 @@ export class KubeadmCluster extends pulumi.ComponentResource {
                 }
                 return r.images[0].imageId;
             });
-        this.changeGuardSnapshot = pulumi.output(imageId).apply((image) => guardSnapshot(spec, plan, { image, nodes: rolled.nodeImages }));
+        this.changeGuardSnapshot = pulumi.output(imageId).apply((image) => guardSnapshot(spec, plan, { ...rolled, image }));
         const backup = spec.backup.enabled ? new EtcdBackup(`${name}-backup`, {
             region: spec.region, bucketPrefix: backupBucketPrefix(spec.name), roleName: backupRoleName(spec.name, spec.region), backup: spec.backup, tags,
         }, parent) : undefined;

@@ -8,7 +8,7 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { parse as parseYaml } from "yaml";
 import { checkChange, enforceChangeGuard, guardSnapshot, GuardSnapshot, parseGuardSnapshot } from "../plan/change-guard";
-import { describeHeld, HeldBack, rollOutPlan } from "../plan/roll-out";
+import { describeHeld, HeldBack, parseRollOut, rollOutPlan } from "../plan/roll-out";
 import { formatIssue, ValidationError } from "../plan/errors";
 import { renderPlanReport } from "../plan/report";
 import { planStackFile } from "../plan/stack-file";
@@ -119,9 +119,9 @@ async function main(argv: string[]): Promise<void> {
         const previous = args.against ? readPrevious(args.against) : undefined;
         const names = args["roll-out"] ?? (typeof config["kubeadm-ha:rollOut"] === "string" ? config["kubeadm-ha:rollOut"] : undefined);
         const pinned = typeof config["kubeadm-ha:imageId"] === "string" ? config["kubeadm-ha:imageId"] : spec.image.imageId;
-        const rolled = rollOutPlan(planned, previous, pinned, names?.split(",").map((m) => m.trim()).filter((m) => m !== ""));
+        const rolled = rollOutPlan(planned, previous, pinned, parseRollOut(names));
         const plan = rolled.plan;
-        const snapshot = guardSnapshot(spec, plan, { ...(rolled.image ? { image: rolled.image } : {}), nodes: rolled.nodeImages });
+        const snapshot = guardSnapshot(spec, plan, rolled);
         if (previous) {
             process.stderr.write(`${guardReport(previous, snapshot, rolled.held, args["allow-disruption"])}\n`);
         }

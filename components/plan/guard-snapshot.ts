@@ -7,6 +7,9 @@ import { ValidationError } from "./errors";
 import type { ClusterPlan } from "./plan";
 import type { ClusterSpec, Role } from "./spec";
 
+/** Machines whose disks hold the cluster's state (etcd members, masters): never reinstalled, on SSD system disks. */
+export const STATEFUL_ROLES: ReadonlySet<Role> = new Set<Role>(["etcd", "master"]);
+
 /** What decides whether a machine survives an update, per node. Stored as the stack output `changeGuardSnapshot`. */
 export interface GuardNode {
     readonly name: string;
@@ -44,15 +47,16 @@ export interface GuardSnapshot {
 
 /** System disk of a role's machines (`<type>:<GB>`), as ClusterInstance creates it. */
 export function systemDiskOf(role: Role): string {
-    return `${role === "etcd" || role === "master" ? "CLOUD_SSD" : "CLOUD_PREMIUM"}:${SYSTEM_DISK_GB}`;
+    return `${STATEFUL_ROLES.has(role) ? "CLOUD_SSD" : "CLOUD_PREMIUM"}:${SYSTEM_DISK_GB}`;
 }
 export const SYSTEM_DISK_GB = 50;
 
 /**
- * The snapshot of a plan: what the guard compares next time. `images` gives each machine's image
- * (see `planImages`); a machine without one gets `image` (the cluster's image, when known).
+ * The snapshot of a plan: what the guard compares next time. `images.nodeImages` gives the
+ * machines that keep their own image (`rollOutPlan`'s result fits); every other one gets
+ * `images.image` (the cluster's image, when known).
  */
-export function guardSnapshot(spec: ClusterSpec, plan: ClusterPlan, images: { readonly image?: string; readonly nodes?: Readonly<Record<string, string>> } = {}): GuardSnapshot {
+export function guardSnapshot(spec: ClusterSpec, plan: ClusterPlan, images: { readonly image?: string; readonly nodeImages?: Readonly<Record<string, string>> } = {}): GuardSnapshot {
     const cidr = new Map(spec.zones.map((z) => [z.zone, z.subnetCidr]));
     const groups = new Map(plan.placementGroups.map((g) => [g.name, `${g.level}:${g.affinity}`]));
     const external = spec.etcd.topology === "external";
@@ -64,7 +68,7 @@ export function guardSnapshot(spec: ClusterSpec, plan: ClusterPlan, images: { re
         },
         ...(images.image ? { image: images.image } : {}),
         nodes: plan.nodes.map((n) => {
-            const image = images.nodes?.[n.name] ?? images.image;
+            const image = images.nodeImages?.[n.name] ?? images.image;
             return {
                 name: n.name, role: n.role, etcdMember: n.etcdMember, zone: n.zone, subnetCidr: cidr.get(n.zone) ?? "", privateIp: n.privateIp,
                 instanceType: n.instanceType, ...(n.placementGroup ? { placementGroup: n.placementGroup, placement: groups.get(n.placementGroup) } : {}),

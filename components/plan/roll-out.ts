@@ -6,13 +6,10 @@
 // `image.imageId` names another one; etcd members and masters are never reinstalled (a replaced
 // one gets the new image). Pure.
 
-import type { GuardSnapshot } from "./change-guard";
+import { GuardSnapshot, STATEFUL_ROLES } from "./guard-snapshot";
 import { Issue, ValidationError } from "./errors";
 import type { ClusterPlan } from "./plan";
-import type { Role } from "./spec";
 
-/** Machines whose disk holds the cluster's state: their image is ignored after creation. */
-export const STATEFUL_ROLES: ReadonlySet<Role> = new Set<Role>(["etcd", "master"]);
 
 /** A deployed machine that keeps a deployed value this update. */
 export interface HeldBack {
@@ -84,6 +81,11 @@ export function unrecordedImage(previous: GuardSnapshot | undefined, pinned: str
         problem: "the deployed snapshot does not record the machines' image (it predates that), so the newest public image would be looked up and reinstall every worker, LB machine and the bastion whenever Tencent publishes one",
         fix: "pin image.imageId to the image the machines run (the imageId of any instance in `pulumi stack export`); later updates then record it",
     } : undefined;
+}
+
+/** `kubeadm-ha:rollOut` / `--roll-out`: machine names, comma-separated. */
+export function parseRollOut(text: string | undefined): string[] | undefined {
+    return text?.split(",").map((m) => m.trim()).filter((m) => m !== "");
 }
 
 /** One line per held-back machine, for the plan's report and the program's log. */

@@ -25,7 +25,7 @@ function deployed(): GuardSnapshot {
 function update(previous: GuardSnapshot, pinned: string | undefined, rollOut?: string[], edit?: (c: any) => void) {
     const { spec, plan } = planned(edit);
     const rolled = rollOutPlan(plan, previous, pinned, rollOut);
-    const next = guardSnapshot(spec, rolled.plan, { ...(rolled.image ? { image: rolled.image } : {}), nodes: rolled.nodeImages });
+    const next = guardSnapshot(spec, rolled.plan, rolled);
     return { rolled, next, guard: checkChange(previous, next) };
 }
 
