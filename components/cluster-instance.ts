@@ -20,8 +20,8 @@ export interface InstanceSettings {
     readonly keyPairId: pulumi.Input<string>;
     /** Placement group id by planned group name. */
     readonly placementGroupIds: Readonly<Record<string, pulumi.Input<string>>>;
-    /** Rendered user-data by node name (`#cloud-config`, no secrets). */
-    readonly userData: Readonly<Record<string, string>>;
+    /** Rendered user-data by node name (`#cloud-config`; secret where it carries the machine's host key). */
+    readonly userData: Readonly<Record<string, pulumi.Input<string>>>;
     /** Production profile: protect stateful machines. */
     readonly production: boolean;
     readonly tags?: Readonly<Record<string, string>>;

@@ -5,9 +5,12 @@
 // certificates; every worker joins as soon as master-0 is up, never waiting on other workers or
 // on later masters (with node-local proxies, each then points the endpoint name at its proxy).
 // Once init succeeded, master-0 applies the add-ons (pod network, CoreDNS HA) itself. Every etcd
-// member gets its weekly defragmentation timer once it runs. Etcd members with backups then get their backup files and start the timer
-// (after their member runs; on a cluster made before backups, this step alone runs). Every
+// member gets its weekly defragmentation timer once it runs. Etcd members with backups then get
+// their backup files and start the timer (after their member runs; on a cluster made before
+// backups, this step alone runs). Every
 // command is idempotent; `triggers` rerun them when the endpoint or the Kubernetes version changes.
+// Every connection pins the host key the machine (and the bastion it goes through) got at first
+// boot: a machine or a bastion presenting another key is refused before any stdin is sent.
 
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
@@ -39,6 +42,14 @@ export interface ClusterJoinArgs {
     readonly privateKey: pulumi.Input<string>;
     /** Public address of the bastion. */
     readonly bastionHost: pulumi.Input<string>;
+    /**
+     * The SSH host key (`ssh-ed25519 …`) each machine presents, by node name, the bastion's too: a
+     * command refuses a machine (or a bastion hop) that presents another. A machine without one is
+     * not verified (deployed before host keys were pinned). @default none pinned
+     */
+    readonly hostKeys?: Readonly<Record<string, pulumi.Input<string>>>;
+    /** The bastion's node name (its entry in `hostKeys`). */
+    readonly bastionName?: string;
     /** Resources that must exist before the first kubeadm command (the endpoint tier). */
     readonly endpointReady?: readonly pulumi.Resource[];
     /** Values whose change reruns init and joins (e.g. endpoint address, Kubernetes version). */
@@ -78,9 +89,13 @@ export class ClusterJoin extends pulumi.ComponentResource {
         if (unencrypted.length > 0) {
             throw new pulumi.ResourceError(`nodes: ${unencrypted.join(", ")} lack an instance or a secret-file script`, this);
         }
+        const pin = (node: string | undefined) => {
+            const key = node === undefined ? undefined : args.hostKeys?.[node];
+            return key === undefined ? {} : { hostKey: key };
+        };
         const connection = (n: PlannedNode): command.types.input.remote.ConnectionArgs => ({
-            host: n.privateIp, user: args.user, privateKey: args.privateKey, dialErrorLimit: 60, perDialTimeout: 15,
-            proxy: { host: args.bastionHost, user: args.user, privateKey: args.privateKey, dialErrorLimit: 60, perDialTimeout: 15 },
+            host: n.privateIp, user: args.user, privateKey: args.privateKey, dialErrorLimit: 60, perDialTimeout: 15, ...pin(n.name),
+            proxy: { host: args.bastionHost, user: args.user, privateKey: args.privateKey, dialErrorLimit: 60, perDialTimeout: 15, ...pin(args.bastionName) },
         });
         // Output is kept out of the state in clear (stdout and stderr are secret outputs); a command whose
         // stdin is secret logs only its stderr (SECRET_STDIN), so nothing it echoes reaches the deployment log.

@@ -27,6 +27,11 @@ export interface ClusterPkiArgs {
      * uploads the shared certificates right before that join. @default none
      */
     readonly joiningMasters?: readonly string[];
+    /**
+     * Machines that get an SSH host key made here (ed25519), installed at first boot and pinned by
+     * every command (`pinnedHostKeys`). @default none
+     */
+    readonly hostKeyMachines?: readonly string[];
     /** Validity of the CAs, in hours. @default 87600 (10 years, as kubeadm) */
     readonly caValidityHours?: number;
     /** Validity of leaf certificates (etcd members, clients), in hours. @default 8760 (1 year, as kubeadm) */
@@ -36,8 +41,9 @@ export interface ClusterPkiArgs {
 }
 
 /** The PKI a planned cluster needs: external etcd members get their own certificates. */
-export function clusterPkiArgs(spec: ClusterSpec, plan: ClusterPlan): ClusterPkiArgs {
+export function clusterPkiArgs(spec: ClusterSpec, plan: ClusterPlan, hostKeyMachines: readonly string[] = []): ClusterPkiArgs {
     return {
+        hostKeyMachines,
         clusterName: spec.name, externalEtcd: spec.etcd.topology === "external", etcdMembers: plan.nodes.filter((n) => n.role === "etcd"),
         joiningMasters: plan.nodes.filter((n) => n.role === "master").slice(1).map((n) => n.name),
         caValidityHours: spec.certificates.caValidityHours, certValidityHours: spec.certificates.leafValidityHours, earlyRenewalHours: spec.certificates.earlyRenewalHours,
@@ -68,6 +74,8 @@ export class ClusterPki extends pulumi.ComponentResource {
     /** The deploy key the join wiring uses over SSH: private part secret, public part for the key pair. */
     public readonly sshPrivateKey: pulumi.Output<string>;
     public readonly sshPublicKey: pulumi.Output<string>;
+    /** Each `hostKeyMachines` machine's SSH host key, by node name: the private part secret. */
+    public readonly hostKeys: Record<string, { readonly privateKey: pulumi.Output<string>; readonly publicKey: pulumi.Output<string> }>;
     /** Expiry (RFC 3339) of every certificate, by name. */
     public readonly certificateExpiry: pulumi.Output<Record<string, string>>;
 
@@ -145,6 +153,10 @@ export class ClusterPki extends pulumi.ComponentResource {
         const deployKey = new tls.PrivateKey(`${name}-ssh-key`, { algorithm: "RSA", rsaBits: 3072 }, parent);
         this.sshPrivateKey = pulumi.secret(deployKey.privateKeyOpenssh);
         this.sshPublicKey = deployKey.publicKeyOpenssh;
+        this.hostKeys = Object.fromEntries((args.hostKeyMachines ?? []).map((m) => {
+            const key = new tls.PrivateKey(`${name}-${m}-host-key`, { algorithm: "ED25519" }, parent);
+            return [m, { privateKey: pulumi.secret(key.privateKeyOpenssh), publicKey: key.publicKeyOpenssh }];
+        }));
         this.certificateExpiry = pulumi.output(expiry);
 
         this.registerOutputs({ caCertPem: this.caCertPem, caCertHash: this.caCertHash, certificateExpiry: this.certificateExpiry });

@@ -21,7 +21,7 @@ import { etcdDefragFiles } from "./render/etcd-defrag";
 import { addonsInstallScript } from "./render/pod-network";
 import { PlacementGroups } from "./placement-groups";
 import { WorkerPool } from "./worker-pool";
-import { checkChange, enforceChangeGuard, GuardSnapshot, guardSnapshot } from "./plan/change-guard";
+import { checkChange, enforceChangeGuard, GuardSnapshot, guardSnapshot, pinnedHostKeys } from "./plan/change-guard";
 import { describeHeld, RolledOut, rollOutPlan, unrecordedImage } from "./plan/roll-out";
 import { formatIssue, ValidationError } from "./plan/errors";
 import { backupBucketPrefix, backupRoleName, keyPairName } from "./plan/naming";
@@ -35,6 +35,7 @@ import { RenderContext, renderContext, RenderOptions } from "./render/context";
 import { kubeadmFiles } from "./render/kubeadm";
 import { kubeconfig } from "./render/kubeconfig";
 import { etcdBackupSshFiles } from "./render/etcd-backup";
+import { PLACEHOLDER_HOST_KEY } from "./render/cloud-init";
 import { renderNode } from "./render/node";
 import { controlPlanePkiFiles, etcdMemberPkiFiles } from "./render/pki-files";
 import { secretInstallScript } from "./render/secret-bundle";
@@ -108,6 +109,7 @@ export class KubeadmCluster extends pulumi.ComponentResource {
         super(TYPE, name, {}, opts);
         let spec: ClusterSpec;
         let rolled: RolledOut;
+        let hostKeys: ReturnType<typeof pinnedHostKeys>;
         try {
             let planned: ClusterPlan;
             ({ spec, plan: planned } = planFromConfig(args.cluster, args.today ? { today: args.today } : {}));
@@ -118,16 +120,23 @@ export class KubeadmCluster extends pulumi.ComponentResource {
             }
             rolled = rollOutPlan(planned, args.previousSnapshot, pinned, args.rollOut);
             this.plan = rolled.plan;
-            const snapshot = guardSnapshot(spec, this.plan, rolled);
+            hostKeys = pinnedHostKeys(this.plan, args.previousSnapshot);
+            const snapshot = guardSnapshot(spec, this.plan, rolled, hostKeys.pinned);
             const guard = checkChange(args.previousSnapshot, snapshot);
             enforceChangeGuard(guard, args.allowDisruptiveChange ?? false).forEach((w) => void pulumi.log.warn(`change guard: ${formatIssue(w)}`, this));
             describeHeld(rolled.held).forEach((line) => void pulumi.log.info(`roll-out: ${line}`, this));
+            if (hostKeys.unpinned.length > 0) {
+                void pulumi.log.warn(`host keys: ${hostKeys.unpinned.join(", ")} booted before host keys were pinned; commands to them do not verify the host key until they are replaced (docs/security.md)`, this);
+            }
         } catch (err) {
             throw err instanceof ValidationError ? new pulumi.ResourceError(err.message, this) : err;
         }
         const plan = this.plan;
         const ctx = renderContext(spec, plan, args.render);
-        const userData = Object.fromEntries(plan.nodes.map((n) => [n.name, renderNode(ctx, n).userData]));
+        // Rendered here with a placeholder host key of the real one's size, so that every render error
+        // (user-data over Tencent's limit) stops the update before anything is registered.
+        const pinned = new Set(hostKeys.pinned);
+        plan.nodes.forEach((n) => renderNode(ctx, n, undefined, pinned.has(n.name) ? PLACEHOLDER_HOST_KEY : undefined));
         const byRole = (role: PlannedNode["role"]) => plan.nodes.filter((n) => n.role === role);
         const parent = { parent: this };
         const tags = { ...spec.tags, "kubeadm-ha/cluster": spec.name };
@@ -139,7 +148,13 @@ export class KubeadmCluster extends pulumi.ComponentResource {
             ...(args.existingNetwork ? { existingVpcId: args.existingNetwork.vpcId, existingSubnetIds: args.existingNetwork.subnetIds } : {}),
         }, parent);
         // After the network: its checks of an adopted VPC run before anything else is registered.
-        const pki = new ClusterPki(`${name}-pki`, clusterPkiArgs(spec, plan), parent);
+        const pki = new ClusterPki(`${name}-pki`, clusterPkiArgs(spec, plan, hostKeys.pinned), parent);
+        const userData: Record<string, pulumi.Input<string>> = Object.fromEntries(plan.nodes.map((n) => {
+            const key = pki.hostKeys[n.name];
+            return [n.name, key
+                ? pulumi.secret(pulumi.all([key.privateKey, key.publicKey]).apply(([privateKey, publicKey]) => renderNode(ctx, n, undefined, { privateKey, publicKey }).userData))
+                : renderNode(ctx, n).userData];
+        }));
         // A key pair is bound when a machine is created; binding another one needs the machine stopped, so
         // machines ignore `keyIds` later. A new deploy key makes a new key pair (its own name) and the old
         // one, still bound to the running machines, is left in the account (retainOnDelete): docs/change-guard.md.
@@ -155,7 +170,7 @@ export class KubeadmCluster extends pulumi.ComponentResource {
                 }
                 return r.images[0].imageId;
             });
-        this.changeGuardSnapshot = pulumi.output(imageId).apply((image) => guardSnapshot(spec, plan, { ...rolled, image }));
+        this.changeGuardSnapshot = pulumi.output(imageId).apply((image) => guardSnapshot(spec, plan, { ...rolled, image }, hostKeys.pinned));
         const backup = spec.backup.enabled ? new EtcdBackup(`${name}-backup`, {
             region: spec.region, bucketPrefix: backupBucketPrefix(spec.name), roleName: backupRoleName(spec.name, spec.region), backup: spec.backup, tags,
         }, parent) : undefined;
@@ -182,6 +197,7 @@ export class KubeadmCluster extends pulumi.ComponentResource {
         const join = new ClusterJoin(`${name}-join`, {
             nodes: joined, instances, secretScripts: secretScripts(ctx, pki, joined), dnsName: plan.endpoint.dnsName, user: spec.ssh.user,
             privateKey: pki.sshPrivateKey, bastionHost: bastion.publicIp, endpointReady: [endpoint],
+            hostKeys: Object.fromEntries(Object.entries(pki.hostKeys).map(([n, k]) => [n, k.publicKey])), bastionName: byRole("bastion")[0].name,
             triggers: [endpoint.address, spec.kubernetes.version], workersUseLocalProxy: plan.endpoint.kind === "node-local-proxy",
             addonsScript: addonsInstallScript(spec, plan), certificateKeys: pki.certificateKeys,
             defragScripts: Object.fromEntries(ctx.etcdMembers.map((m) => [m.name, secretInstallScript(etcdDefragFiles(ctx, m))])),

@@ -29,6 +29,9 @@ export interface DeployedCommand {
     readonly host: string;
     readonly create: string;
     readonly stdin?: string;
+    /** The host key the command pins for its machine and for the bastion hop (`ssh-ed25519 …`), when it pins one. */
+    readonly hostKey?: string;
+    readonly proxyHostKey?: string;
     /** Names of the commands that must finish first. */
     readonly after: readonly string[];
 }
@@ -94,6 +97,8 @@ export async function deployment(stackFile: { config?: Record<string, unknown> }
         return {
             name: r.name, host: String(inputs.connection.host), create: String(inputs.create),
             ...(inputs.stdin !== undefined ? { stdin: String(inputs.stdin) } : {}), after: commandDeps(r, byUrn),
+            ...(inputs.connection.hostKey ? { hostKey: String(inputs.connection.hostKey) } : {}),
+            ...(inputs.connection.proxy?.hostKey ? { proxyHostKey: String(inputs.connection.proxy.hostKey) } : {}),
         };
     });
     const outputs: Record<string, unknown> = {};

@@ -2,12 +2,12 @@
 // lab runs ClusterPki itself and then puts exactly what it made on the test hosts. Each resource
 // gets what the provider would make from the same inputs (terraform-provider-tls: ECDSA keys in
 // SEC1 "EC PRIVATE KEY" PEM, subject, IsCA, key and extended key usages from `allowedUses`, SANs
-// copied from the request, validity in hours), made with the openssl CLI. Validity is rounded up
-// to whole days (openssl 3.0's `-days`). RSA keys (the SSH deploy key) keep the preview's fakes:
-// nothing in the lab uses them.
+// copied from the request, validity in hours), made with the openssl CLI; ED25519 keys (SSH host
+// keys) in OpenSSH formats, made with ssh-keygen. Validity is rounded up to whole days (openssl
+// 3.0's `-days`). RSA keys (the SSH deploy key) keep the preview's fakes: nothing in the lab uses them.
 
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 
@@ -75,6 +75,12 @@ export function realTlsOutputs(type: string, wireInputs: Record<string, any>): R
     const inputs = plain(wireInputs);
     switch (type) {
         case "tls:index/privateKey:PrivateKey": {
+            if (inputs.algorithm === "ED25519") {
+                return scratch((file) => {
+                    execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "", "-f", file("key")], { stdio: "pipe" });
+                    return { privateKeyOpenssh: readFileSync(file("key"), "utf8"), publicKeyOpenssh: `${readFileSync(file("key.pub"), "utf8").trim()}\n` };
+                });
+            }
             if (inputs.algorithm !== "ECDSA") {
                 return undefined;
             }

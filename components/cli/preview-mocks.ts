@@ -27,7 +27,8 @@ const fakePem = (kind: string, name: string) => `-----BEGIN FAKE ${kind}-----\n$
 function outputs(type: string, name: string, inputs: Record<string, any>): Record<string, any> {
     switch (type) {
         case "tls:index/privateKey:PrivateKey":
-            return { privateKeyPem: fakePem("PRIVATE KEY", name), publicKeyPem: fakePem("PUBLIC KEY", name), privateKeyOpenssh: fakePem("OPENSSH KEY", name), publicKeyOpenssh: `ssh-rsa ${digest(name).slice(0, 40)} ${name}` };
+            return { privateKeyPem: fakePem("PRIVATE KEY", name), publicKeyPem: fakePem("PUBLIC KEY", name), privateKeyOpenssh: fakePem("OPENSSH KEY", name),
+                publicKeyOpenssh: `${inputs.algorithm === "ED25519" ? "ssh-ed25519" : "ssh-rsa"} ${digest(name).slice(0, 40)} ${name}\n` };
         case "tls:index/selfSignedCert:SelfSignedCert":
             return { certPem: PREVIEW_CA_CERT, validityEndTime: "2036-11-20T00:00:00Z" };
         case "tls:index/certRequest:CertRequest":

@@ -42,6 +42,11 @@ export interface GuardSnapshot {
     };
     /** The image new machines get: the pinned one, else the one the first deployment looked up. */
     readonly image?: string;
+    /**
+     * Machines whose SSH host key Pulumi made and installed at first boot, so every command pins it
+     * (`pinnedHostKeys`). Absent in snapshots before host keys were pinned: none of those machines is.
+     */
+    readonly pinnedHostKeys?: readonly string[];
     readonly nodes: readonly GuardNode[];
 }
 
@@ -56,7 +61,8 @@ export const SYSTEM_DISK_GB = 50;
  * machines that keep their own image (`rollOutPlan`'s result fits); every other one gets
  * `images.image` (the cluster's image, when known).
  */
-export function guardSnapshot(spec: ClusterSpec, plan: ClusterPlan, images: { readonly image?: string; readonly nodeImages?: Readonly<Record<string, string>> } = {}): GuardSnapshot {
+export function guardSnapshot(spec: ClusterSpec, plan: ClusterPlan, images: { readonly image?: string; readonly nodeImages?: Readonly<Record<string, string>> } = {},
+    pinned: readonly string[] = plan.nodes.map((n) => n.name)): GuardSnapshot {
     const cidr = new Map(spec.zones.map((z) => [z.zone, z.subnetCidr]));
     const groups = new Map(plan.placementGroups.map((g) => [g.name, `${g.level}:${g.affinity}`]));
     const external = spec.etcd.topology === "external";
@@ -67,6 +73,7 @@ export function guardSnapshot(spec: ClusterSpec, plan: ClusterPlan, images: { re
             ...(plan.endpoint.zone && plan.endpoint.kind !== "node-local-proxy" ? { zone: plan.endpoint.zone } : {}), publicAccess: plan.endpoint.publicAccess,
         },
         ...(images.image ? { image: images.image } : {}),
+        pinnedHostKeys: plan.nodes.filter((n) => pinned.includes(n.name)).map((n) => n.name),
         nodes: plan.nodes.map((n) => {
             const image = images.nodeImages?.[n.name] ?? images.image;
             return {
@@ -77,6 +84,18 @@ export function guardSnapshot(spec: ClusterSpec, plan: ClusterPlan, images: { re
             };
         }),
     };
+}
+
+/**
+ * Which machines get a host key made by Pulumi and pinned in every command. A machine boots its
+ * user-data once, so a deployed machine that booted without one (a snapshot before host keys, or
+ * not in its list) cannot take one: it stays unpinned until it is replaced. New machines are pinned.
+ */
+export function pinnedHostKeys(plan: ClusterPlan, previous: GuardSnapshot | undefined): { readonly pinned: string[]; readonly unpinned: string[] } {
+    const deployed = new Set((previous?.nodes ?? []).map((n) => n.name));
+    const before = new Set(previous?.pinnedHostKeys ?? []);
+    const names = plan.nodes.map((n) => n.name);
+    return { pinned: names.filter((n) => !deployed.has(n) || before.has(n)), unpinned: names.filter((n) => deployed.has(n) && !before.has(n)) };
 }
 
 /** Reads a snapshot from JSON: the stack output itself, or `npm run plan -- --json` output that carries one. */

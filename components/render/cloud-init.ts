@@ -1,6 +1,9 @@
 // cloud-init user-data (#cloud-config) from a typed model, through the one YAML emitter.
-// Only non-secret content goes here: user-data is readable from the metadata service.
-// Tencent limits user-data to 16 KB after base64; oversized user-data is refused here.
+// No secret file goes here: user-data is readable from the metadata service. The one exception
+// is the machine's own SSH host key, which only the machine itself can read there (pods are kept
+// from the metadata service) and which lets every command pin the key it expects; the instance's
+// user-data is therefore a secret input. Tencent limits user-data to 16 KB after base64;
+// oversized user-data is refused here.
 
 import type { NodeFile } from "./node-file";
 import { toYaml } from "./yaml";
@@ -8,8 +11,30 @@ import { toYaml } from "./yaml";
 /** Tencent's user-data limit, in bytes of base64. */
 export const USER_DATA_LIMIT = 16 * 1024;
 
+/** An SSH host key pair in OpenSSH formats. */
+export interface HostKey {
+    /** `-----BEGIN OPENSSH PRIVATE KEY-----` text of an ed25519 key. */
+    readonly privateKey: string;
+    /** `ssh-ed25519 AAAA…` line. */
+    readonly publicKey: string;
+}
+
+/** Lines of an OpenSSH ed25519 private key's body: 4 of 70 characters and one of 32. */
+const KEY_BODY = [70, 70, 70, 70, 32].map((n, i) => `placeholder${i}MadeByClusterPkiAtDeployTime`.padEnd(n, "0").slice(0, n));
+
+/** What offline renders put where a machine's host key goes (as long as a real one: the size check holds). */
+export const PLACEHOLDER_HOST_KEY: HostKey = {
+    privateKey: ["-----BEGIN OPENSSH PRIVATE KEY-----", ...KEY_BODY, "-----END OPENSSH PRIVATE KEY-----", ""].join("\n"),
+    publicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPlaceholderMadeByClusterPkiAtDeployTime0000",
+};
+
 export interface CloudConfig {
     readonly hostname: string;
+    /**
+     * The machine's SSH host key: installed as its only host key (the image's own are deleted and
+     * no other type is generated). @default the image's keys, generated at first boot (not pinned)
+     */
+    readonly hostKey?: HostKey;
     /** Public SSH keys of the image's default user. */
     readonly sshAuthorizedKeys: readonly string[];
     /** Replaces the Ubuntu archive (apt primary) when set. */
@@ -46,6 +71,10 @@ export function cloudConfigDocument(c: CloudConfig): Record<string, unknown> {
         manage_etc_hosts: false,
         ssh_pwauth: false,
         disable_root: true,
+        ...(c.hostKey ? {
+            ssh_deletekeys: true, ssh_genkeytypes: ["ed25519"],
+            ssh_keys: { ed25519_private: c.hostKey.privateKey, ed25519_public: c.hostKey.publicKey.trim() },
+        } : {}),
         ...(c.sshAuthorizedKeys.length > 0 ? { ssh_authorized_keys: [...c.sshAuthorizedKeys] } : {}),
         ...(c.aptMirror ? { apt: { primary: [{ arches: ["default"], uri: c.aptMirror }] } } : {}),
         package_update: true,

@@ -5,7 +5,7 @@ import { ClusterPlan } from "../plan/plan";
 import type { ClusterSpec, Role } from "../plan/spec";
 import type { PlannedNode } from "../plan/topology";
 import { certRenewalCommands, certRenewalFiles } from "./cert-renewal";
-import { base64Size, CloudConfig, renderUserData } from "./cloud-init";
+import { base64Size, CloudConfig, HostKey, PLACEHOLDER_HOST_KEY, renderUserData } from "./cloud-init";
 import { containerdFiles } from "./containerd";
 import { etcdBackupPackages } from "./etcd-backup";
 import { PATHS, RenderContext, renderContext, RenderOptions } from "./context";
@@ -126,14 +126,19 @@ export function endpointAddressFor(ctx: RenderContext, node: PlannedNode): strin
     return node.role === "bastion" ? ctx.endpointAddress : undefined;
 }
 
-/** Renders one node. `secrets` fill the kubeadm files; without them, obviously fake placeholders are used. */
-export function renderNode(ctx: RenderContext, node: PlannedNode, secrets: KubeadmSecrets = PLACEHOLDER_SECRETS): NodeBundle {
+/**
+ * Renders one node. `secrets` fill the kubeadm files; without them, obviously fake placeholders
+ * are used. `hostKey`: the machine's SSH host key for its user-data (none: the image makes its own,
+ * which no command can pin).
+ */
+export function renderNode(ctx: RenderContext, node: PlannedNode, secrets: KubeadmSecrets = PLACEHOLDER_SECRETS, hostKey?: HostKey): NodeBundle {
     const { files, commands } = roleParts(ctx, node);
     const address = endpointAddressFor(ctx, node);
     const all = [...files, scriptFile(SCRIPTS.writeSentinel)];
     const config: CloudConfig = {
         hostname: node.hostname,
         sshAuthorizedKeys: ctx.spec.ssh.publicKeys,
+        ...(hostKey ? { hostKey } : {}),
         ...(ctx.spec.mirrors.ubuntuApt ? { aptMirror: ctx.spec.mirrors.ubuntuApt } : {}),
         packages: [...PACKAGES[node.role], ...etcdBackupPackages(ctx, node)],
         files: all,
@@ -145,8 +150,8 @@ export function renderNode(ctx: RenderContext, node: PlannedNode, secrets: Kubea
     return { node, userData, userDataBase64Bytes: base64Size(userData), files: [...all, ...kubeadmFiles(ctx, node, secrets)] };
 }
 
-/** Renders every node of a planned cluster. */
+/** Renders every node of a planned cluster (a new one: every machine with a placeholder host key). */
 export function renderCluster(spec: ClusterSpec, plan: ClusterPlan, options: RenderOptions & { secrets?: KubeadmSecrets } = {}): NodeBundle[] {
     const ctx = renderContext(spec, plan, options);
-    return plan.nodes.map((n) => renderNode(ctx, n, options.secrets));
+    return plan.nodes.map((n) => renderNode(ctx, n, options.secrets, PLACEHOLDER_HOST_KEY));
 }

@@ -40,6 +40,12 @@ const value = <T>(o: pulumi.Output<T>) => new Promise<T>((r) => o.apply((v) => {
 const count = (rec: Recorder, type: string) => rec.ofType(type).length;
 const byName = (rec: Recorder, type: string, name: string) => rec.ofType(type).find((r) => r.name === name)!;
 const plain = (v: unknown): any => (isWireSecret(v) ? (v as any).value : v);
+/** `plain` all the way down (a connection holds secret fields). */
+const deepPlain = (v: unknown): any => {
+    const p = plain(v);
+    return p && typeof p === "object" ? (Array.isArray(p) ? p.map(deepPlain) : Object.fromEntries(Object.entries(p).map(([k, x]) => [k, deepPlain(x)]))) : p;
+};
+const HOST_KEY = "tls:index/privateKey:PrivateKey";
 
 /** The files a secret installer script writes, decoded. */
 function scriptFiles(script: string): Map<string, string> {
@@ -191,12 +197,39 @@ describe("KubeadmCluster under mocks, for every stack", function () {
                     if (n.name !== nodes("master")[0].name) {
                         assert.ok(kubeadm.includes(hash), `${n.name}: CA pin`);
                     }
-                    const ui = byName(run.rec, T("Instance"), n.name).inputs.userDataRaw as string;
+                    const ui = plain(byName(run.rec, T("Instance"), n.name).inputs.userDataRaw) as string;
                     assert.ok(!ui.includes(token), `${n.name}: no token in user-data`);
                 }
                 for (const key of ["kubeconfig", "workerJoinCommand", "controlPlaneJoinCommand", "sshPrivateKey"]) {
                     assert.ok(await isSecret(run.out[key]), `${key} is secret`);
                 }
+            });
+
+            it("pins every machine's SSH host key: made by Pulumi, installed by its user-data (a secret input), verified by every command and by the bastion hop", async () => {
+                const publicKey = new Map<string, string>();
+                for (const n of run.plan.nodes) {
+                    const key = run.rec.ofType(HOST_KEY).filter((r) => r.name.endsWith(`-${n.name}-host-key`));
+                    assert.equal(key.length, 1, `${n.name}: one host key`);
+                    assert.equal(key[0].inputs.algorithm, "ED25519");
+                    const instance = byName(run.rec, T("Instance"), n.name);
+                    assert.ok(isWireSecret(instance.wireInputs.userDataRaw), `${n.name}: user-data with a private key is secret`);
+                    const doc = parse(plain(instance.inputs.userDataRaw).replace(/^#cloud-config\n/, ""));
+                    assert.equal(doc.ssh_deletekeys, true, `${n.name}: the image's own host keys are deleted`);
+                    assert.deepEqual(doc.ssh_genkeytypes, ["ed25519"], `${n.name}: no other type is generated`);
+                    assert.match(doc.ssh_keys.ed25519_private, /^-----BEGIN FAKE OPENSSH KEY-----\n/);
+                    assert.match(doc.ssh_keys.ed25519_public, /^ssh-ed25519 [0-9a-f]{40} /);
+                    publicKey.set(n.privateIp, doc.ssh_keys.ed25519_public);
+                }
+                const bastion = run.plan.nodes.find((n) => n.role === "bastion")!;
+                const commands = run.rec.ofType(COMMAND);
+                assert.ok(commands.length > 0);
+                for (const c of commands) {
+                    const conn = deepPlain(c.inputs.connection);
+                    assert.equal(conn.hostKey?.trim(), publicKey.get(conn.host), `${c.name}: pins ${conn.host}'s host key`);
+                    assert.equal(conn.proxy.hostKey?.trim(), publicKey.get(bastion.privateIp), `${c.name}: pins the bastion's host key`);
+                }
+                const snapshot = await value<any>(run.out.changeGuardSnapshot);
+                assert.deepEqual(snapshot.pinnedHostKeys, run.plan.nodes.map((n) => n.name), "recorded: every machine is pinned");
             });
 
             it("keeps secrets out of the deployment log: no print by kubeadm, outputs secret, quiet secret installers, a fresh certificate key per master", async () => {
@@ -245,7 +278,7 @@ describe("KubeadmCluster under mocks, for every stack", function () {
                 for (const n of plan.nodes) {
                     const i = byName(rec, T("Instance"), n.name);
                     assert.equal(i.inputs.camRoleName, n.etcdMember ? role.inputs.name : undefined, `${n.name}: the backup role on etcd members only`);
-                    assert.ok(!(i.inputs.userDataRaw as string).includes("etcd-backup.sh"), `${n.name}: no backup script in user-data`);
+                    assert.ok(!(plain(i.inputs.userDataRaw) as string).includes("etcd-backup.sh"), `${n.name}: no backup script in user-data`);
                 }
                 for (const m of members) {
                     const cmd = byName(rec, COMMAND, `${m.name}-etcd-backup`);
@@ -300,10 +333,33 @@ describe("KubeadmCluster under mocks, for every stack", function () {
             `${COMMAND} prod-general-4-kubeadm-join`, `${COMMAND} prod-general-4-ready`, `${COMMAND} prod-general-4-secrets`,
             `${COMMAND} prod-master-0-bootstrap-token-for-prod-general-3`, `${COMMAND} prod-master-0-bootstrap-token-for-prod-general-4`,
             `${T("Instance")} prod-general-3`, `${T("Instance")} prod-general-4`,
+            `${HOST_KEY} prod-pki-prod-general-3-host-key`, `${HOST_KEY} prod-pki-prod-general-4-host-key`,
         ]);
         const changed = after.rec.resources.filter((r: RecordedResource) => snapshot.has(r.urn) && JSON.stringify(r.inputs) !== JSON.stringify(snapshot.get(r.urn)!.inputs));
         assert.deepEqual(changed.map((r) => r.name), [], "no existing resource changes its inputs");
         assert.equal(after.rec.resources.length - before.rec.resources.length, added.length, "nothing disappears");
+    });
+
+    it("a cluster deployed before host keys were pinned: its machines keep their user-data and stay unverified, a new worker is pinned, and the next update agrees", async () => {
+        const doc = stackFile("prod-keepalived");
+        const first = await previewStack(doc, "prod-keepalived");
+        const older = { ...await value<any>(first.outputs.changeGuardSnapshot), pinnedHostKeys: undefined };
+        const pool = doc.config["kubeadm-ha:cluster"].workerPools[0];
+        const added = `prod-ka-${pool.name}-${pool.count}`;
+        const grown = { config: { ...doc.config, "kubeadm-ha:cluster": { ...doc.config["kubeadm-ha:cluster"], workerPools: [{ ...pool, count: pool.count + 1 }] } } };
+        const pins = async (snapshot: any) => {
+            const p = await previewStack(grown, "prod-keepalived", { changeGuardSnapshot: snapshot });
+            const keyed = p.recorder.ofType(T("Instance")).filter((i) => plain(i.inputs.userDataRaw).includes("ssh_keys:")).map((i) => i.name);
+            const verified = new Set(p.recorder.ofType(COMMAND).filter((c) => deepPlain(c.inputs.connection).hostKey).map((c) => c.name.replace(/-(ready|secrets|kubeadm-join)$/, "")));
+            return { keyed, verified: [...verified], snapshot: await value<any>(p.outputs.changeGuardSnapshot), keys: p.recorder.ofType(HOST_KEY).filter((k) => k.name.endsWith("-host-key")).map((k) => k.name) };
+        };
+        const once = await pins(older);
+        assert.deepEqual(once.keyed, [added], "only the new machine boots with a host key");
+        assert.deepEqual(once.verified, [added], "only its commands pin one");
+        assert.deepEqual(once.keys, [`prod-ka-pki-${added}-host-key`]);
+        assert.deepEqual(once.snapshot.pinnedHostKeys, [added], "recorded for the next update");
+        const again = await pins(once.snapshot);
+        assert.deepEqual([again.keyed, again.verified, again.snapshot.pinnedHostKeys], [once.keyed, once.verified, once.snapshot.pinnedHostKeys], "the next update changes nothing");
     });
 
     it("backup.enabled false: no bucket, CAM role or backup step; keepBucketOnDestroy false lets destroy delete the bucket", async () => {

@@ -7,6 +7,7 @@ import type { ClusterPlan } from "../../components/plan/plan";
 import type { ClusterSpec } from "../../components/plan/spec";
 import { planStackFile } from "../../components/plan/stack-file";
 import { backupBucketPrefix, backupRoleName } from "../../components/plan/naming";
+import { PLACEHOLDER_HOST_KEY } from "../../components/render/cloud-init";
 import { etcdBackupSshFiles } from "../../components/render/etcd-backup";
 import { NodeBundle, renderNode } from "../../components/render/node";
 import { renderContext, RenderOptions } from "../../components/render/context";
@@ -44,7 +45,8 @@ export function renderStack(stack: string, edit?: (cluster: any) => void, option
         storage: { kind: "cos", region: spec.region, role: backupRoleName(spec.name, spec.region) } as const,
         bucket: `${backupBucketPrefix(spec.name)}-1250000000`, archiveKey: EXAMPLE_ARCHIVE_KEY,
     };
-    const bundles = plan.nodes.map((n) => renderNode(ctx, n)).map((b) => ({ ...b, files: [...b.files, ...etcdBackupSshFiles(ctx, b.node, backup)] }));
+    // A new cluster: every machine's user-data carries a host key (here the placeholder of a real one's size).
+    const bundles = plan.nodes.map((n) => renderNode(ctx, n, undefined, PLACEHOLDER_HOST_KEY)).map((b) => ({ ...b, files: [...b.files, ...etcdBackupSshFiles(ctx, b.node, backup)] }));
     return { stack, spec, plan, bundles };
 }
 

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { checkChange, enforceChangeGuard, GuardNode, GuardSnapshot, guardSnapshot, parseGuardSnapshot } from "../../components/plan/change-guard";
+import { checkChange, enforceChangeGuard, GuardNode, GuardSnapshot, guardSnapshot, parseGuardSnapshot, pinnedHostKeys } from "../../components/plan/change-guard";
 import { ValidationError } from "../../components/plan/errors";
 import { planCluster } from "../../components/plan/plan";
 import { validateCluster } from "../../components/plan/validate";
@@ -25,6 +25,22 @@ describe("change guard (old plan vs new plan)", () => {
         const grown = prodConfig();
         grown.workerPools[0].count = 9;
         assert.deepEqual(checkChange(prod, snapshotOf(grown)), { changes: [], refusals: [], warnings: [] });
+    });
+
+    it("pins the host key of every machine of a new cluster and of every new machine, never of one that booted without it", () => {
+        const { spec, warnings } = validateCluster(prodConfig(), { today: TODAY });
+        const plan = planCluster(spec, warnings);
+        const names = plan.nodes.map((n) => n.name);
+        assert.deepEqual(pinnedHostKeys(plan, undefined), { pinned: names, unpinned: [] }, "first deployment");
+        const deployed = guardSnapshot(spec, plan);
+        assert.deepEqual(deployed.pinnedHostKeys, names);
+        assert.deepEqual(pinnedHostKeys(plan, deployed), { pinned: names, unpinned: [] }, "recorded: stays pinned");
+        const older: GuardSnapshot = { ...deployed, pinnedHostKeys: undefined };
+        const worker = plan.nodes.find((n) => n.role === "worker")!.name;
+        const before = { ...older, nodes: older.nodes.filter((n) => n.name !== worker) };
+        assert.deepEqual(pinnedHostKeys(plan, before), { pinned: [worker], unpinned: names.filter((n) => n !== worker) }, "a snapshot before host keys: only the new machine");
+        assert.deepEqual(guardSnapshot(spec, plan, {}, [worker]).pinnedHostKeys, [worker]);
+        assert.deepEqual(checkChange(deployed, guardSnapshot(spec, plan, {}, [worker])), { changes: [], refusals: [], warnings: [] }, "pinning is no machine change");
     });
 
     it("refuses replacing 2 of 3 etcd members at once and accepts replacing 1", () => {

@@ -4,7 +4,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { base64Size, CloudConfig, renderUserData, RUNCMD_STRICT, USER_DATA_LIMIT } from "../../components/render/cloud-init";
+import { base64Size, CloudConfig, PLACEHOLDER_HOST_KEY, renderUserData, RUNCMD_STRICT, USER_DATA_LIMIT } from "../../components/render/cloud-init";
 import { skipUnless } from "../helpers/skip";
 import { publicFile } from "../../components/render/node-file";
 import { allStacks } from "../helpers/rendered";
@@ -142,5 +142,25 @@ describe("cloud-init user-data", () => {
             files: [{ path: "/etc/kubernetes/kubeadm/join.yaml", content: "token", permissions: "0600", secret: true }],
         };
         assert.throws(() => renderUserData(leaky), /join\.yaml is secret and must not be put in user-data/);
+    });
+
+    it("installs a given host key as the machine's only one (the image's deleted, no other type generated), and leaves the image's keys without one", () => {
+        const base: CloudConfig = { hostname: "m-0", sshAuthorizedKeys: [], packages: [], hosts: [], runcmd: [], files: [] };
+        const keyed = parse(renderUserData({ ...base, hostKey: { privateKey: PLACEHOLDER_HOST_KEY.privateKey, publicKey: `${PLACEHOLDER_HOST_KEY.publicKey}\n` } }).replace(/^#cloud-config\n/, ""));
+        assert.deepEqual([keyed.ssh_deletekeys, keyed.ssh_genkeytypes], [true, ["ed25519"]]);
+        assert.deepEqual(keyed.ssh_keys, { ed25519_private: PLACEHOLDER_HOST_KEY.privateKey, ed25519_public: PLACEHOLDER_HOST_KEY.publicKey }, "the public line without its newline");
+        const plain = parse(renderUserData(base).replace(/^#cloud-config\n/, ""));
+        assert.deepEqual([plain.ssh_keys, plain.ssh_deletekeys, plain.ssh_genkeytypes], [undefined, undefined, undefined]);
+    });
+
+    it("sizes the placeholder host key like a real ed25519 key, so the offline size check holds for the real user-data", () => {
+        const dir = mkdtempSync(path.join(tmpdir(), "kubeadm-ha-hostkey-"));
+        try {
+            execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "", "-f", path.join(dir, "k")]);
+            assert.equal(PLACEHOLDER_HOST_KEY.privateKey.length, readFileSync(path.join(dir, "k"), "utf8").length);
+            assert.equal(PLACEHOLDER_HOST_KEY.publicKey.length, readFileSync(path.join(dir, "k.pub"), "utf8").trim().length);
+        } finally {
+            rmSync(dir, { recursive: true, force: true });
+        }
     });
 });
