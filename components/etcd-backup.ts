@@ -1,7 +1,7 @@
 // EtcdBackup: where the etcd members' snapshots go. A versioned, private COS bucket named
 // `<cluster>-etcd-backup-<appid>` whose lifecycle rules enforce the retention of `backup`, a CAM
-// role that only the CVM service can assume, allowed to read and write the objects of that one
-// bucket (no delete), and the key that encrypts the config archives. The members get the role
+// role that only the CVM service can assume, allowed to read and write this cluster's objects in
+// that one bucket (no delete), and the key that encrypts the config archives. The members get the role
 // (`Instance.camRoleName`) and read temporary credentials from the metadata service at each
 // run: no access key exists anywhere. The bucket and its snapshots survive `pulumi destroy`
 // unless `keepBucketOnDestroy` is false: then destroy empties (`forceClean`) and deletes it.
@@ -19,6 +19,8 @@ export interface EtcdBackupArgs {
     readonly region: string;
     /** Bucket name before the `-<appid>` suffix (`backupBucketPrefix`), at most 49 characters. */
     readonly bucketPrefix: string;
+    /** The cluster's name: the role may write only under `<prefix>/<clusterName>/`. */
+    readonly clusterName: string;
     /** Name of the CAM role and of its policy (`backupRoleName`). */
     readonly roleName: string;
     /** Retention (`keepAllHours`, whole days; `keepDailyDays`) and `keepBucketOnDestroy`. */
@@ -55,7 +57,7 @@ export class EtcdBackup extends pulumi.ComponentResource {
         this.bucket = bucket.bucket;
         const policy = new tencentcloud.CamPolicy(`${name}-policy`, {
             name: args.roleName, description: `Read and write etcd snapshots in the COS bucket ${args.bucketPrefix}-<appid> (kubeadm-ha)`,
-            document: pulumi.all([appId, bucket.bucket]).apply(([id, b]) => backupPolicyDocument(args.region, id, b)),
+            document: pulumi.all([appId, bucket.bucket]).apply(([id, b]) => backupPolicyDocument(args.region, id, b, args.clusterName)),
         }, parent);
         const role = new tencentcloud.CamRole(`${name}-role`, {
             name: args.roleName, description: "Bound to the etcd members: uploads their snapshots (kubeadm-ha)",

@@ -172,7 +172,7 @@ export class KubeadmCluster extends pulumi.ComponentResource {
             });
         this.changeGuardSnapshot = pulumi.output(imageId).apply((image) => guardSnapshot(spec, plan, { ...rolled, image }, hostKeys.pinned));
         const backup = spec.backup.enabled ? new EtcdBackup(`${name}-backup`, {
-            region: spec.region, bucketPrefix: backupBucketPrefix(spec.name), roleName: backupRoleName(spec.name, spec.region), backup: spec.backup, tags,
+            region: spec.region, clusterName: spec.name, bucketPrefix: backupBucketPrefix(spec.name), roleName: backupRoleName(spec.name, spec.region), backup: spec.backup, tags,
         }, parent) : undefined;
         const etcdRole = spec.etcd.topology === "external" ? "etcd" : "master";
         const settings = (role: string): InstanceSettings => ({

@@ -3,6 +3,7 @@
 // namespaces). Everything it starts is stopped by PID and every namespace removed, on success,
 // on failure, on the global time limit, and (through the lab's reaper) if the process is killed.
 
+import { apiServerPolicy } from "./checks-policy";
 import type { ClusterPlan } from "../components/plan/plan";
 import { table } from "../components/plan/report";
 import type { ClusterSpec } from "../components/plan/spec";
@@ -29,7 +30,7 @@ export const REHEARSAL_PROGRAMS = ["etcd", "etcdctl", "etcdutl", "kubeadm", "kub
 const LEADER_CHECKS = [11, 12, 13, 14];
 
 /** How many checks the checklist has (numbered 1 to CHECK_COUNT). */
-export const CHECK_COUNT = 16;
+export const CHECK_COUNT = 17;
 
 export interface RehearsalOptions {
     /** Timer overrides (e.g. LAB_TIMERS); the stack's rendered production timers otherwise. */
@@ -97,7 +98,7 @@ export async function rehearse(spec: ClusterSpec, plan: ClusterPlan, options: Re
         await steady(c);
         idleWritesPerSec = await etcdWriteRate(c, 10_000);
         log(`etcd writes at rest: ${idleWritesPerSec.toFixed(1)}/s`);
-        // Checks 9 to 16 run before check 8, which leaves the lost hosts down.
+        // Checks 9 to 17 run before check 8, which leaves the lost hosts down.
         const steps: [number, string, () => Promise<CheckResult>][] = [
             [1, "kill one etcd member", () => list.followerLoss()], [2, "kill the etcd leader", () => list.leaderLoss()],
             [3, "kill a quorum and restart it", () => list.quorumLoss()], [4, "kill one apiserver under load", () => list.apiserverLoss()],
@@ -111,6 +112,7 @@ export async function rehearse(spec: ClusterSpec, plan: ClusterPlan, options: Re
             [14, "SIGTERM the kube-scheduler leader", () => leaderLoss(c, 14, "kube-scheduler", "SIGTERM")],
             [15, "CoreDNS spread over nodes and zones, kept by its budget", () => corednsSpread(c, 15)],
             [16, "graceful apiserver restart under load", () => gracefulRestart(list, 16)],
+            [17, "API audit log and Pod Security", () => apiServerPolicy(c, 17)],
             [8, "lose the plan's worst host", () => list.planHostLoss()],
         ];
         for (const [id, name, run] of steps.filter(([id]) => !options.checks || options.checks.includes(id))) {

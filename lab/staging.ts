@@ -7,7 +7,7 @@ import * as path from "node:path";
 import type { NodeFile } from "../components/render/node-file";
 
 /** Node directories the lab relocates under a per-host root. */
-export const RELOCATED = ["/usr/local/lib/kubeadm-ha", "/etc/kubeadm-ha", "/run/kubeadm-ha", "/etc/etcd", "/var/lib/etcd", "/etc/kubernetes", "/etc/haproxy"];
+export const RELOCATED = ["/usr/local/lib/kubeadm-ha", "/etc/kubeadm-ha", "/run/kubeadm-ha", "/etc/etcd", "/var/lib/etcd", "/etc/kubernetes", "/etc/haproxy", "/var/log/kubernetes"];
 
 /** Rewrites every reference to a relocated directory to live under `root`. */
 export function rebase(text: string, root: string): string {

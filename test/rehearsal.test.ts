@@ -34,7 +34,7 @@ async function rehearseStack(stack: string): Promise<{ report: RehearsalReport; 
         const stdout = run.stdout();
         console.log(stdout.split("\n").map((l) => `      ${l}`).join("\n"));
         assert.equal(code, 0, `the rehearsal of ${stack} failed:\n${stdout}\n${run.stderr().slice(-3000)}`);
-        assert.match(run.stderr(), new RegExp(`check 8/${CHECK_COUNT}: lose the plan's worst host`), "progress is printed while it runs (checks 9 to 16 run before 8, which leaves hosts down)");
+        assert.match(run.stderr(), new RegExp(`check 8/${CHECK_COUNT}: lose the plan's worst host`), "progress is printed while it runs (checks 9 to 17 run before 8, which leaves hosts down)");
         assert.match(run.stderr(), /lab removed: 0 namespaces left/);
         const report = JSON.parse(readFileSync(path.join(dir, "report.json"), "utf8")) as RehearsalReport;
         return { report, stdout, byId: (id) => report.results.find((r) => r.id === id)! };
@@ -46,7 +46,7 @@ async function rehearseStack(stack: string): Promise<{ report: RehearsalReport; 
 /** The common checks of every endpoint kind, with the stacks' production timers. */
 function assertEtcdAndApiserverChecks(r: Awaited<ReturnType<typeof rehearseStack>>): void {
     assert.equal(r.report.timersUsed, "production");
-    assert.deepEqual(r.report.results.map((x) => x.id), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16], "all sixteen checks ran, reported in order");
+    assert.deepEqual(r.report.results.map((x) => x.id), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17], "all seventeen checks ran, reported in order");
     assert.match(r.stdout, /#\s+CHECK\s+EXPECTED\s+MEASURED\s+RESULT\s+GOAL/, "the report is a table");
     const v = (id: number) => r.byId(id).values!;
     assert.equal(v(1).failed, 0, "no write fails when a follower dies");
@@ -79,6 +79,9 @@ function assertEtcdAndApiserverChecks(r: Awaited<ReturnType<typeof rehearseStack
     // A graceful apiserver restart (as the kubelet does it) drops nothing and loses no watch event.
     assert.equal(v(16).failed, 0, `graceful restart: ${r.byId(16).measured}`);
     assert.ok(Number.isFinite(v(16).backUpMs) && v(16).watchMissed === 0, `graceful restart: ${r.byId(16).measured}`);
+    // The real apiserver loads the rendered Pod Security defaults and audit policy.
+    assert.equal(r.byId(17).status, "pass", `audit and Pod Security: ${r.byId(17).measured}`);
+    assert.deepEqual([v(17).refused, v(17).warned, v(17).exempt, v(17).audited, v(17).leaked], [1, 1, 1, 1, 0], r.byId(17).measured);
     assert.ok(r.report.idleWritesPerSec > 0, "the idle cluster's etcd write rate is measured");
     for (const x of r.report.results) {
         assert.notEqual(x.status, "fail", `check ${x.id} failed: ${x.measured}`);
@@ -92,7 +95,7 @@ describe("npm run rehearse's arguments", function () {
             const run = startRehearsal(["--stack", "prod", "--checks", bad]);
             const { code } = await run.done;
             assert.equal(code, 2, run.stderr());
-            assert.match(run.stderr(), new RegExp(`--checks ${bad}: give check numbers from 1 to 16`));
+            assert.match(run.stderr(), new RegExp(`--checks ${bad}: give check numbers from 1 to 17`));
         }
     });
     it("exits 2 naming the field before any namespace is made when a render option is bad", async () => {

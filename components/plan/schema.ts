@@ -82,6 +82,9 @@ const WorkerPoolSchema = z.strictObject({
     spread: bool.default(false),
 });
 
+/** Pod Security Standards levels (Pod Security admission). */
+const PSA_LEVEL = z.enum(["privileged", "baseline", "restricted"]);
+
 /** The shape of `kubeadm-ha:cluster`; each key is parsed on its own so every problem is reported. */
 export const ClusterSections = {
     name: z.string().regex(CLUSTER_NAME_RE, { error: `must be 1-20 characters of a-z, 0-9 and '-', starting with a letter (it prefixes hostnames, placement groups and key pairs, which Tencent limits to 60 and 25 characters)${FIX}use a short lowercase name such as prod-gz` }),
@@ -97,6 +100,12 @@ export const ClusterSections = {
         adminCidrs: z.array(cidr).default([]),
         /** The pod network master-0 installs: flannel (VXLAN), or none (bring your own). */
         cni: z.enum(["flannel", "none"]).default("flannel"),
+        /**
+         * Let pods reach the instance metadata service (169.254.0.23: the machine's CAM role
+         * credentials and its user-data). @default false: every master and worker drops pod
+         * traffic to it at boot
+         */
+        podMetadataAccess: z.boolean().default(false),
     }),
     etcd: z.strictObject({
         topology: z.enum(["external", "stacked"]).default("external"),
@@ -143,6 +152,25 @@ export const ClusterSections = {
         registryMirrors: z.record(z.string().regex(/^[a-z0-9.-]+(:\d+)?$/, { error: `must be a registry host such as docker.io${FIX}use the host name the images are pulled from` }),
             z.array(url).min(1)).default({}),
     }).default({ imageRepository: "registry.k8s.io", kubernetesApt: "https://pkgs.k8s.io/core:/stable:", registryMirrors: {} }),
+    apiServer: z.strictObject({
+        /** Pod Security admission's cluster-wide defaults; kube-system (and `exemptNamespaces`) is exempt. */
+        podSecurity: z.strictObject({
+            enforce: PSA_LEVEL.default("baseline"),
+            warn: PSA_LEVEL.default("restricted"),
+            audit: PSA_LEVEL.default("restricted"),
+            exemptNamespaces: z.array(z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, { error: `must be a namespace name${FIX}use lowercase letters, digits and '-'` })).default([]),
+        }).default({ enforce: "baseline", warn: "restricted", audit: "restricted", exemptNamespaces: [] }),
+        /** The apiserver's audit log on each master (/var/log/kubernetes/audit/audit.log), rotated by the apiserver. */
+        auditLog: z.strictObject({
+            enabled: bool.default(true),
+            maxAgeDays: int(1, 3650, "days an audit log file is kept").default(30),
+            maxBackups: int(1, 1000, "rotated audit log files kept").default(10),
+            maxSizeMb: int(1, 10240, "MB of an audit log file before it is rotated").default(100),
+        }).default({ enabled: true, maxAgeDays: 30, maxBackups: 10, maxSizeMb: 100 }),
+    }).default({
+        podSecurity: { enforce: "baseline", warn: "restricted", audit: "restricted", exemptNamespaces: [] },
+        auditLog: { enabled: true, maxAgeDays: 30, maxBackups: 10, maxSizeMb: 100 },
+    }),
     certificates: z.strictObject({
         caValidityHours: int(8760, 262800, "hours a CA is valid: 1 to 30 years").default(87600),
         leafValidityHours: int(1080, 43800, "hours a leaf certificate is valid: 45 days to 5 years").default(8760),

@@ -68,6 +68,8 @@ export interface ClusterSpec {
     readonly bastion: { readonly zone: string; readonly instanceType: string; readonly allowedCidrs: readonly string[] };
     readonly image: ClusterConfig["image"];
     readonly mirrors: ClusterConfig["mirrors"];
+    /** Pod Security admission defaults and the apiserver's audit log. */
+    readonly apiServer: ClusterConfig["apiServer"];
     /** Validity of the CAs and leaf certificates (hours), Pulumi's early renewal, the masters' monthly renewal timer. */
     readonly certificates: ClusterConfig["certificates"];
     /**
@@ -136,6 +138,7 @@ export function toClusterSpec(c: ClusterConfig): ClusterSpec {
         bastion: { zone: c.bastion.zone ?? zoneNames[0], instanceType: c.bastion.instanceType, allowedCidrs: c.bastion.allowedCidrs },
         image: c.image,
         mirrors: c.mirrors,
+        apiServer: c.apiServer,
         certificates: c.certificates,
         backup: c.backup,
         acceptRisks: c.acceptRisks,

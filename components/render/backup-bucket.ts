@@ -1,12 +1,15 @@
 // The cloud side of etcd backups, as plain data the EtcdBackup component passes to the
 // provider: the bucket's lifecycle rules (the retention of `backup`), and the CAM documents of
 // the CVM role the members upload with (trusted by the CVM service only, allowed to read and
-// write objects of this one bucket and nothing else, not even to delete).
+// write the objects of this cluster's three prefixes in this one bucket and nothing else, not
+// even to delete; pods are kept from its credentials by the metadata guard).
 //
 // Object layout (etcd-backup.sh): snapshots/<cluster>/<time>-<member>.db every interval,
 // daily/<cluster>/<date>.db the day's first, config/<cluster>/<time>-<member>.tar.enc with each
-// snapshot. The bucket is versioned, so an overwrite or an expiry keeps the previous version as
-// a noncurrent one for a while: long enough to notice a node that overwrote dailies.
+// snapshot. The bucket is versioned and the role cannot delete, so an overwrite keeps the previous
+// version as a noncurrent one: for a daily or an archive, for its whole retention, which the
+// role cannot shorten (it has no lifecycle right). A member that was taken over cannot make an
+// earlier daily unrecoverable.
 
 import type { ClusterSpec } from "../plan/spec";
 
@@ -19,21 +22,18 @@ export interface LifecycleRule {
     readonly abortIncompleteMultipartUpload: { readonly daysAfterInitiation: number };
 }
 
-/** Days a noncurrent version of a daily snapshot or config archive is kept (overwritten or expired). */
-export const NONCURRENT_DAYS = 7;
-
 /**
  * Retention as lifecycle rules: every snapshot for `keepAllHours` (whole days), the dailies and
  * the config archives for `keepDailyDays`; noncurrent snapshots for a day, noncurrent dailies and
- * archives for NONCURRENT_DAYS (at most their own retention); unfinished uploads for a day.
+ * archives for `keepDailyDays` too (an overwritten daily stays recoverable as long as the daily
+ * itself would have been kept); unfinished uploads for a day.
  */
 export function backupLifecycleRules(backup: ClusterSpec["backup"]): LifecycleRule[] {
     const rule = (id: string, days: number, nonCurrentDays: number): LifecycleRule => ({
         id, filterPrefix: `${id}/`, expiration: { days }, nonCurrentExpiration: { nonCurrentDays },
         abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
     });
-    const daily = Math.min(NONCURRENT_DAYS, backup.keepDailyDays);
-    return [rule("snapshots", backup.keepAllHours / 24, 1), rule("daily", backup.keepDailyDays, daily), rule("config", backup.keepDailyDays, daily)];
+    return [rule("snapshots", backup.keepAllHours / 24, 1), rule("daily", backup.keepDailyDays, backup.keepDailyDays), rule("config", backup.keepDailyDays, backup.keepDailyDays)];
 }
 
 /** Trust policy of the members' role: only the CVM service may assume it (for instances it is bound to). */
@@ -41,20 +41,27 @@ export function cvmTrustDocument(): string {
     return JSON.stringify({ version: "2.0", statement: [{ action: ["name/sts:AssumeRole"], effect: "allow", principal: { service: ["cvm.qcloud.com"] } }] });
 }
 
-/** COS actions the members need: upload (simple and multipart), download for a restore, list for the daily check. No delete. */
+/** COS object actions the members need: upload (simple and multipart), download for a restore. No delete. */
 export const BACKUP_COS_ACTIONS = [
     "name/cos:PutObject", "name/cos:InitiateMultipartUpload", "name/cos:UploadPart", "name/cos:CompleteMultipartUpload",
-    "name/cos:AbortMultipartUpload", "name/cos:ListParts", "name/cos:ListMultipartUploads",
-    "name/cos:GetObject", "name/cos:HeadObject", "name/cos:GetBucket",
+    "name/cos:AbortMultipartUpload", "name/cos:ListParts", "name/cos:GetObject", "name/cos:HeadObject",
 ] as const;
+/** COS bucket actions: list objects (the daily check) and unfinished uploads (rclone's multipart). */
+export const BACKUP_COS_BUCKET_ACTIONS = ["name/cos:GetBucket", "name/cos:ListMultipartUploads"] as const;
+/** The prefixes etcd-backup.sh writes under, each followed by `<cluster>/`. */
+export const BACKUP_PREFIXES = ["snapshots", "daily", "config"] as const;
 
 /**
- * Permission policy of the members' role: BACKUP_COS_ACTIONS on the objects of one bucket,
- * `qcs::cos:<region>:uid/<appid>:<bucket>/*`.
+ * Permission policy of the members' role: BACKUP_COS_ACTIONS on this cluster's objects only
+ * (`qcs::cos:<region>:uid/<appid>:<bucket>/<prefix>/<cluster>/*`), BACKUP_COS_BUCKET_ACTIONS on the bucket.
  */
-export function backupPolicyDocument(region: string, appId: string, bucket: string): string {
-    if (!/^[a-z]+-[a-z-]+$/.test(region) || !/^\d{10}$/.test(appId) || !bucket.endsWith(`-${appId}`)) {
-        throw new Error(`backup policy: region ${JSON.stringify(region)}, appid ${JSON.stringify(appId)} (10 digits) and bucket ${JSON.stringify(bucket)} (<name>-<appid>) do not fit together`);
+export function backupPolicyDocument(region: string, appId: string, bucket: string, cluster: string): string {
+    if (!/^[a-z]+-[a-z-]+$/.test(region) || !/^\d{10}$/.test(appId) || !bucket.endsWith(`-${appId}`) || !/^[a-z][a-z0-9-]*$/.test(cluster)) {
+        throw new Error(`backup policy: region ${JSON.stringify(region)}, appid ${JSON.stringify(appId)} (10 digits), bucket ${JSON.stringify(bucket)} (<name>-<appid>) and cluster ${JSON.stringify(cluster)} do not fit together`);
     }
-    return JSON.stringify({ version: "2.0", statement: [{ action: [...BACKUP_COS_ACTIONS], effect: "allow", resource: [`qcs::cos:${region}:uid/${appId}:${bucket}/*`] }] });
+    const base = `qcs::cos:${region}:uid/${appId}:${bucket}`;
+    return JSON.stringify({ version: "2.0", statement: [
+        { action: [...BACKUP_COS_ACTIONS], effect: "allow", resource: BACKUP_PREFIXES.map((p) => `${base}/${p}/${cluster}/*`) },
+        { action: [...BACKUP_COS_BUCKET_ACTIONS], effect: "allow", resource: [`${base}/*`] },
+    ] });
 }

@@ -17,6 +17,8 @@ import { assertKubeadmDocument, KubeletConfiguration } from "./kubeadm-types";
 
 /** Where etcd keeps its data: a directory on the mounted data disk (not the mount point, which holds lost+found). */
 export const ETCD_DATA_DIR = `${PATHS.etcdData}/data`;
+/** Lowest TLS version etcd accepts from clients and peers (CIS 2.x; etcd's default also allows 1.0 and 1.1 cipher suites). */
+export const ETCD_TLS_MIN = "TLS1.2";
 /** Backend quota: 8 GiB, etcd's recommended maximum. */
 const QUOTA_BYTES = 8 * 1024 ** 3;
 
@@ -48,6 +50,7 @@ export function etcdArgs(ctx: RenderContext, member: PlannedNode): string[] {
         `--peer-key-file=${pki}/peer.key`,
         `--peer-trusted-ca-file=${pki}/ca.crt`,
         "--peer-client-cert-auth=true",
+        `--tls-min-version=${ETCD_TLS_MIN}`,
         `--heartbeat-interval=${ctx.timers.etcdHeartbeatMs}`,
         `--election-timeout=${ctx.timers.etcdElectionMs}`,
         "--snapshot-count=10000",

@@ -8,6 +8,8 @@
 // load balancer. controller-manager, scheduler and (from 1.33) the kubelet on masters use the
 // local apiserver anyway.
 
+import { apiServerPolicyArgs, apiServerPolicyFiles } from "./apiserver-policy";
+import { ETCD_TLS_MIN } from "./etcd";
 import { PATHS, RenderContext } from "./context";
 import {
     assertKubeadmDocument, ClusterConfiguration, EncryptionConfiguration, InitConfiguration, JoinConfiguration,
@@ -74,8 +76,9 @@ export function clusterConfiguration(ctx: RenderContext): ClusterConfiguration {
                 keyFile: `${PATHS.pkiDir}/apiserver-etcd-client.key`,
             },
         }
-        : { local: { dataDir: PATHS.etcdData } };
+        : { local: { dataDir: PATHS.etcdData, extraArgs: [{ name: "tls-min-version", value: ETCD_TLS_MIN }] } };
     const encryptionDir = PATHS.encryptionConfig.slice(0, PATHS.encryptionConfig.lastIndexOf("/"));
+    const policy = apiServerPolicyArgs(ctx);
     return {
         apiVersion: API,
         kind: "ClusterConfiguration",
@@ -93,14 +96,18 @@ export function clusterConfiguration(ctx: RenderContext): ClusterConfiguration {
             certSANs: apiServerCertSans(ctx),
             extraArgs: [
                 { name: "encryption-provider-config", value: PATHS.encryptionConfig },
+                ...policy.extraArgs, NO_PROFILING,
                 ...(ctx.apiHealth.shutdownDelaySec > 0 ? [{ name: "shutdown-delay-duration", value: `${ctx.apiHealth.shutdownDelaySec}s` }] : []),
             ],
-            extraVolumes: [{ name: "encryption-config", hostPath: encryptionDir, mountPath: encryptionDir, readOnly: true, pathType: "DirectoryOrCreate" }],
+            extraVolumes: [{ name: "encryption-config", hostPath: encryptionDir, mountPath: encryptionDir, readOnly: true, pathType: "DirectoryOrCreate" }, ...policy.extraVolumes],
         },
-        controllerManager: { extraArgs: leaderElectArgs(ctx) },
-        scheduler: { extraArgs: leaderElectArgs(ctx) },
+        controllerManager: { extraArgs: [...leaderElectArgs(ctx), NO_PROFILING] },
+        scheduler: { extraArgs: [...leaderElectArgs(ctx), NO_PROFILING] },
     };
 }
+
+/** Profiling endpoints off on every control-plane component (CIS 1.2.15, 1.3.2, 1.4.1). */
+const NO_PROFILING = { name: "profiling", value: "false" };
 
 /** `--leader-elect`, and the timers when the render options set them (the components' defaults otherwise). */
 function leaderElectArgs(ctx: RenderContext): { name: string; value: string }[] {
@@ -163,13 +170,13 @@ function file(path: string, docs: unknown[], secrets: KubeadmSecrets): NodeFile 
     return secretFile(path, `${note}${toYamlDocuments(docs)}`);
 }
 
-/** The secret kubeadm files of a master or worker (none for other roles). */
+/** The kubeadm files of a master or worker (none for other roles), delivered over SSH: secret ones, and a master's apiserver policy files. */
 export function kubeadmFiles(ctx: RenderContext, node: PlannedNode, secrets: KubeadmSecrets): NodeFile[] {
     if (node.role === "master") {
         const own = node.name === ctx.initMaster.name
             ? file(`${PATHS.kubeadmDir}/init.yaml`, [initConfiguration(ctx, secrets), clusterConfiguration(ctx), kubeletConfiguration(), kubeProxyConfiguration()], secrets)
             : file(`${PATHS.kubeadmDir}/join.yaml`, [joinConfiguration(ctx, node, secrets)], secrets);
-        return [own, file(PATHS.encryptionConfig, [encryptionConfiguration(secrets)], secrets)];
+        return [own, file(PATHS.encryptionConfig, [encryptionConfiguration(secrets)], secrets), ...apiServerPolicyFiles(ctx)];
     }
     return node.role === "worker" ? [file(`${PATHS.kubeadmDir}/join.yaml`, [joinConfiguration(ctx, node, secrets)], secrets)] : [];
 }

@@ -14,6 +14,7 @@ import { haproxyConfig } from "./haproxy";
 import { keepalivedConfig, keepalivedUnit, lvsDirectorConfig } from "./keepalived";
 import { KubeadmSecrets, kubeadmFiles, PLACEHOLDER_SECRETS } from "./kubeadm";
 import { NodeFile, publicFile } from "./node-file";
+import { metadataGuardCommands, metadataGuardFiles } from "./metadata-guard";
 import { nodeProxyFiles } from "./node-proxy";
 import { Script, SCRIPTS, scriptFile, scriptPath } from "./scripts";
 import { ini, keyValues } from "./text";
@@ -40,7 +41,8 @@ const LVS_VIP_UNIT = "/etc/systemd/system/kubeadm-ha-lvs-vip.service";
 
 const run = (s: Script, ...args: string[]) => ["bash", scriptPath(s), ...args];
 
-function kubernetesNodeFiles(ctx: RenderContext): NodeFile[] {
+/** What every machine with a kubelet gets; `schedulable`: pods of the pod network can run there (masters, workers), so it gets the metadata guard. */
+function kubernetesNodeFiles(ctx: RenderContext, schedulable: boolean): NodeFile[] {
     return [
         ...containerdFiles(ctx),
         // crictl (kubeadm's cri-tools dependency) finds containerd without --runtime-endpoint.
@@ -49,14 +51,14 @@ function kubernetesNodeFiles(ctx: RenderContext): NodeFile[] {
         publicFile("/etc/sysctl.d/90-kubeadm-ha.conf", keyValues([
             ["net.ipv4.ip_forward", "1"], ["net.bridge.bridge-nf-call-iptables", "1"], ["net.bridge.bridge-nf-call-ip6tables", "1"],
         ])),
-        scriptFile(SCRIPTS.disableSwap), scriptFile(SCRIPTS.installKubernetes),
+        scriptFile(SCRIPTS.disableSwap), scriptFile(SCRIPTS.installKubernetes), ...(schedulable ? metadataGuardFiles(ctx) : []),
     ];
 }
 
-function kubernetesNodeCommands(ctx: RenderContext): string[][] {
+function kubernetesNodeCommands(ctx: RenderContext, schedulable: boolean): string[][] {
     const k = ctx.spec.kubernetes;
     return [
-        run(SCRIPTS.disableSwap), ["modprobe", "overlay"], ["modprobe", "br_netfilter"], ["sysctl", "--system"],
+        ...(schedulable ? metadataGuardCommands(ctx) : []), run(SCRIPTS.disableSwap), ["modprobe", "overlay"], ["modprobe", "br_netfilter"], ["sysctl", "--system"],
         run(SCRIPTS.installKubernetes, ctx.spec.mirrors.kubernetesApt, `1.${k.minor}`, k.version),
         ["systemctl", "restart", "containerd"], ["systemctl", "enable", "kubelet"],
     ];
@@ -69,21 +71,22 @@ function roleParts(ctx: RenderContext, node: PlannedNode): { files: NodeFile[]; 
     switch (node.role) {
         case "master":
             return {
-                files: [...kubernetesNodeFiles(ctx), scriptFile(SCRIPTS.kubeadmOnce), scriptFile(SCRIPTS.useLocalApiserver), ...certRenewalFiles(ctx, node)],
-                commands: [...kubernetesNodeCommands(ctx), ...certRenewalCommands(ctx)],
+                files: [...kubernetesNodeFiles(ctx, true), scriptFile(SCRIPTS.kubeadmOnce), scriptFile(SCRIPTS.useLocalApiserver), ...certRenewalFiles(ctx, node)],
+                commands: [...kubernetesNodeCommands(ctx, true), ...certRenewalCommands(ctx)],
             };
         case "worker":
             return {
-                files: [...kubernetesNodeFiles(ctx), scriptFile(SCRIPTS.kubeadmOnce),
+                files: [...kubernetesNodeFiles(ctx, true), scriptFile(SCRIPTS.kubeadmOnce),
                     ...(ctx.plan.endpoint.kind === "node-local-proxy" ? [...nodeProxyFiles(ctx), scriptFile(SCRIPTS.useLocalApiserver)] : [])],
-                commands: kubernetesNodeCommands(ctx),
+                commands: kubernetesNodeCommands(ctx, true),
             };
         case "etcd":
             return {
-                files: [...kubernetesNodeFiles(ctx), ...etcdNodeFiles(ctx, node), scriptFile(SCRIPTS.mountDataDisk)],
+                // Only static pods on the host's network run here: no pod-network pod reaches the metadata service.
+                files: [...kubernetesNodeFiles(ctx, false), ...etcdNodeFiles(ctx, node), scriptFile(SCRIPTS.mountDataDisk)],
                 // The etcd static pod is installed by the join wiring's etcd-start step (etcd-member-start.sh),
                 // once the member's certificates are in place and after the sentinel, so after the data disk's mount.
-                commands: [run(SCRIPTS.mountDataDisk, DATA_DISK_DEVICE, PATHS.etcdData, "300"), ...kubernetesNodeCommands(ctx),
+                commands: [run(SCRIPTS.mountDataDisk, DATA_DISK_DEVICE, PATHS.etcdData, "300"), ...kubernetesNodeCommands(ctx, false),
                     ["systemctl", "daemon-reload"], ["systemctl", "restart", "kubelet"]],
             };
         case "lb":

@@ -266,13 +266,16 @@ describe("KubeadmCluster under mocks, for every stack", function () {
                 assert.equal(bucket.inputs.acl, "private");
                 assert.equal(bucket.retainOnDelete, spec.backup.keepBucketOnDestroy);
                 assert.equal(bucket.inputs.forceClean, !spec.backup.keepBucketOnDestroy, "a bucket that destroy deletes is emptied first");
+                assert.deepEqual(bucket.inputs.lifecycleRules.map((r: any) => [r.filterPrefix, r.nonCurrentExpiration.nonCurrentDays]),
+                    [["snapshots/", 1], ["daily/", spec.backup.keepDailyDays], ["config/", spec.backup.keepDailyDays]], "an overwritten daily or archive stays for the whole retention");
                 assert.deepEqual(bucket.inputs.lifecycleRules.map((r: any) => [r.filterPrefix, r.expiration.days]),
                     [["snapshots/", spec.backup.keepAllHours / 24], ["daily/", spec.backup.keepDailyDays], ["config/", spec.backup.keepDailyDays]]);
                 const role = rec.ofType(T("CamRole"))[0];
                 const policy = rec.ofType(T("CamPolicy"))[0];
                 assert.equal(role.inputs.name, `${spec.name}-etcd-backup-${spec.region}`);
                 assert.deepEqual(JSON.parse(role.inputs.document).statement[0].principal, { service: ["cvm.qcloud.com"] });
-                assert.deepEqual(JSON.parse(policy.inputs.document).statement[0].resource, [`qcs::cos:${spec.region}:uid/1250000000:${bucket.inputs.bucket}/*`]);
+                assert.deepEqual(JSON.parse(policy.inputs.document).statement[0].resource, ["snapshots", "daily", "config"].map((p) => `qcs::cos:${spec.region}:uid/1250000000:${bucket.inputs.bucket}/${p}/${spec.name}/*`),
+                    "objects of this cluster only");
                 const attachment = rec.ofType(T("CamRolePolicyAttachment"))[0];
                 assert.deepEqual([attachment.inputs.roleId, attachment.inputs.policyId], [`${role.name}-id`, `${policy.name}-id`]);
                 for (const n of plan.nodes) {

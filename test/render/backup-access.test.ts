@@ -12,7 +12,7 @@ import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { BACKUP_COS_ACTIONS, backupLifecycleRules, backupPolicyDocument, cvmTrustDocument, NONCURRENT_DAYS } from "../../components/render/backup-bucket";
+import { BACKUP_COS_ACTIONS, BACKUP_COS_BUCKET_ACTIONS, backupLifecycleRules, backupPolicyDocument, cvmTrustDocument } from "../../components/render/backup-bucket";
 import { BACKUP_REMOTE, BACKUP_TIMER, ENABLE_BACKUPS_COMMAND, rcloneConfig } from "../../components/render/etcd-backup";
 import { BACKUP_SCRIPTS } from "../../components/render/scripts-backup";
 import { missingPrograms, skipUnless } from "../helpers/skip";
@@ -23,20 +23,26 @@ describe("etcd backups: the bucket's lifecycle rules and the CAM documents", () 
     it("keeps every snapshot keepAllHours, dailies and config archives keepDailyDays, noncurrent versions briefly, unfinished uploads a day", () => {
         assert.deepEqual(backupLifecycleRules(BACKUP), [
             { id: "snapshots", filterPrefix: "snapshots/", expiration: { days: 2 }, nonCurrentExpiration: { nonCurrentDays: 1 }, abortIncompleteMultipartUpload: { daysAfterInitiation: 1 } },
-            { id: "daily", filterPrefix: "daily/", expiration: { days: 30 }, nonCurrentExpiration: { nonCurrentDays: NONCURRENT_DAYS }, abortIncompleteMultipartUpload: { daysAfterInitiation: 1 } },
-            { id: "config", filterPrefix: "config/", expiration: { days: 30 }, nonCurrentExpiration: { nonCurrentDays: NONCURRENT_DAYS }, abortIncompleteMultipartUpload: { daysAfterInitiation: 1 } },
+            { id: "daily", filterPrefix: "daily/", expiration: { days: 30 }, nonCurrentExpiration: { nonCurrentDays: 30 }, abortIncompleteMultipartUpload: { daysAfterInitiation: 1 } },
+            { id: "config", filterPrefix: "config/", expiration: { days: 30 }, nonCurrentExpiration: { nonCurrentDays: 30 }, abortIncompleteMultipartUpload: { daysAfterInitiation: 1 } },
         ]);
         const short = backupLifecycleRules({ ...BACKUP, keepAllHours: 24, keepDailyDays: 3 });
-        assert.deepEqual(short.map((r) => [r.expiration.days, r.nonCurrentExpiration.nonCurrentDays]), [[1, 1], [3, 3], [3, 3]], "noncurrent dailies never outlive the dailies");
+        assert.deepEqual(short.map((r) => [r.expiration.days, r.nonCurrentExpiration.nonCurrentDays]), [[1, 1], [3, 3], [3, 3]], "an overwritten daily is kept as long as the daily");
     });
 
-    it("the role trusts only the CVM service, and the policy allows object reads and writes on one bucket, no delete", () => {
+    it("the role trusts only the CVM service, and the policy allows object reads and writes under this cluster's prefixes of one bucket, no delete", () => {
         assert.deepEqual(JSON.parse(cvmTrustDocument()), { version: "2.0", statement: [{ action: ["name/sts:AssumeRole"], effect: "allow", principal: { service: ["cvm.qcloud.com"] } }] });
-        const policy = JSON.parse(backupPolicyDocument("ap-guangzhou", "1250000000", "prod-etcd-backup-1250000000"));
-        assert.deepEqual(policy.statement, [{ action: [...BACKUP_COS_ACTIONS], effect: "allow", resource: ["qcs::cos:ap-guangzhou:uid/1250000000:prod-etcd-backup-1250000000/*"] }]);
-        assert.ok(BACKUP_COS_ACTIONS.every((a) => /^name\/cos:[A-Z]\w+$/.test(a) && !/Delete|Acl|Policy/.test(a)), "no delete, ACL or policy action");
-        assert.throws(() => backupPolicyDocument("ap-guangzhou", "125", "b-125"), /appid "125" \(10 digits\)/);
-        assert.throws(() => backupPolicyDocument("ap-guangzhou", "1250000000", "other-1250000001"), /bucket "other-1250000001"/);
+        const policy = JSON.parse(backupPolicyDocument("ap-guangzhou", "1250000000", "prod-etcd-backup-1250000000", "prod"));
+        const base = "qcs::cos:ap-guangzhou:uid/1250000000:prod-etcd-backup-1250000000";
+        assert.deepEqual(policy.statement, [
+            { action: [...BACKUP_COS_ACTIONS], effect: "allow", resource: [`${base}/snapshots/prod/*`, `${base}/daily/prod/*`, `${base}/config/prod/*`] },
+            { action: [...BACKUP_COS_BUCKET_ACTIONS], effect: "allow", resource: [`${base}/*`] },
+        ]);
+        assert.ok([...BACKUP_COS_ACTIONS, ...BACKUP_COS_BUCKET_ACTIONS].every((a) => /^name\/cos:[A-Z]\w+$/.test(a) && !/Delete|Acl|Policy|Lifecycle|Versioning/.test(a)), "no delete, ACL, policy, lifecycle or versioning action");
+        assert.ok(BACKUP_COS_BUCKET_ACTIONS.every((a) => !/Put|Get(Object)/.test(a)), "no object read or write on the whole bucket");
+        assert.throws(() => backupPolicyDocument("ap-guangzhou", "125", "b-125", "prod"), /appid "125" \(10 digits\)/);
+        assert.throws(() => backupPolicyDocument("ap-guangzhou", "1250000000", "other-1250000001", "prod"), /bucket "other-1250000001"/);
+        assert.throws(() => backupPolicyDocument("ap-guangzhou", "1250000000", "prod-etcd-backup-1250000000", "*"), /cluster "\*"/);
     });
 });
 

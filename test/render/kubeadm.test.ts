@@ -53,14 +53,42 @@ describe("kubeadm configuration", () => {
         assert.equal(cluster.networking.serviceSubnet, "10.96.0.0/12");
         assert.equal(cluster.imageRepository, "registry.k8s.io");
         assert.equal(cluster.encryptionAlgorithm, "ECDSA-P256");
-        assert.deepEqual(cluster.controllerManager.extraArgs, [{ name: "leader-elect", value: "true" }]);
-        assert.deepEqual(cluster.scheduler.extraArgs, [{ name: "leader-elect", value: "true" }]);
+        assert.deepEqual(cluster.controllerManager.extraArgs, [{ name: "leader-elect", value: "true" }, { name: "profiling", value: "false" }]);
+        assert.deepEqual(cluster.scheduler.extraArgs, [{ name: "leader-elect", value: "true" }, { name: "profiling", value: "false" }]);
         assert.ok(cluster.apiServer.extraArgs.some((a: any) => a.name === "encryption-provider-config"));
+        assert.ok(cluster.apiServer.extraArgs.some((a: any) => a.name === "profiling" && a.value === "false"));
+    });
+
+    it("enforces Pod Security baseline (warn and audit restricted, kube-system exempt) and writes an audit log, with the files over SSH and mounted into the apiserver", () => {
+        const m0 = node(prod, "prod-master-0");
+        const cluster = byKind(docs(m0, "/etc/kubernetes/kubeadm/init.yaml"), "ClusterConfiguration");
+        const args = Object.fromEntries(cluster.apiServer.extraArgs.map((a: any) => [a.name, a.value]));
+        assert.deepEqual([args["admission-control-config-file"], args["audit-policy-file"], args["audit-log-path"], args["audit-log-maxage"], args["audit-log-maxbackup"], args["audit-log-maxsize"]],
+            ["/etc/kubernetes/admission/config.yaml", "/etc/kubernetes/audit/policy.yaml", "/var/log/kubernetes/audit/audit.log", "30", "10", "100"]);
+        const volumes = Object.fromEntries(cluster.apiServer.extraVolumes.map((v: any) => [v.hostPath, v.readOnly]));
+        assert.deepEqual([volumes["/etc/kubernetes/admission"], volumes["/etc/kubernetes/audit"], volumes["/var/log/kubernetes/audit"]], [true, true, false], "policy read-only, log writable");
+        const admission = parseAllDocuments(m0.files.find((f) => f.path === "/etc/kubernetes/admission/config.yaml")!.content)[0].toJS();
+        const psa = admission.plugins[0].configuration;
+        assert.deepEqual([admission.plugins[0].name, psa.defaults.enforce, psa.defaults.warn, psa.defaults.audit, psa.exemptions.namespaces], ["PodSecurity", "baseline", "restricted", "restricted", ["kube-system"]]);
+        const policy = parseAllDocuments(m0.files.find((f) => f.path === "/etc/kubernetes/audit/policy.yaml")!.content)[0].toJS();
+        const secretRule = policy.rules.find((r: any) => r.resources?.some((g: any) => g.resources?.includes("secrets")));
+        assert.equal(secretRule.level, "Metadata", "a Secret's value is never logged");
+        assert.ok(policy.rules.findIndex((r: any) => r === secretRule) < policy.rules.findIndex((r: any) => r.level === "RequestResponse"), "and no earlier rule logs more of it");
+        for (const f of m0.files.filter((x) => x.path.startsWith("/etc/kubernetes/a"))) {
+            assert.ok(!m0.userData.includes(f.path), `${f.path} travels over SSH, not in user-data`);
+        }
+        assert.ok(node(prod, "prod-general-0").files.every((f) => !f.path.startsWith("/etc/kubernetes/a")), "workers run no apiserver");
+        const off = renderStack("prod", (c) => { c.apiServer = { auditLog: { enabled: false }, podSecurity: { enforce: "restricted", exemptNamespaces: ["monitoring"] } }; });
+        const offMaster = node(off, "prod-master-0");
+        const offCluster = byKind(docs(offMaster, "/etc/kubernetes/kubeadm/init.yaml"), "ClusterConfiguration");
+        assert.ok(!offCluster.apiServer.extraArgs.some((a: any) => a.name.startsWith("audit-")) && !offMaster.files.some((f) => f.path.startsWith("/etc/kubernetes/audit/")), "no audit log when disabled");
+        const offPsa = parseAllDocuments(offMaster.files.find((f) => f.path === "/etc/kubernetes/admission/config.yaml")!.content)[0].toJS().plugins[0].configuration;
+        assert.deepEqual([offPsa.defaults.enforce, offPsa.exemptions.namespaces], ["restricted", ["kube-system", "monitoring"]]);
     });
 
     it("uses stacked etcd for a stacked topology and the stack's image repository", () => {
         const cluster = byKind(docs(node(renderStack("dev"), "dev-master-0"), "/etc/kubernetes/kubeadm/init.yaml"), "ClusterConfiguration");
-        assert.deepEqual(cluster.etcd, { local: { dataDir: "/var/lib/etcd" } });
+        assert.deepEqual(cluster.etcd, { local: { dataDir: "/var/lib/etcd", extraArgs: [{ name: "tls-min-version", value: "TLS1.2" }] } });
         const ka = byKind(docs(node(renderStack("prod-keepalived"), "prod-ka-master-0"), "/etc/kubernetes/kubeadm/init.yaml"), "ClusterConfiguration");
         assert.equal(ka.imageRepository, "ccr.ccs.tencentyun.com/my-k8s-mirror");
     });
