@@ -51,7 +51,8 @@ export class EtcdBackup extends pulumi.ComponentResource {
         const parent = { parent: this };
 
         const bucket = new tencentcloud.CosBucket(`${name}-bucket`, {
-            bucket: appId.apply((id) => `${args.bucketPrefix}-${id}`), acl: "private", versioningEnable: true,
+            // SSE-COS: objects encrypted at rest with keys COS manages (changed in place on an existing bucket).
+            bucket: appId.apply((id) => `${args.bucketPrefix}-${id}`), acl: "private", versioningEnable: true, encryptionAlgorithm: "AES256",
             lifecycleRules: rules.map((r) => ({ ...r })), forceClean: !args.backup.keepBucketOnDestroy, tags: args.tags,
         }, { ...parent, retainOnDelete: args.backup.keepBucketOnDestroy });
         this.bucket = bucket.bucket;

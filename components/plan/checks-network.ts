@@ -2,7 +2,7 @@
 // reads parsed on their own, so one bad field never hides another problem.
 
 import { MIN_SUBNET_PREFIX } from "./addressing";
-import { Cidr, contains, overlaps, parseCidr, PRIVATE_RANGES } from "./cidr";
+import { Cidr, contains, overlaps, parseCidr, PRIVATE_RANGES, WIDEST_PUBLIC_PREFIX, widePublicRange } from "./cidr";
 import type { Issue, Warning } from "./errors";
 import type { ClusterConfig } from "./schema";
 
@@ -125,17 +125,11 @@ function accessChecks(c: PartialConfig, out: Findings): void {
     wideRanges("network.adminCidrs", c.network?.adminCidrs ?? [], "the API", out);
 }
 
-/** Address space that is not the internet: RFC 1918 and the shared 100.64/10 (carrier-grade NAT, VPN pools). */
-const NOT_PUBLIC = [...PRIVATE_RANGES, parseCidr("100.64.0.0/10")];
-
-/** Widest public range a production access list may hold: a /16 is 65536 addresses, a large office or VPN egress pool. */
-export const WIDEST_PUBLIC_PREFIX = 16;
-
 /** Production: each public range judged by its size (0.0.0.0/1 + 128.0.0.0/1 is the whole internet as surely as 0.0.0.0/0). */
 function wideRanges(path: string, ranges: readonly string[], what: string, out: Findings): void {
     ranges.forEach((text, i) => {
         const r = parseCidr(text);
-        if (r.prefix < WIDEST_PUBLIC_PREFIX && !NOT_PUBLIC.some((p) => contains(p, r))) {
+        if (widePublicRange(r)) {
             out.errors.push({
                 path: `${path}[${i}]`, got: text,
                 problem: r.prefix === 0 ? `opens ${what} to the whole internet, which the production profile refuses`

@@ -66,3 +66,14 @@ export function containsAddress(block: Cidr, address: string): boolean {
 
 /** The RFC 1918 private ranges, the only ones a Tencent VPC may use. */
 export const PRIVATE_RANGES: readonly Cidr[] = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].map(parseCidr);
+
+/** Address space that is not the internet: RFC 1918 and the shared 100.64/10 (carrier-grade NAT, VPN pools). */
+export const NOT_PUBLIC_RANGES: readonly Cidr[] = [...PRIVATE_RANGES, parseCidr("100.64.0.0/10")];
+
+/** Widest public range a production access list may hold: a /16 is 65536 addresses, a large office or VPN egress pool. */
+export const WIDEST_PUBLIC_PREFIX = 16;
+
+/** A block wider than a /16 that is not inside a private range (0.0.0.0/1 counts as surely as 0.0.0.0/0). */
+export function widePublicRange(r: Cidr): boolean {
+    return r.prefix < WIDEST_PUBLIC_PREFIX && !NOT_PUBLIC_RANGES.some((p) => contains(p, r));
+}

@@ -26,3 +26,19 @@ export function backupBucketPrivateVersioned(resources: readonly PolicyResource[
     }
     return out;
 }
+
+/** The server-side encryption COS offers (SSE-COS, SSE-KMS, SM4). */
+const SSE = ["AES256", "KMS", "cos/kms", "SM4"];
+
+/** Rule 9: every COS bucket of the stack encrypts what it stores (the snapshots hold every Secret). */
+export function backupBucketEncrypted(resources: readonly PolicyResource[], _config?: PolicyConfig): Violation[] {
+    const policy = "backup-bucket-encrypted";
+    const fix = "set encryptionAlgorithm: AES256 (SSE-COS), or KMS with kmsId";
+    return new Inventory(resources).ofType(TYPES.cosBucket).flatMap((b) => {
+        const algorithm = b.props.encryptionAlgorithm;
+        if (algorithm === UNKNOWN) {
+            return [undecided(policy, b, "encryptionAlgorithm", "cannot tell whether the bucket encrypts its objects", fix)];
+        }
+        return SSE.includes(String(algorithm)) ? [] : [violation(policy, b, "encryptionAlgorithm", algorithm, "the snapshot bucket stores objects unencrypted at rest", fix)];
+    });
+}

@@ -4,14 +4,16 @@
 
 import { etcdPortsOnlyFromControlPlane, sshOnlyFromBastion } from "./rules-network";
 import { etcdInHostPlacementGroups, etcdOddSize, noPublicIpOnStatefulNodes, statefulNodesProtected } from "./rules-nodes";
-import { backupBucketPrivateVersioned } from "./rules-storage";
+import { noInternetWideAccess } from "./rules-exposure";
+import { backupBucketEncrypted, backupBucketPrivateVersioned } from "./rules-storage";
 import type { PolicyConfig, PolicyResource, Violation } from "./inventory";
 
 export type { PolicyConfig, PolicyResource, Violation } from "./inventory";
 export { UNKNOWN } from "./inventory";
 export { etcdPortsOnlyFromControlPlane, sshOnlyFromBastion } from "./rules-network";
 export { etcdInHostPlacementGroups, etcdOddSize, noPublicIpOnStatefulNodes, statefulNodesProtected } from "./rules-nodes";
-export { backupBucketPrivateVersioned } from "./rules-storage";
+export { noInternetWideAccess } from "./rules-exposure";
+export { backupBucketEncrypted, backupBucketPrivateVersioned } from "./rules-storage";
 
 /** A rule: a name (the CrossGuard policy name), a description, and its check. */
 export interface PolicyRule {
@@ -54,6 +56,14 @@ export const ALL_RULES: readonly PolicyRule[] = [
     {
         name: "backup-bucket-private-versioned", usesProduction: false, check: backupBucketPrivateVersioned,
         description: "Every COS bucket (the etcd snapshots) is private and versioned.",
+    },
+    {
+        name: "no-internet-wide-access", usesProduction: true, check: noInternetWideAccess,
+        description: "In production, no security group admits SSH (22), the API (6443) or the kubelet (10250) from a public IPv4 block wider than a /16 or from IPv6.",
+    },
+    {
+        name: "backup-bucket-encrypted", usesProduction: false, check: backupBucketEncrypted,
+        description: "Every COS bucket (the etcd snapshots) encrypts its objects at rest (encryptionAlgorithm AES256, KMS or SM4).",
     },
 ];
 

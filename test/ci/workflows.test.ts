@@ -145,6 +145,20 @@ describe("preview.yml", () => {
         assert.equal(project.packages.tencentcloud.parameters[0], "tencentcloudstack/tencentcloud");
     });
 
+    it("keeps the deploy credentials away from pull requests: every job that reads a secret runs in an environment, preview jobs in `preview`, destroy in `ephemeral-destroy`", () => {
+        const environments: Record<string, string[]> = {};
+        for (const w of WORKFLOWS) {
+            for (const [id, job] of Object.entries(w.doc.jobs) as [string, any][]) {
+                const readsSecrets = /secrets\./.test(JSON.stringify(job));
+                if (readsSecrets) {
+                    assert.equal(typeof job.environment, "string", `${w.file} jobs.${id} reads secrets outside an environment`);
+                    (environments[job.environment] ??= []).push(`${w.file}:${id}`);
+                }
+            }
+        }
+        assert.deepEqual(environments, { "ephemeral-destroy": ["destroy-ephemeral.yml:select", "destroy-ephemeral.yml:destroy"], preview: ["preview.yml:credentials", "preview.yml:preview"] });
+    });
+
     it("previews only when the credentials job found the secrets; the offline plan needs none", () => {
         assert.equal(preview.needs, "credentials");
         assert.equal(preview.if, "needs.credentials.outputs.available == 'true'");

@@ -263,6 +263,7 @@ describe("KubeadmCluster under mocks, for every stack", function () {
                 const [bucket] = rec.ofType(T("CosBucket"));
                 assert.equal(bucket.inputs.bucket, `${spec.name}-etcd-backup-1250000000`, "name with the account's appid (getUserInfo)");
                 assert.equal(bucket.inputs.versioningEnable, true);
+                assert.equal(bucket.inputs.encryptionAlgorithm, "AES256", "SSE-COS: snapshots encrypted at rest");
                 assert.equal(bucket.inputs.acl, "private");
                 assert.equal(bucket.retainOnDelete, spec.backup.keepBucketOnDestroy);
                 assert.equal(bucket.inputs.forceClean, !spec.backup.keepBucketOnDestroy, "a bucket that destroy deletes is emptied first");

@@ -101,6 +101,19 @@ describe("policy rules over every stack's recorded inventory", function () {
         });
     }
 
+    it("finds the security review's internet-open production config, which passed every rule before: SSH to the bastion from both halves of the internet, the API from 0.0.0.0/0", async () => {
+        const prod = await inventory("prod");
+        const sets = prod.resources.filter((r) => r.type === TYPES.securityGroupRuleSet);
+        const bastion = sets.find((r) => /bastion/.test(r.name))!;
+        const publicApi = sets.find((r) => /public-api|master/.test(r.name))!;
+        let open = edit(prod.resources, bastion.name, (r) => { r.props.ingresses.unshift({ action: "ACCEPT", protocol: "TCP", port: "22", cidrBlock: "0.0.0.0/1" }, { action: "ACCEPT", protocol: "TCP", port: "22", cidrBlock: "128.0.0.0/1" }); });
+        open = edit(open, publicApi.name, (r) => { r.props.ingresses.unshift({ action: "ACCEPT", protocol: "TCP", port: "6443", cidrBlock: "0.0.0.0/0" }); });
+        assert.deepEqual(summary(checkAll(open, prod.config)), [
+            `no-internet-wide-access ${bastion.name} ingresses[0].cidrBlock "0.0.0.0/1"`, `no-internet-wide-access ${bastion.name} ingresses[1].cidrBlock "128.0.0.0/1"`,
+            `no-internet-wide-access ${publicApi.name} ingresses[0].cidrBlock "0.0.0.0/0"`,
+        ]);
+    });
+
     it("holds a dev stack to production rules when the policy is told it is production", async () => {
         const dev = await inventory("dev");
         assert.equal(dev.config.production, false);

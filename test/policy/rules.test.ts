@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { ESLint } from "eslint";
 import { TYPES } from "../../components/policy/inventory";
 import {
-    ALL_RULES, backupBucketPrivateVersioned, checkAll, etcdInHostPlacementGroups, etcdOddSize, etcdPortsOnlyFromControlPlane, noPublicIpOnStatefulNodes,
+    ALL_RULES, backupBucketEncrypted, backupBucketPrivateVersioned, checkAll, noInternetWideAccess, etcdInHostPlacementGroups, etcdOddSize, etcdPortsOnlyFromControlPlane, noPublicIpOnStatefulNodes,
     PolicyResource, sshOnlyFromBastion, statefulNodesProtected, UNKNOWN, Violation,
 } from "../../components/policy/rules";
 import { CrossGuardResource, fromCrossGuard, rereadUnknown } from "../../policy/resources";
@@ -56,7 +56,7 @@ function cluster({ etcd = 3, masters = 3, stacked = false, level = "HOST", prote
         }
     }
     out.push(machine("worker", 0, "10.0.1.100", false), machine("bastion", 0, "10.0.1.5", false));
-    out.push(res(TYPES.cosBucket, "c-backup-bucket", { bucket: "c-etcd-backup-1250000000", acl: "private", versioningEnable: true }));
+    out.push(res(TYPES.cosBucket, "c-backup-bucket", { bucket: "c-etcd-backup-1250000000", acl: "private", versioningEnable: true, encryptionAlgorithm: "AES256" }));
     out.push(res(TYPES.eipAssociation, "c-bastion-0-eip-association", { eipId: "eip-1", instanceId: "c-bastion-0-id" }));
     return out;
 }
@@ -95,7 +95,7 @@ describe("policy rules", () => {
 
     it("every violation carries the name of the rule that found it", () => {
         const bad = edit(cluster({ etcd: 4, level: "PARTITION", protect: false }), "c-etcd-0", (p) => { p.allocatePublicIp = true; });
-        const broken = edit(withIngress(bad, "net-sg-etcd-rules", accept("ALL", "all", { cidr: "0.0.0.0/0" })), "c-backup-bucket", (p) => { p.acl = "public-read"; });
+        const broken = edit(withIngress(bad, "net-sg-etcd-rules", accept("ALL", "all", { cidr: "0.0.0.0/0" })), "c-backup-bucket", (p) => { p.acl = "public-read"; delete p.encryptionAlgorithm; });
         for (const rule of ALL_RULES) {
             const vs = rule.check(broken, PROD);
             assert.ok(vs.length > 0, `${rule.name} finds something in the broken fixture`);
@@ -114,6 +114,42 @@ describe("policy rules", () => {
         it("says it cannot decide while the ACL or versioning is unknown during preview", () => {
             const vs = backupBucketPrivateVersioned(edit(cluster(), bucket, (p) => { p.acl = UNKNOWN; p.versioningEnable = UNKNOWN; }));
             assert.deepEqual(vs.map((v) => [v.property, v.unknown]), [["acl", true], ["versioningEnable", true]]);
+        });
+    });
+
+    describe("backup-bucket-encrypted", () => {
+        const bucket = "c-backup-bucket";
+        it("refuses a bucket without server-side encryption, accepts SSE-COS and KMS, and cannot decide while it is unknown", () => {
+            one(backupBucketEncrypted(edit(cluster(), bucket, (p) => { delete p.encryptionAlgorithm; })), bucket, "encryptionAlgorithm", undefined, /AES256/);
+            assert.deepEqual(backupBucketEncrypted(cluster()), []);
+            assert.deepEqual(backupBucketEncrypted(edit(cluster(), bucket, (p) => { p.encryptionAlgorithm = "KMS"; })), []);
+            assert.deepEqual(backupBucketEncrypted(edit(cluster(), bucket, (p) => { p.encryptionAlgorithm = UNKNOWN; })).map((v) => v.unknown), [true]);
+        });
+    });
+
+    describe("no-internet-wide-access", () => {
+        it("refuses the review's config: SSH to the bastion from the internet in two halves, the API from 0.0.0.0/0", () => {
+            const review = withIngress(withIngress(cluster(), "net-sg-bastion-rules", accept("TCP", "22", { cidr: "0.0.0.0/1" }), accept("TCP", "22", { cidr: "128.0.0.0/1" })),
+                "net-sg-master-rules", accept("TCP", "6443", { cidr: "0.0.0.0/0" }));
+            const vs = noInternetWideAccess(review, PROD);
+            assert.deepEqual(vs.map((v) => `${v.resource} ${v.property} ${v.value}`), [
+                `net-sg-bastion-rules ingresses[0].cidrBlock "0.0.0.0/1"`, `net-sg-bastion-rules ingresses[1].cidrBlock "128.0.0.0/1"`,
+                `net-sg-master-rules ingresses[0].cidrBlock "0.0.0.0/0"`,
+            ]);
+            assert.match(vs[0].message, /admits SSH \(TCP 22\) from 2,147,483,648 public addresses/);
+            assert.match(vs[2].message, /the Kubernetes API \(TCP 6443\) from the whole internet/);
+            assert.match(vs[0].fix, /\/16 or narrower/);
+            assert.deepEqual(noInternetWideAccess(review, DEV), [], "a dev stack is not judged");
+        });
+
+        it("judges ranges by size: a public /16, any private range and the VPC pass; a public /15, IPv6 and ALL ports from a wide range do not; an earlier DROP closes the port", () => {
+            const ok = withIngress(cluster(), "net-sg-master-rules", accept("TCP", "6443", { cidr: "198.18.0.0/16" }), accept("TCP", "10250", { cidr: "10.0.0.0/8" }), accept("TCP", "22", { cidr: "100.64.0.0/10" }));
+            assert.deepEqual(noInternetWideAccess(ok, PROD), []);
+            one(noInternetWideAccess(withIngress(cluster(), "net-sg-worker-rules", accept("TCP", "10250", { cidr: "198.18.0.0/15" })), PROD), "net-sg-worker-rules", "ingresses[0].cidrBlock", "198.18.0.0/15", /VPN/);
+            one(noInternetWideAccess(withIngress(cluster(), "net-sg-master-rules", { action: "ACCEPT", protocol: "TCP", port: "6443", ipv6CidrBlock: "::/0" }), PROD), "net-sg-master-rules", "ingresses[0].ipv6CidrBlock", "::/0", /egress/);
+            one(noInternetWideAccess(withIngress(cluster(), "net-sg-worker-rules", accept("ALL", "all", { cidr: "64.0.0.0/2" })), PROD), "net-sg-worker-rules", "ingresses[0].cidrBlock", "64.0.0.0/2", /\/16/);
+            assert.deepEqual(noInternetWideAccess(withIngress(cluster(), "net-sg-master-rules", { action: "DROP", protocol: "TCP", port: "6443", cidrBlock: "0.0.0.0/1" }, accept("TCP", "6443", { cidr: "0.0.0.0/1" })), PROD), [], "dropped first");
+            assert.deepEqual(noInternetWideAccess(withIngress(cluster(), "net-sg-master-rules", accept("TCP", "30000-32767", { cidr: "0.0.0.0/0" })), PROD), [], "NodePorts are not judged here");
         });
     });
 
