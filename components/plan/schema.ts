@@ -82,6 +82,9 @@ const WorkerPoolSchema = z.strictObject({
     spread: bool.default(false),
 });
 
+/** The OpenPGP key pkgs.k8s.io signs its repositories with (isv:kubernetes OBS Project; kubernetes/kubernetes#128609 shows it). */
+export const PKGS_K8S_IO_KEY = "DE15B14486CD377B9E876E1A234654DA9A296436";
+
 /** Pod Security Standards levels (Pod Security admission). */
 const PSA_LEVEL = z.enum(["privileged", "baseline", "restricted"]);
 
@@ -148,10 +151,16 @@ export const ClusterSections = {
             { error: `must be a registry path without a scheme, such as registry.k8s.io or ccr.ccs.tencentyun.com/my-ns${FIX}drop https:// and any trailing slash` })
             .default("registry.k8s.io"),
         kubernetesApt: url.default("https://pkgs.k8s.io/core:/stable:"),
+        /**
+         * Fingerprint of the only key the Kubernetes repository may be signed with; a Release.key
+         * holding any other key is refused at boot. @default pkgs.k8s.io's signing key
+         */
+        kubernetesAptKeyFingerprint: z.string().regex(/^[0-9A-F]{40}$/, { error: `must be a 40-digit upper-case hex OpenPGP fingerprint${FIX}copy it from \`gpg --show-keys Release.key\` of your mirror, without spaces` })
+            .default(PKGS_K8S_IO_KEY),
         ubuntuApt: url.optional(),
         registryMirrors: z.record(z.string().regex(/^[a-z0-9.-]+(:\d+)?$/, { error: `must be a registry host such as docker.io${FIX}use the host name the images are pulled from` }),
             z.array(url).min(1)).default({}),
-    }).default({ imageRepository: "registry.k8s.io", kubernetesApt: "https://pkgs.k8s.io/core:/stable:", registryMirrors: {} }),
+    }).default({ imageRepository: "registry.k8s.io", kubernetesApt: "https://pkgs.k8s.io/core:/stable:", kubernetesAptKeyFingerprint: PKGS_K8S_IO_KEY, registryMirrors: {} }),
     apiServer: z.strictObject({
         /** Pod Security admission's cluster-wide defaults; kube-system (and `exemptNamespaces`) is exempt. */
         podSecurity: z.strictObject({

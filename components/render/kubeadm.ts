@@ -10,6 +10,7 @@
 
 import { apiServerPolicyArgs, apiServerPolicyFiles } from "./apiserver-policy";
 import { ETCD_TLS_MIN } from "./etcd";
+import { SCRIPTS, scriptFile } from "./scripts";
 import { PATHS, RenderContext } from "./context";
 import {
     assertKubeadmDocument, ClusterConfiguration, EncryptionConfiguration, InitConfiguration, JoinConfiguration,
@@ -170,13 +171,19 @@ function file(path: string, docs: unknown[], secrets: KubeadmSecrets): NodeFile 
     return secretFile(path, `${note}${toYamlDocuments(docs)}`);
 }
 
-/** The kubeadm files of a master or worker (none for other roles), delivered over SSH: secret ones, and a master's apiserver policy files. */
+/**
+ * What a master or worker gets over SSH for kubeadm (nothing for other roles): its secret kubeadm
+ * files, a master's apiserver policy files, and the scripts only the join wiring runs
+ * (kubeadm-once.sh, use-local-apiserver.sh), which keeps them out of the size-limited user-data.
+ */
 export function kubeadmFiles(ctx: RenderContext, node: PlannedNode, secrets: KubeadmSecrets): NodeFile[] {
     if (node.role === "master") {
         const own = node.name === ctx.initMaster.name
             ? file(`${PATHS.kubeadmDir}/init.yaml`, [initConfiguration(ctx, secrets), clusterConfiguration(ctx), kubeletConfiguration(), kubeProxyConfiguration()], secrets)
             : file(`${PATHS.kubeadmDir}/join.yaml`, [joinConfiguration(ctx, node, secrets)], secrets);
-        return [own, file(PATHS.encryptionConfig, [encryptionConfiguration(secrets)], secrets), ...apiServerPolicyFiles(ctx)];
+        return [own, file(PATHS.encryptionConfig, [encryptionConfiguration(secrets)], secrets), ...apiServerPolicyFiles(ctx),
+            scriptFile(SCRIPTS.kubeadmOnce), scriptFile(SCRIPTS.useLocalApiserver)];
     }
-    return node.role === "worker" ? [file(`${PATHS.kubeadmDir}/join.yaml`, [joinConfiguration(ctx, node, secrets)], secrets)] : [];
+    return node.role === "worker" ? [file(`${PATHS.kubeadmDir}/join.yaml`, [joinConfiguration(ctx, node, secrets)], secrets), scriptFile(SCRIPTS.kubeadmOnce),
+        ...(ctx.plan.endpoint.kind === "node-local-proxy" ? [scriptFile(SCRIPTS.useLocalApiserver)] : [])] : [];
 }

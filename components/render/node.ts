@@ -59,7 +59,7 @@ function kubernetesNodeCommands(ctx: RenderContext, schedulable: boolean): strin
     const k = ctx.spec.kubernetes;
     return [
         ...(schedulable ? metadataGuardCommands(ctx) : []), run(SCRIPTS.disableSwap), ["modprobe", "overlay"], ["modprobe", "br_netfilter"], ["sysctl", "--system"],
-        run(SCRIPTS.installKubernetes, ctx.spec.mirrors.kubernetesApt, `1.${k.minor}`, k.version),
+        run(SCRIPTS.installKubernetes, ctx.spec.mirrors.kubernetesApt, `1.${k.minor}`, k.version, ctx.spec.mirrors.kubernetesAptKeyFingerprint),
         ["systemctl", "restart", "containerd"], ["systemctl", "enable", "kubelet"],
     ];
 }
@@ -71,13 +71,12 @@ function roleParts(ctx: RenderContext, node: PlannedNode): { files: NodeFile[]; 
     switch (node.role) {
         case "master":
             return {
-                files: [...kubernetesNodeFiles(ctx, true), scriptFile(SCRIPTS.kubeadmOnce), scriptFile(SCRIPTS.useLocalApiserver), ...certRenewalFiles(ctx, node)],
+                files: [...kubernetesNodeFiles(ctx, true), ...certRenewalFiles(ctx, node)],
                 commands: [...kubernetesNodeCommands(ctx, true), ...certRenewalCommands(ctx)],
             };
         case "worker":
             return {
-                files: [...kubernetesNodeFiles(ctx, true), scriptFile(SCRIPTS.kubeadmOnce),
-                    ...(ctx.plan.endpoint.kind === "node-local-proxy" ? [...nodeProxyFiles(ctx), scriptFile(SCRIPTS.useLocalApiserver)] : [])],
+                files: [...kubernetesNodeFiles(ctx, true), ...(ctx.plan.endpoint.kind === "node-local-proxy" ? nodeProxyFiles(ctx) : [])],
                 commands: kubernetesNodeCommands(ctx, true),
             };
         case "etcd":

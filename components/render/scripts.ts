@@ -44,14 +44,24 @@ sed -i -E 's@^([^#].*[[:space:]]swap[[:space:]].*)$@#\\1@' /etc/fstab
 `),
 
     installKubernetes: script("install-kubernetes.sh",
-        "Usage: install-kubernetes.sh <apt-base> <minor> <version>. Installs kubelet, kubeadm and kubectl <version> from the per-minor repository <apt-base>/v<minor>/deb/ and holds them.", `
+        "Usage: install-kubernetes.sh <apt-base> <minor> <version> <key-fpr>. Installs and holds kubelet, kubeadm and kubectl <version> from <apt-base>/v<minor>/deb/, signed by the key <key-fpr> only.", `
 base="$1"
 minor="$2"
 version="$3"
 repo="\${base%/}/v\${minor}/deb/"
 keyring=/etc/apt/keyrings/kubernetes-apt-keyring.gpg
 install -d -m 0755 /etc/apt/keyrings
-curl -fsSL --retry 5 --retry-delay 3 "\${repo}Release.key" | gpg --dearmor --yes -o "$keyring"
+key="$(mktemp)"
+GNUPGHOME="$(mktemp -d)"
+export GNUPGHOME
+trap 'rm -rf "$key" "$GNUPGHOME"' EXIT
+curl -fsSL --retry 5 --retry-delay 3 "\${repo}Release.key" -o "$key"
+got="$({ gpg --batch --show-keys --with-colons "$key" 2>/dev/null || true; } | awk -F: '/^pub/{p=1;next} /^fpr/&&p{print $10;p=0}' | paste -sd ' ')"
+if [ "$got" != "$4" ]; then
+    echo "install-kubernetes: Release.key has keys [$got], not only the pinned $4 (mirrors.kubernetesAptKeyFingerprint): refused" >&2
+    exit 1
+fi
+gpg --batch --dearmor --yes -o "$keyring" "$key"
 echo "deb [signed-by=$keyring] $repo /" > /etc/apt/sources.list.d/kubernetes.list
 apt-get update -q
 DEBIAN_FRONTEND=noninteractive apt-get install -y -q "kubelet=\${version}-*" "kubeadm=\${version}-*" "kubectl=\${version}-*"

@@ -42,7 +42,7 @@ describe("cloud-init user-data", () => {
         }
     });
 
-    it("ends every node's commands with the sentinel and installs the pinned Kubernetes packages on Kubernetes nodes", () => {
+    it("ends every node's commands with the sentinel and installs the pinned Kubernetes packages, trusting the pinned key, on Kubernetes nodes", () => {
         for (const s of allStacks()) {
             for (const b of s.bundles) {
                 const { runcmd } = userDataDoc(b.userData);
@@ -50,7 +50,7 @@ describe("cloud-init user-data", () => {
                 const install = runcmd.find((c: string[]) => c[1]?.endsWith("install-kubernetes.sh"));
                 assert.equal(Boolean(install), ["master", "worker", "etcd"].includes(b.node.role), b.node.name);
                 if (install) {
-                    assert.deepEqual(install.slice(2), [s.spec.mirrors.kubernetesApt, `1.${s.spec.kubernetes.minor}`, s.spec.kubernetes.version]);
+                    assert.deepEqual(install.slice(2), [s.spec.mirrors.kubernetesApt, `1.${s.spec.kubernetes.minor}`, s.spec.kubernetes.version, s.spec.mirrors.kubernetesAptKeyFingerprint]);
                 }
             }
         }

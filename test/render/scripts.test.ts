@@ -191,9 +191,50 @@ case "$1 $2" in "token delete") rm -f ${cluster};; "token create") ${createFails
         assert.match(bad.stderr, /no bootstrap token in/);
     });
 
+    /** An armored OpenPGP public key made with the real gpg, and its fingerprint. */
+    const gpgKeys = new Map<string, { armored: string; fingerprint: string }>();
+    const gpgKey = (name: string) => {
+        if (!gpgKeys.has(name)) {
+            const home = mkdtempSync(path.join(dir, "gpg-"));
+            const gpg = (...args: string[]) => spawnSync("gpg", ["--homedir", home, "--batch", ...args], { encoding: "utf8" });
+            assert.equal(gpg("--passphrase", "", "--quick-gen-key", `${name} <${name}@test.invalid>`, "ed25519", "sign", "never").status, 0);
+            const fingerprint = gpg("--with-colons", "--list-keys").stdout.split("\n").find((l) => l.startsWith("fpr:"))!.split(":")[9];
+            gpgKeys.set(name, { armored: gpg("--armor", "--export").stdout, fingerprint });
+        }
+        return gpgKeys.get(name)!;
+    };
+    /** Stubs of curl (writes `release` to its -o file), apt-get and apt-mark, and a containerd printing `version`. */
+    const aptBin = (name: string, release: string, version = "containerd github.com/containerd/containerd/v2 v2.2.1 1.2.3") => {
+        const bin = path.join(dir, `apt-bin-${name}`);
+        spawnSync("mkdir", ["-p", bin]);
+        writeFileSync(path.join(bin, "release.key"), release);
+        writeFileSync(path.join(bin, "curl"), `#!/bin/sh\nwhile [ "$#" -gt 0 ]; do [ "$1" = -o ] && cp ${bin}/release.key "$2"; shift; done\n`, { mode: 0o755 });
+        for (const p of ["apt-get", "apt-mark"]) {
+            writeFileSync(path.join(bin, p), "#!/bin/sh\nexit 0\n", { mode: 0o755 });
+        }
+        writeFileSync(path.join(bin, "containerd"), `#!/bin/sh\necho "${version}"\n`, { mode: 0o755 });
+        return bin;
+    };
+    const install = (bin: string, fingerprint: string) =>
+        inScratchNode(`bash "$1" https://pkgs.k8s.io/core:/stable: 1.37 1.37.2 ${fingerprint} && gpg --show-keys --with-colons /etc/apt/keyrings/kubernetes-apt-keyring.gpg | grep -c '^pub'`, write(SCRIPTS.installKubernetes), bin);
+
+    it("install-kubernetes.sh trusts the repository only when its Release.key holds the pinned key and nothing else (real gpg)", function () {
+        skipUnless(this, canUnshare() ? (missingPrograms("gpg") ?? undefined) : "needs root and unshare --mount for a scratch /etc");
+        const pinned = gpgKey("pinned");
+        const other = gpgKey("other");
+        const ok = install(aptBin("pinned", pinned.armored), pinned.fingerprint);
+        assert.equal(ok.status, 0, ok.stderr);
+        assert.equal(ok.stdout.trim().split("\n").pop(), "1", "the keyring holds the one key");
+        for (const [name, release] of [["swapped", other.armored], ["added", pinned.armored + other.armored], ["empty", ""]] as const) {
+            const r = install(aptBin(name, release), pinned.fingerprint);
+            assert.equal(r.status, 1, `${name}: ${r.stderr}`);
+            assert.match(r.stderr, new RegExp(`Release\\.key has keys \\[[0-9A-F ]*\\], not only the pinned ${pinned.fingerprint} \\(mirrors\\.kubernetesAptKeyFingerprint\\): refused`), name);
+        }
+    });
+
     it("install-kubernetes.sh stops with a clear message when the packaged containerd is older than 2.x (it cannot read config version 3)", function () {
-        skipUnless(this, canUnshare() ? undefined : "needs root and unshare --mount for a scratch /etc");
-        const script = write(SCRIPTS.installKubernetes);
+        skipUnless(this, canUnshare() ? (missingPrograms("gpg") ?? undefined) : "needs root and unshare --mount for a scratch /etc");
+        const key = gpgKey("pinned");
         const cases: [string, number][] = [
             ["containerd github.com/containerd/containerd/v2 v2.2.1 1.2.3", 0],
             ["containerd containerd.io 1.7.12 ", 1],
@@ -204,19 +245,13 @@ case "$1 $2" in "token delete") rm -f ${cluster};; "token create") ${createFails
         if (built) {
             cases.push([spawnSync(built, ["--version"], { encoding: "utf8" }).stdout.trim(), 0]);
         }
-        for (const [version, code] of cases) {
-            const bin = path.join(dir, `apt-bin-${cases.findIndex((c) => c[0] === version)}`);
-            spawnSync("mkdir", ["-p", bin]);
-            for (const p of ["curl", "gpg", "apt-get", "apt-mark"]) {
-                writeFileSync(path.join(bin, p), "#!/bin/sh\nexit 0\n", { mode: 0o755 });
-            }
-            writeFileSync(path.join(bin, "containerd"), `#!/bin/sh\necho "${version}"\n`, { mode: 0o755 });
-            const r = inScratchNode('bash "$1" https://pkgs.k8s.io/core:/stable: 1.37 1.37.2', script, bin);
+        cases.forEach(([version, code], n) => {
+            const r = install(aptBin(`containerd-${n}`, key.armored, version), key.fingerprint);
             assert.equal(r.status, code, `${version}: ${r.stderr}`);
             if (code !== 0) {
                 assert.match(r.stderr, /cannot read the rendered config \(version 3 needs containerd 2\.x/);
             }
-        }
+        });
     });
 
     it("every snippet starts with a shebang and set -euo pipefail", () => {
