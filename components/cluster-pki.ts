@@ -32,6 +32,12 @@ export interface ClusterPkiArgs {
      * every command (`pinnedHostKeys`). @default none
      */
     readonly hostKeyMachines?: readonly string[];
+    /**
+     * Protect the key material whose replacement would break the running cluster (the CA keys, the
+     * service-account key and the encryption-at-rest key): Pulumi then refuses to replace or delete
+     * it. @default false (the production profile sets it)
+     */
+    readonly protectKeys?: boolean;
     /** Validity of the CAs, in hours. @default 87600 (10 years, as kubeadm) */
     readonly caValidityHours?: number;
     /** Validity of leaf certificates (etcd members, clients), in hours. @default 8760 (1 year, as kubeadm) */
@@ -43,7 +49,7 @@ export interface ClusterPkiArgs {
 /** The PKI a planned cluster needs: external etcd members get their own certificates. */
 export function clusterPkiArgs(spec: ClusterSpec, plan: ClusterPlan, hostKeyMachines: readonly string[] = []): ClusterPkiArgs {
     return {
-        hostKeyMachines,
+        hostKeyMachines, protectKeys: spec.profile === "production",
         clusterName: spec.name, externalEtcd: spec.etcd.topology === "external", etcdMembers: plan.nodes.filter((n) => n.role === "etcd"),
         joiningMasters: plan.nodes.filter((n) => n.role === "master").slice(1).map((n) => n.name),
         caValidityHours: spec.certificates.caValidityHours, certValidityHours: spec.certificates.leafValidityHours, earlyRenewalHours: spec.certificates.earlyRenewalHours,
@@ -87,9 +93,12 @@ export class ClusterPki extends pulumi.ComponentResource {
         const renewHours = args.earlyRenewalHours ?? 720;
         const expiry: Record<string, pulumi.Output<string>> = {};
 
-        const ecdsa = (n: string) => new tls.PrivateKey(`${name}-${n}-key`, { algorithm: "ECDSA", ecdsaCurve: "P256" }, parent);
+        // A new CA key would make every certificate and kubeconfig of the cluster invalid; a new
+        // service-account key every token; a new encryption key every stored Secret unreadable.
+        const kept = { ...parent, protect: args.protectKeys ?? false };
+        const ecdsa = (n: string, opts: pulumi.CustomResourceOptions = parent) => new tls.PrivateKey(`${name}-${n}-key`, { algorithm: "ECDSA", ecdsaCurve: "P256" }, opts);
         const ca = (n: string, commonName: string) => {
-            const key = ecdsa(n);
+            const key = ecdsa(n, kept);
             const cert = new tls.SelfSignedCert(`${name}-${n}`, {
                 privateKeyPem: key.privateKeyPem, subject: { commonName, organization: args.clusterName }, isCaCertificate: true,
                 validityPeriodHours: caHours, allowedUses: ["cert_signing", "crl_signing", "digital_signature", "key_encipherment"],
@@ -110,7 +119,7 @@ export class ClusterPki extends pulumi.ComponentResource {
 
         const clusterCa = ca("ca", "kubernetes");
         const frontProxyCa = ca("front-proxy-ca", "front-proxy-ca");
-        const serviceAccount = ecdsa("sa");
+        const serviceAccount = ecdsa("sa", kept);
         const admin = leaf("admin", clusterCa, { commonName: `${args.clusterName}-admin`, organization: "kubeadm:cluster-admins" });
 
         let etcdClient: Leaf | undefined;
@@ -139,7 +148,7 @@ export class ClusterPki extends pulumi.ComponentResource {
         const tokenId = lowerAlnum("token-id", 6);
         const tokenSecret = lowerAlnum("token-secret", 16);
         const certificateKey = new random.RandomId(`${name}-certificate-key`, { byteLength: 32 }, parent);
-        const encryptionKey = new random.RandomBytes(`${name}-encryption-key`, { length: 32 }, parent);
+        const encryptionKey = new random.RandomBytes(`${name}-encryption-key`, { length: 32 }, kept);
         this.caCertPem = clusterCa.cert.certPem;
         this.caCertHash = clusterCa.cert.certPem.apply(caCertHash);
         this.kubeadmSecrets = pulumi.secret(pulumi.all([tokenId.result, tokenSecret.result, certificateKey.hex, this.caCertHash, encryptionKey.base64])

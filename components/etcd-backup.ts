@@ -35,7 +35,7 @@ export class EtcdBackup extends pulumi.ComponentResource {
     public readonly bucket: pulumi.Output<string>;
     /** The CAM role to bind to every etcd member (`Instance.camRoleName`). */
     public readonly roleName: pulumi.Output<string>;
-    /** Passphrase of the encrypted config archives (`openssl enc -aes-256-cbc -pbkdf2`): secret. Keep a copy outside the cluster. */
+    /** Passphrase of the encrypted config archives (gpg symmetric, AES-256, with its integrity check): secret. Keep a copy outside the cluster. */
     public readonly archiveKey: pulumi.Output<string>;
 
     constructor(name: string, args: EtcdBackupArgs, opts?: pulumi.ComponentResourceOptions) {

@@ -2,6 +2,7 @@
 // running test hosts. Expectations follow from the timers the configs were rendered with; the
 // project's goals are reported beside them.
 
+import { OPEN_CONFIG_ARCHIVE } from "../components/render/scripts-backup";
 import { randomBytes } from "node:crypto";
 import { existsSync, readdirSync, rmSync } from "node:fs";
 import * as path from "node:path";
@@ -421,7 +422,7 @@ export class Checklist {
         const uploaders = runs.filter((x) => /uploaded snapshots\//.test(x.r.stdout));
         const declined = runs.filter((x) => /is not the etcd leader/.test(x.r.stdout));
         const leader = uploaders[0];
-        const archive = configs.length === 1 ? await this.c.client.exec("bash", ["-c", 'openssl enc -d -aes-256-cbc -pbkdf2 -pass "file:$1" -in "$2" | tar -tzf -',
+        const archive = configs.length === 1 ? await this.c.client.exec("bash", ["-c", `set -o pipefail; ${OPEN_CONFIG_ARCHIVE} | tar -tzf -`,
             "-", path.join(staged[0].root, "etc/kubeadm-ha/etcd-backup.key"), path.join(bucket, "config", cluster, configs[0])]) : undefined;
         const archived = archive?.code === 0 ? archive.stdout.split("\n").filter((l) => l.endsWith(".key")).length : 0;
         const backupOk = runs.every((x) => x.r.code === 0) && uploaders.length === 1 && declined.length === runs.length - 1 &&

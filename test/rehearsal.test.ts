@@ -91,7 +91,7 @@ function assertEtcdAndApiserverChecks(r: Awaited<ReturnType<typeof rehearseStack
 describe("npm run rehearse's arguments", function () {
     this.timeout(60_000);
     it("exits 2 naming the range when --checks names a check that does not exist", async () => {
-        for (const bad of ["0", "17", "4,x"]) {
+        for (const bad of ["0", "18", "4,x"]) {
             const run = startRehearsal(["--stack", "prod", "--checks", bad]);
             const { code } = await run.done;
             assert.equal(code, 2, run.stderr());

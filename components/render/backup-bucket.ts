@@ -5,7 +5,7 @@
 // even to delete; pods are kept from its credentials by the metadata guard).
 //
 // Object layout (etcd-backup.sh): snapshots/<cluster>/<time>-<member>.db every interval,
-// daily/<cluster>/<date>.db the day's first, config/<cluster>/<time>-<member>.tar.enc with each
+// daily/<cluster>/<date>.db the day's first, config/<cluster>/<time>-<member>.tar.gpg with each
 // snapshot. The bucket is versioned and the role cannot delete, so an overwrite keeps the previous
 // version as a noncurrent one: for a daily or an archive, for its whole retention, which the
 // role cannot shorten (it has no lifecycle right). A member that was taken over cannot make an

@@ -48,6 +48,6 @@ export interface BackupSecrets {
     readonly storage: BackupStorage;
     /** The bucket (COS: `<name>-<appid>`), or an absolute directory for `local`. */
     readonly bucket: string;
-    /** Passphrase that encrypts the config archives (openssl enc -pbkdf2); keep a copy outside the cluster. */
+    /** Passphrase that encrypts the config archives (gpg symmetric, AES-256); keep a copy outside the cluster. */
     readonly archiveKey: string;
 }

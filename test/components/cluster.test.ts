@@ -124,6 +124,16 @@ describe("KubeadmCluster under mocks, for every stack", function () {
                 }
             });
 
+            it("protects, in production, the key material whose replacement would break the cluster: CA keys, the service-account key, the encryption-at-rest key", () => {
+                const production = run.spec.profile === "production";
+                const kept = run.rec.resources.filter((r) => /-pki-(ca|front-proxy-ca|etcd-ca|sa)-key$|-pki-encryption-key$/.test(r.name));
+                assert.deepEqual(kept.map((r) => r.name.replace(/^.*-pki-/, "")).sort(),
+                    [...(run.spec.etcd.topology === "external" ? ["etcd-ca-key"] : []), "ca-key", "encryption-key", "front-proxy-ca-key", "sa-key"].sort());
+                kept.forEach((r) => assert.equal(r.protect, production, `${r.name} protect`));
+                const leaves = run.rec.resources.filter((r) => /-pki-.*-key$/.test(r.name) && !kept.includes(r));
+                assert.ok(leaves.length > 0 && leaves.every((r) => !r.protect), "leaf and host keys stay replaceable (renewal)");
+            });
+
             it("never sets a CLB field Tencent cannot change, nor the HAVIP's checkAssociate (a later change could only fail or replace the VIP)", () => {
                 const immutable = ["masterZoneId", "zoneId", "slaveZoneId", "snatIps", "addressIpVersion", "bandwidthPackageId", "dynamicVip"];
                 for (const clb of run.rec.ofType(T("ClbInstance"))) {

@@ -16,7 +16,7 @@ import {
     BACKUP_ENV, BACKUP_KEY, BACKUP_REMOTE, backupCalendar, BackupSecrets, BackupStorage, etcdBackupArgs, etcdBackupSshFiles, etcdRestoreArgs, RCLONE_CONFIG, rcloneConfig,
 } from "../../components/render/etcd-backup";
 import type { NodeFile } from "../../components/render/node-file";
-import { BACKUP_SCRIPTS } from "../../components/render/scripts-backup";
+import { BACKUP_SCRIPTS, OPEN_CONFIG_ARCHIVE } from "../../components/render/scripts-backup";
 import { Host, Lab, labUnavailable, waitFor } from "../../lab/lab";
 import { KeyPair, makeCa, makeCert } from "../../lab/pki";
 import { prodConfig, TODAY } from "../helpers/fixtures";
@@ -217,12 +217,21 @@ describe("etcd-backup.sh and etcd-restore.sh against a real etcd member", functi
         const status = JSON.parse((await host.exec("etcdutl", ["snapshot", "status", snap, "-w", "json"])).stdout);
         assert.ok(status.totalKey >= 20, `the uploaded snapshot holds ${status.totalKey} keys`);
         const archive = path.join(bucket(), "config/lab", listing("config")[0]);
-        const open = (key: string) => spawnSync("bash", ["-c", 'openssl enc -d -aes-256-cbc -pbkdf2 -pass "file:$1" -in "$2" | tar -tzf -', "-", key, archive], { encoding: "utf8" });
+        assert.match(archive, /\.tar\.gpg$/);
+        const open = (key: string, file = archive) => spawnSync("bash", ["-c", `set -o pipefail; ${OPEN_CONFIG_ARCHIVE} | tar -tzf -`, "-", key, file], { encoding: "utf8" });
         assert.match(open(keyFile).stdout, /pki\/server\.key/);
         const wrong = path.join(dir, "wrong.key");
         writeFileSync(wrong, "w".repeat(40));
         assert.notEqual(open(wrong).status, 0, "another key does not open the archive");
         assert.ok(!readFileSync(archive).includes("PRIVATE KEY"), "the archive is not plain text");
+        // Authenticated: one changed byte in the ciphertext and the archive no longer opens (aes-256-cbc without a MAC would decrypt it).
+        const bytes = readFileSync(archive);
+        bytes[bytes.length - 40] ^= 0x01;
+        const tampered = path.join(dir, "tampered.tar.gpg");
+        writeFileSync(tampered, bytes);
+        const t = open(keyFile, tampered);
+        assert.notEqual(t.status, 0, "a tampered archive is refused");
+        assert.match(t.stderr, /manipulated|integrity|MDC|decryption failed|invalid packet|bad/i);
     });
 
     it("a second run the same day uploads another snapshot but leaves the daily alone", async () => {

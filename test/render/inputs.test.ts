@@ -63,7 +63,7 @@ describe("bad rendering input is a clear error, not a broken file", () => {
         assert.match(haproxyConfig(ctx, { bind: ":6443" }), /option httpchk GET \/healthz\n/);
         const cc = clusterConfiguration(ctx);
         assert.equal(cc.apiServer.extraArgs?.some((a) => a.name === "shutdown-delay-duration"), false, "0 s is kube-apiserver's default: no flag");
-        assert.deepEqual(cc.scheduler.extraArgs?.map((a) => a.name), ["leader-elect", "leader-elect-lease-duration", "leader-elect-renew-deadline", "leader-elect-retry-period"]);
+        assert.deepEqual(cc.scheduler.extraArgs?.map((a) => a.name), ["leader-elect", "leader-elect-lease-duration", "leader-elect-renew-deadline", "leader-elect-retry-period", "profiling"]);
         const plainCtx = renderContext(ka.spec, ka.plan);
         const haproxy = haproxyConfig(plainCtx, { bind: ":6443" });
         assert.match(haproxy, /option httpchk GET \/readyz\n/);
@@ -71,7 +71,7 @@ describe("bad rendering input is a clear error, not a broken file", () => {
         assert.match(haproxy, /option srvtcpka\n\s+srvtcpka-idle 5s/, "a dead master's sessions are closed by TCP keepalive");
         const plain = clusterConfiguration(plainCtx);
         assert.deepEqual(plain.apiServer.extraArgs?.find((a) => a.name === "shutdown-delay-duration"), { name: "shutdown-delay-duration", value: "3s" });
-        assert.deepEqual(plain.controllerManager.extraArgs?.map((a) => a.name), ["leader-elect"]);
+        assert.deepEqual(plain.controllerManager.extraArgs?.map((a) => a.name), ["leader-elect", "profiling"]);
     });
 
     it("refuses a configuration statement with a line break (it would inject configuration)", () => {

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Usage: etcd-backup.sh <rclone.conf> <remote> <bucket> <cluster> <member> <endpoint> <ca> <cert> <key> <scratch-dir> <archive-key> <path>... On the etcd leader only (others exit 0): snapshot the local member into <scratch-dir>, verify it, upload it to <remote>:<bucket>/snapshots/<cluster>/<UTC time>-<member>.db and, first each UTC day, daily/<cluster>/<date>.db, and upload <path>... as a tar encrypted with <archive-key> to config/<cluster>/<UTC time>-<member>.tar.enc.
+# Usage: etcd-backup.sh <rclone.conf> <remote> <bucket> <cluster> <member> <endpoint> <ca> <cert> <key> <scratch-dir> <archive-key> <path>... On the etcd leader only (others exit 0): snapshot the local member into <scratch-dir>, verify it, upload it to <remote>:<bucket>/snapshots/<cluster>/<UTC time>-<member>.db and, first each UTC day, daily/<cluster>/<date>.db, and upload <path>... as a tar encrypted and authenticated with <archive-key> (gpg, AES-256) to config/<cluster>/<UTC time>-<member>.tar.gpg.
 set -euo pipefail
 if [ "$#" -lt 12 ]; then
     sed -n 2p "$0" >&2
@@ -73,7 +73,11 @@ for p in "$@"; do
     if [ -e "$p" ]; then paths+=("${p#/}"); else echo "etcd-backup: $p does not exist; not archived" >&2; fi
 done
 if [ "${#paths[@]}" -gt 0 ]; then
-    tar -C / -czf - "${paths[@]}" | openssl enc -aes-256-cbc -pbkdf2 -salt -pass "file:$archive_key" -out "$work/config.tar.enc"
-    rc copyto "$work/config.tar.enc" "$target/config/$cluster/$stamp-$member.tar.enc"
-    echo "etcd-backup: uploaded config/$cluster/$stamp-$member.tar.enc (${#paths[@]} paths, encrypted)"
+    # gpg's symmetric encryption carries an integrity check: a changed archive fails to decrypt.
+    GNUPGHOME="$work/gnupg"
+    export GNUPGHOME
+    install -d -m 0700 "$GNUPGHOME"
+    tar -C / -czf - "${paths[@]}" | gpg --batch --quiet --pinentry-mode loopback --passphrase-file "$archive_key" --symmetric --cipher-algo AES256 -o "$work/config.tar.gpg"
+    rc copyto "$work/config.tar.gpg" "$target/config/$cluster/$stamp-$member.tar.gpg"
+    echo "etcd-backup: uploaded config/$cluster/$stamp-$member.tar.gpg (${#paths[@]} paths, encrypted)"
 fi
