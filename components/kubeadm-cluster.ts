@@ -135,8 +135,9 @@ export class KubeadmCluster extends pulumi.ComponentResource {
         const ctx = renderContext(spec, plan, args.render);
         // Rendered here with a placeholder host key of the real one's size, so that every render error
         // (user-data over Tencent's limit) stops the update before anything is registered.
+        // A machine without a host key keeps this render; a pinned one is rendered again with its key.
         const pinned = new Set(hostKeys.pinned);
-        plan.nodes.forEach((n) => renderNode(ctx, n, undefined, pinned.has(n.name) ? PLACEHOLDER_HOST_KEY : undefined));
+        const rendered = new Map(plan.nodes.map((n) => [n.name, renderNode(ctx, n, undefined, pinned.has(n.name) ? PLACEHOLDER_HOST_KEY : undefined).userData]));
         const byRole = (role: PlannedNode["role"]) => plan.nodes.filter((n) => n.role === role);
         const parent = { parent: this };
         const tags = { ...spec.tags, "kubeadm-ha/cluster": spec.name };
@@ -153,7 +154,7 @@ export class KubeadmCluster extends pulumi.ComponentResource {
             const key = pki.hostKeys[n.name];
             return [n.name, key
                 ? pulumi.secret(pulumi.all([key.privateKey, key.publicKey]).apply(([privateKey, publicKey]) => renderNode(ctx, n, undefined, { privateKey, publicKey }).userData))
-                : renderNode(ctx, n).userData];
+                : rendered.get(n.name)!];
         }));
         // A key pair is bound when a machine is created; binding another one needs the machine stopped, so
         // machines ignore `keyIds` later. A new deploy key makes a new key pair (its own name) and the old

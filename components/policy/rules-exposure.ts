@@ -7,17 +7,10 @@
 
 import { cidrProblem, parseCidr, widePublicRange, WIDEST_PUBLIC_PREFIX } from "../plan/cidr";
 import { Inventory, PolicyConfig, PolicyResource, TYPES, undecided, UNKNOWN, Violation, violation } from "./inventory";
-import { admitsTcp } from "./rules-network";
+import { admitsTcp, asBlock, dropsFirst } from "./rules-network";
 
 /** The ports whose exposure the rule judges, with what they give away. */
 const EXPOSED: readonly [number, string][] = [[22, "SSH"], [6443, "the Kubernetes API"], [10250, "the kubelet API"]];
-
-/** Whether an earlier DROP closes `port` for `rule`'s source (the same block, or 0.0.0.0/0). */
-function droppedBefore(rules: readonly Record<string, any>[], n: number, port: number): boolean {
-    const rule = rules[n];
-    return rules.slice(0, n).some((e) => typeof e.action === "string" && e.action.toUpperCase() === "DROP" && admitsTcp({ ...e, action: "ACCEPT" }, [port]) &&
-        (e.cidrBlock === "0.0.0.0/0" || (e.cidrBlock !== undefined && e.cidrBlock === rule.cidrBlock) || (e.ipv6CidrBlock !== undefined && e.ipv6CidrBlock === rule.ipv6CidrBlock)));
-}
 
 /** Rule 8 (production): SSH, the API and the kubelet are never open to an internet-wide range. */
 export function noInternetWideAccess(resources: readonly PolicyResource[], config?: PolicyConfig): Violation[] {
@@ -35,15 +28,15 @@ export function noInternetWideAccess(resources: readonly PolicyResource[], confi
         }
         const rules: Record<string, any>[] = Array.isArray(ingresses) ? ingresses : [];
         rules.forEach((rule, n) => {
-            const open = EXPOSED.filter(([port]) => admitsTcp(rule, [port]) && !droppedBefore(rules, n, port));
+            const open = EXPOSED.filter(([port]) => admitsTcp(rule, [port]) && !rules.slice(0, n).some((earlier) => dropsFirst(earlier, port, rule)));
             if (open.length === 0) {
                 return;
             }
             const what = open.map(([port, name]) => `${name} (TCP ${port})`).join(", ");
             if (typeof rule.ipv6CidrBlock === "string" && rule.ipv6CidrBlock !== UNKNOWN) {
                 out.push(violation(policy, set, `ingresses[${n}].ipv6CidrBlock`, rule.ipv6CidrBlock, `admits ${what} from IPv6 addresses, which no production access list needs`, fix));
-            } else if (typeof rule.cidrBlock === "string" && rule.cidrBlock !== UNKNOWN && !cidrProblem(rule.cidrBlock.includes("/") ? rule.cidrBlock : `${rule.cidrBlock}/32`)) {
-                const r = parseCidr(rule.cidrBlock.includes("/") ? rule.cidrBlock : `${rule.cidrBlock}/32`);
+            } else if (typeof rule.cidrBlock === "string" && rule.cidrBlock !== UNKNOWN && !cidrProblem(asBlock(rule.cidrBlock))) {
+                const r = parseCidr(asBlock(rule.cidrBlock));
                 if (widePublicRange(r)) {
                     out.push(violation(policy, set, `ingresses[${n}].cidrBlock`, rule.cidrBlock,
                         `admits ${what} from ${r.prefix === 0 ? "the whole internet" : `${r.size.toLocaleString("en-US")} public addresses`}`, fix));

@@ -36,7 +36,7 @@ export function admitsTcp(rule: Record<string, any>, ports: readonly number[]): 
  * the first match wins): a DROP covering the port from 0.0.0.0/0 or from the very same source.
  * Service templates never count as covering a port here.
  */
-function dropsFirst(earlier: Record<string, any>, port: number, rule: Record<string, any>): boolean {
+export function dropsFirst(earlier: Record<string, any>, port: number, rule: Record<string, any>): boolean {
     const sameSource = ["cidrBlock", "ipv6CidrBlock", "sourceSecurityId", "addressTemplateId", "addressTemplateGroup"]
         .some((k) => rule[k] !== undefined && rule[k] !== UNKNOWN && earlier[k] === rule[k]);
     return typeof earlier.action === "string" && earlier.action.toUpperCase() === "DROP" && !earlier.serviceTemplateId && !earlier.serviceTemplateGroup &&
@@ -44,8 +44,11 @@ function dropsFirst(earlier: Record<string, any>, port: number, rule: Record<str
 }
 
 /** Every address of a cidrBlock (or bare address) is in `allowed`. */
+/** A cidrBlock as a block (a bare address is its /32). */
+export const asBlock = (block: string): string => (block.includes("/") ? block : `${block}/32`);
+
 function onlyAllowedAddresses(block: string, allowed: ReadonlySet<string>): boolean {
-    const cidr = block.includes("/") ? block : `${block}/32`;
+    const cidr = asBlock(block);
     if (cidrProblem(cidr)) {
         return false;
     }
