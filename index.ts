@@ -52,7 +52,8 @@ export = async () => {
         controlPlaneJoinCommand: cluster.controlPlaneJoinCommand,
         etcdEndpoints: cluster.etcdEndpoints,
         bastionPublicIp: cluster.bastionPublicIp,
-        sshPrivateKey: cluster.sshPrivateKey,
+        // Not the deploy key: it is root on every machine, and a stack output widens who can read it
+        // (stack references, `stack output --show-secrets`). Log in with your own `ssh.publicKeys`.
         certificateExpiry: cluster.certificateExpiry,
         /** The etcd snapshot bucket; its config archives are encrypted with `backupArchiveKey` (secret: keep a copy). */
         backupBucket: cluster.backupBucket,

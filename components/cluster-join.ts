@@ -18,6 +18,7 @@ import type { PlannedNode } from "./plan/topology";
 import { ENABLE_BACKUPS_COMMAND } from "./render/etcd-backup";
 import { ENABLE_DEFRAG_COMMAND } from "./render/etcd-defrag";
 import { SCRIPTS } from "./render/scripts";
+import { ENCRYPTION_SCRIPTS } from "./render/scripts-encryption";
 import {
     APPLY_ADDONS, ENSURE_BOOTSTRAP_TOKEN, INSTALL_SECRETS, KUBEADM_INIT, KUBEADM_JOIN, startEtcdMember, UPLOAD_CERTS, uploadCertsStdin, useLocalApiserver, WAIT_FOR_BOOTSTRAP,
 } from "./render/commands";
@@ -69,8 +70,14 @@ export interface ClusterJoinArgs {
     readonly certificateKeys: Readonly<Record<string, pulumi.Input<string>>>;
     /** Installer script of each etcd member's defragmentation timer (`etcdDefragFiles`), by node name. @default none */
     readonly defragScripts?: Readonly<Record<string, string>>;
-    /** Installer script of each etcd member's backup files (`etcdBackupSshFiles`), by node name; must be secret. @default no backups */
+    /** Installer script of each etcd member's and, with external etcd, each master's backup files (`etcdBackupSshFiles`), by node name; must be secret. @default no backups */
     readonly backupScripts?: Readonly<Record<string, pulumi.Input<string>>>;
+    /**
+     * After the masters' secret files, each master's apiserver is made to use the installed
+     * encryption configuration (`reloadEncryption`, one master after the other) whenever
+     * `trigger` (a digest of that configuration) changes. @default no such step
+     */
+    readonly encryptionReload?: { readonly command: string; readonly trigger: pulumi.Input<string> };
 }
 
 export class ClusterJoin extends pulumi.ComponentResource {
@@ -134,6 +141,14 @@ export class ClusterJoin extends pulumi.ComponentResource {
             const join = run(w, "kubeadm-join", KUBEADM_JOIN, [init, token(w, init), prepared[w.name]], { triggers });
             this.done[w.name] = args.workersUseLocalProxy ? run(w, "use-local-apiserver", useLocalApiserver(args.dnsName), [join]) : join;
         }
+        if (args.encryptionReload) {
+            // A rotation step (docs/security.md) is done only once every apiserver reads the new key list.
+            let before: pulumi.Resource[] = [];
+            for (const m of masters) {
+                before = [run(m, "encryption-reload", args.encryptionReload.command, [prepared[m.name], this.done[m.name], ...before],
+                    { stdin: ENCRYPTION_SCRIPTS.reloadEncryption.content, triggers: [args.encryptionReload.trigger] })];
+            }
+        }
         if (args.addonsScript) {
             // Reruns when the manifest changes (a new flannel release, a CoreDNS replica count).
             this.addons = run(first, "addons", APPLY_ADDONS, [init], { stdin: args.addonsScript, triggers: [args.addonsScript] });
@@ -146,11 +161,12 @@ export class ClusterJoin extends pulumi.ComponentResource {
             run(n, "etcd-defrag", `${INSTALL_SECRETS} && ${ENABLE_DEFRAG_COMMAND}`, [this.done[n.name]], { stdin: script, triggers: [script] });
         }
         for (const [node, script] of Object.entries(args.backupScripts ?? {})) {
-            const n = args.nodes.find((x) => x.name === node && x.etcdMember);
+            const n = args.nodes.find((x) => x.name === node && (x.etcdMember || x.role === "master"));
             if (!n) {
-                throw new pulumi.ResourceError(`backupScripts: ${node} is not an etcd member among the nodes`, this);
+                throw new pulumi.ResourceError(`backupScripts: ${node} is neither an etcd member nor a master among the nodes`, this);
             }
-            run(n, "etcd-backup", `${INSTALL_SECRETS} && ${ENABLE_BACKUPS_COMMAND}`, [this.done[n.name]], { ...SECRET_STDIN, stdin: pulumi.secret(script), triggers: [script] });
+            // A master that is no etcd member archives its keys only (external etcd).
+            run(n, n.etcdMember ? "etcd-backup" : "config-archive", `${INSTALL_SECRETS} && ${ENABLE_BACKUPS_COMMAND}`, [this.done[n.name]], { ...SECRET_STDIN, stdin: pulumi.secret(script), triggers: [script] });
         }
         this.registerOutputs({});
     }

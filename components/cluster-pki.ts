@@ -38,6 +38,12 @@ export interface ClusterPkiArgs {
      * it. @default false (the production profile sets it)
      */
     readonly protectKeys?: boolean;
+    /**
+     * Names of the encryption-at-rest keys, the encrypting one first (`apiServer.encryptionKeys`).
+     * `key1` is the resource `<name>-encryption-key`, every other `<name>-encryption-key-<key>`, so
+     * adding or reordering keys never replaces one. @default ["key1"]
+     */
+    readonly encryptionKeys?: readonly string[];
     /** Validity of the CAs, in hours. @default 87600 (10 years, as kubeadm) */
     readonly caValidityHours?: number;
     /** Validity of leaf certificates (etcd members, clients), in hours. @default 8760 (1 year, as kubeadm) */
@@ -49,7 +55,7 @@ export interface ClusterPkiArgs {
 /** The PKI a planned cluster needs: external etcd members get their own certificates. */
 export function clusterPkiArgs(spec: ClusterSpec, plan: ClusterPlan, hostKeyMachines: readonly string[] = []): ClusterPkiArgs {
     return {
-        hostKeyMachines, protectKeys: spec.profile === "production",
+        hostKeyMachines, protectKeys: spec.profile === "production", encryptionKeys: spec.apiServer.encryptionKeys,
         clusterName: spec.name, externalEtcd: spec.etcd.topology === "external", etcdMembers: plan.nodes.filter((n) => n.role === "etcd"),
         joiningMasters: plan.nodes.filter((n) => n.role === "master").slice(1).map((n) => n.name),
         caValidityHours: spec.certificates.caValidityHours, certValidityHours: spec.certificates.leafValidityHours, earlyRenewalHours: spec.certificates.earlyRenewalHours,
@@ -148,11 +154,16 @@ export class ClusterPki extends pulumi.ComponentResource {
         const tokenId = lowerAlnum("token-id", 6);
         const tokenSecret = lowerAlnum("token-secret", 16);
         const certificateKey = new random.RandomId(`${name}-certificate-key`, { byteLength: 32 }, parent);
-        const encryptionKey = new random.RandomBytes(`${name}-encryption-key`, { length: 32 }, kept);
+        const names = args.encryptionKeys ?? ["key1"];
+        if (names.length === 0 || new Set(names).size !== names.length) {
+            throw new pulumi.ResourceError(`encryptionKeys ${JSON.stringify(names)}: name at least one key, each once`, this);
+        }
+        const encryptionKeys = pulumi.all(names.map((k) => new random.RandomBytes(k === "key1" ? `${name}-encryption-key` : `${name}-encryption-key-${k}`, { length: 32 }, kept).base64
+            .apply((secret) => ({ name: k, secret }))));
         this.caCertPem = clusterCa.cert.certPem;
         this.caCertHash = clusterCa.cert.certPem.apply(caCertHash);
-        this.kubeadmSecrets = pulumi.secret(pulumi.all([tokenId.result, tokenSecret.result, certificateKey.hex, this.caCertHash, encryptionKey.base64])
-            .apply(([id, secret, key, hash, encryption]) => ({ bootstrapToken: `${id}.${secret}`, certificateKey: key, caCertHash: hash, encryptionKey: encryption })));
+        this.kubeadmSecrets = pulumi.secret(pulumi.all([tokenId.result, tokenSecret.result, certificateKey.hex, this.caCertHash, encryptionKeys])
+            .apply(([id, secret, key, hash, encryption]) => ({ bootstrapToken: `${id}.${secret}`, certificateKey: key, caCertHash: hash, encryptionKeys: encryption })));
 
         this.certificateKeys = Object.fromEntries((args.joiningMasters ?? []).map((m) =>
             [m, pulumi.secret(new random.RandomId(`${name}-certificate-key-${m}`, { byteLength: 32 }, parent).hex)]));

@@ -4,6 +4,7 @@
 // composes the parts: PKI, network, placement groups, bastion, etcd, control plane, API
 // endpoint, worker pools, the join wiring and, optionally, the Kubernetes layer.
 
+import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as tencentcloud from "@pulumi/tencentcloud";
 import { ApiEndpoint } from "./api-endpoint";
@@ -30,11 +31,11 @@ import type { ClusterConfigInput } from "./plan/schema";
 import { ingressRules, securityRoleOf, securityRoles } from "./plan/security";
 import type { ClusterSpec } from "./plan/spec";
 import type { PlannedNode } from "./plan/topology";
-import { joinCommands } from "./render/commands";
+import { joinCommands, reloadEncryption } from "./render/commands";
 import { RenderContext, renderContext, RenderOptions } from "./render/context";
-import { kubeadmFiles } from "./render/kubeadm";
+import { encryptionConfiguration, kubeadmFiles } from "./render/kubeadm";
 import { kubeconfig } from "./render/kubeconfig";
-import { etcdBackupSshFiles } from "./render/etcd-backup";
+import { etcdBackupSshFiles, takesPartInBackups } from "./render/etcd-backup";
 import { PLACEHOLDER_HOST_KEY } from "./render/cloud-init";
 import { renderNode } from "./render/node";
 import { controlPlanePkiFiles, etcdMemberPkiFiles } from "./render/pki-files";
@@ -179,7 +180,8 @@ export class KubeadmCluster extends pulumi.ComponentResource {
         const settings = (role: string): InstanceSettings => ({
             imageId, nodeImages: rolled.nodeImages, vpcId: network.vpcId, subnetIds: network.subnetIds, securityGroupId: network.securityGroupIds[securityRoleOf(role)],
             keyPairId: keyPair.id, placementGroupIds: placement.ids, userData, production: spec.profile === "production", tags,
-            ...(backup && role === etcdRole ? { camRoleName: backup.roleName } : {}),
+            // With external etcd the masters archive their own keys (config-archive.ts) with the same role.
+            ...(backup && (role === etcdRole || role === "master") ? { camRoleName: backup.roleName } : {}),
         });
 
         const bastion = new Bastion(`${name}-bastion`, { ...settings("bastion"), node: byRole("bastion")[0] }, parent);
@@ -202,7 +204,12 @@ export class KubeadmCluster extends pulumi.ComponentResource {
             triggers: [endpoint.address, spec.kubernetes.version], workersUseLocalProxy: plan.endpoint.kind === "node-local-proxy",
             addonsScript: addonsInstallScript(spec, plan), certificateKeys: pki.certificateKeys,
             defragScripts: Object.fromEntries(ctx.etcdMembers.map((m) => [m.name, secretInstallScript(etcdDefragFiles(ctx, m))])),
-            ...(backup ? { backupScripts: backupScripts(ctx, backup, ctx.etcdMembers) } : {}),
+            encryptionReload: {
+                command: reloadEncryption(plan.endpoint.port),
+                // A digest of 256-bit keys reveals nothing of them: kept public, so a preview shows which step reruns.
+                trigger: pulumi.unsecret(pki.kubeadmSecrets.apply((k) => createHash("sha256").update(JSON.stringify(encryptionConfiguration(k))).digest("hex"))),
+            },
+            ...(backup ? { backupScripts: backupScripts(ctx, backup, plan.nodes.filter((n) => takesPartInBackups(ctx, n))) } : {}),
         }, parent);
 
         this.endpoint = pulumi.all([endpoint.address, endpoint.publicAddress]).apply(([address, publicAddress]) =>
@@ -244,7 +251,7 @@ function secretScripts(ctx: RenderContext, pki: ClusterPki, nodes: readonly Plan
     }));
 }
 
-/** Each etcd member's backup files (units, scripts, rclone with the CVM role, bucket, archive key) as one installer script: secret. */
+/** Each backup-taking node's files (units, scripts, rclone with the CVM role, bucket, archive key) as one installer script: secret. */
 function backupScripts(ctx: RenderContext, backup: EtcdBackup, members: readonly PlannedNode[]): Record<string, pulumi.Output<string>> {
     return Object.fromEntries(members.map((m) => [m.name, pulumi.secret(pulumi.all([backup.bucket, backup.roleName, backup.archiveKey])
         .apply(([bucket, role, archiveKey]) => secretInstallScript(etcdBackupSshFiles(ctx, m, { storage: { kind: "cos", region: ctx.spec.region, role }, bucket, archiveKey }))))]));

@@ -15,6 +15,7 @@ import { readFileSync } from "node:fs";
 import { BACKUP_ENV, BACKUP_SERVICE, BackupSecrets, etcdBackupSshFiles, etcdRestoreArgs } from "../components/render/etcd-backup";
 import { BACKUP_SCRIPTS } from "../components/render/scripts-backup";
 import { scriptPath } from "../components/render/scripts";
+import type { PlannedNode } from "../components/plan/topology";
 import { ClusterLab, EtcdMember, etcdFlag } from "./cluster-lab";
 import { rebase, stage } from "./staging";
 
@@ -28,14 +29,31 @@ export interface StagedBackup {
     restoreCommand(snapshot: string, token: string): string[];
 }
 
+/**
+ * The ExecStart of the rendered `service` among what was staged (`placed`, from `stage`) under
+ * `root`: rebased, `${BACKUP_BUCKET}` expanded from the staged BACKUP_ENV the way systemd does.
+ */
+export function stagedServiceCommand(placed: ReadonlyMap<string, string>, root: string, service: string): string[] {
+    const unitFile = placed.get(`/etc/systemd/system/${service}`);
+    if (!unitFile) {
+        throw new Error(`${service} was not rendered for this node`);
+    }
+    const unit = readFileSync(unitFile, "utf8");
+    const env = new Map(readFileSync(placed.get(BACKUP_ENV)!, "utf8").trim().split("\n").map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)] as const));
+    return /^ExecStart=(.*)$/m.exec(unit)![1].split(" ").map((a) => rebase(a, root).replace(/\$\{(\w+)\}/g, (_, k: string) => env.get(k) ?? ""));
+}
+
+/** Stages a node's backup files alone (`local` storage) under `root`; what `stagedServiceCommand` reads. */
+export function stageBackupFiles(c: ClusterLab, node: PlannedNode, root: string, secrets: BackupSecrets): Map<string, string> {
+    return stage(etcdBackupSshFiles(c.ctx, node, secrets), root);
+}
+
 /** Stages the member's rendered files and its backup secrets (`local` storage) under its host directory. */
 export function stageBackup(c: ClusterLab, m: EtcdMember, secrets: BackupSecrets): StagedBackup {
     const root = c.root(m.host);
     const bundle = c.bundle(m.node.name);
     const placed = stage([...bundle.files.filter((f) => !f.secret), ...etcdBackupSshFiles(c.ctx, m.node, secrets)], root);
-    const unit = readFileSync(placed.get(`/etc/systemd/system/${BACKUP_SERVICE}`)!, "utf8");
-    const env = new Map(readFileSync(placed.get(BACKUP_ENV)!, "utf8").trim().split("\n").map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)] as const));
-    const backupCommand = /^ExecStart=(.*)$/m.exec(unit)![1].split(" ").map((a) => rebase(a, root).replace(/\$\{(\w+)\}/g, (_, k: string) => env.get(k) ?? ""));
+    const backupCommand = stagedServiceCommand(placed, root, BACKUP_SERVICE);
     return {
         member: m, root, backupCommand,
         restoreCommand: (snapshot, token) => {

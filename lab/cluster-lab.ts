@@ -21,7 +21,7 @@ import { keepalivedCommand } from "../components/render/keepalived";
 import { NodeBundle, renderNode } from "../components/render/node";
 import { etcdMemberPkiFiles } from "../components/render/pki-files";
 import { ComponentPki, componentPki } from "./component-pki";
-import { ControlPlaneMaster, EtcdMember, initMaster, initUploads, joinMaster } from "./control-plane";
+import { ControlPlaneMaster, EtcdMember, initMaster, initUploads, joinMaster, startComponent, terminationGraceMs } from "./control-plane";
 import { Daemon, ExecResult, Host, Lab, waitFor } from "./lab";
 import { steady } from "./faults";
 import { mirrorPod, startNodeAgent } from "./nodes";
@@ -126,13 +126,31 @@ function writeSecret(file: string, content: string): string {
 }
 
 /** Waits for a master's own apiserver to be ready (its /readyz on its address). */
-async function apiserverReady(c: ClusterLab, m: Master, timeoutMs = 120_000): Promise<void> {
+export async function apiserverReady(c: ClusterLab, m: Master, timeoutMs = 120_000): Promise<void> {
     await waitFor(`kube-apiserver on ${m.node.name}`, async () => {
         if (!m.daemons["kube-apiserver"]?.alive()) {
             throw new Error(`kube-apiserver on ${m.node.name} exited; its log ends with:\n${c.lab.logTails(20, (d) => d === m.daemons["kube-apiserver"])}`);
         }
         return (await m.host.exec("curl", ["-sf", "--max-time", "2", "--cacert", c.files.ca, `https://${m.node.privateIp}:${c.ctx.plan.endpoint.port}/readyz`])).stdout === "ok";
     }, timeoutMs, 500);
+}
+
+/**
+ * Restarts a master's kube-apiserver as the kubelet restarts a static pod (SIGTERM, SIGKILL after
+ * its grace period), with `command` from then on when given, and waits until it is ready.
+ */
+export async function restartApiserver(c: ClusterLab, m: ControlPlaneMaster, command?: readonly string[]): Promise<void> {
+    m.paused.add("kube-apiserver");
+    try {
+        await m.daemons["kube-apiserver"]?.stop("SIGTERM", terminationGraceMs(m, "kube-apiserver"));
+        if (command) {
+            m.commands["kube-apiserver"] = command;
+        }
+    } finally {
+        m.paused.delete("kube-apiserver");
+        startComponent(m, "kube-apiserver");
+    }
+    await apiserverReady(c, m, 120_000);
 }
 
 /** Starts etcd, the real control plane and the endpoint tier of a rendered stack inside `lab`. */

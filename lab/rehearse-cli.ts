@@ -28,7 +28,7 @@ const USAGE = `usage: npm run rehearse -- (--stack <name> | --config <file>) [--
   --json <file>         also write the results as JSON
   --markdown <file>     also write the results as a Markdown table
   --lab-timers          faster VRRP, HAProxy and etcd timers (the report says so)
-  --time-limit <s>      stop and clean up after this many seconds (default 600)
+  --time-limit <s>      stop and clean up after this many seconds (default 900)
   --checks <n,n,...>    run only these checks (by number)
   --check-path <path>   HAProxy's apiserver health check, /healthz or /readyz (render option apiHealth.checkPath)
   --shutdown-delay <s>  kube-apiserver --shutdown-delay-duration in seconds (render option apiHealth.shutdownDelaySec)

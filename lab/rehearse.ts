@@ -4,6 +4,8 @@
 // on failure, on the global time limit, and (through the lab's reaper) if the process is killed.
 
 import { apiServerPolicy } from "./checks-policy";
+import { keysFromBucket } from "./checks-keys";
+import { keyRotation } from "./checks-rotation";
 import type { ClusterPlan } from "../components/plan/plan";
 import { table } from "../components/plan/report";
 import type { ClusterSpec } from "../components/plan/spec";
@@ -30,14 +32,14 @@ export const REHEARSAL_PROGRAMS = ["etcd", "etcdctl", "etcdutl", "kubeadm", "kub
 const LEADER_CHECKS = [11, 12, 13, 14];
 
 /** How many checks the checklist has (numbered 1 to CHECK_COUNT). */
-export const CHECK_COUNT = 17;
+export const CHECK_COUNT = 19;
 
 export interface RehearsalOptions {
     /** Timer overrides (e.g. LAB_TIMERS); the stack's rendered production timers otherwise. */
     readonly timers?: Partial<Timers>;
     /** The rest of the render options (health check path, shutdown delay, leader election) to rehearse with; the defaults otherwise. */
     readonly render?: Omit<RenderOptions, "timers">;
-    /** Abort (and clean up) after this long. @default 600000 (10 minutes) */
+    /** Abort (and clean up) after this long. @default 900000 (15 minutes) */
     readonly timeLimitMs?: number;
     /** Run only these checks (by number); every check otherwise. */
     readonly checks?: readonly number[];
@@ -78,9 +80,9 @@ export async function rehearse(spec: ClusterSpec, plan: ClusterPlan, options: Re
     let timedOut = false;
     const limit = setTimeout(() => {
         timedOut = true;
-        log(`time limit of ${(options.timeLimitMs ?? 600_000) / 1000} s reached: stopping every test process and removing the lab`);
+        log(`time limit of ${(options.timeLimitMs ?? 900_000) / 1000} s reached: stopping every test process and removing the lab`);
         lab.destroy();
-    }, options.timeLimitMs ?? 600_000);
+    }, options.timeLimitMs ?? 900_000);
     const results: CheckResult[] = [];
     let peakRssMb = 0;
     const sampler = setInterval(() => (peakRssMb = Math.max(peakRssMb, lab.rssMb() + process.memoryUsage().rss / 1048576)), 2000);
@@ -98,7 +100,7 @@ export async function rehearse(spec: ClusterSpec, plan: ClusterPlan, options: Re
         await steady(c);
         idleWritesPerSec = await etcdWriteRate(c, 10_000);
         log(`etcd writes at rest: ${idleWritesPerSec.toFixed(1)}/s`);
-        // Checks 9 to 17 run before check 8, which leaves the lost hosts down.
+        // Checks 9 to 19 run before check 8, which leaves the lost hosts down.
         const steps: [number, string, () => Promise<CheckResult>][] = [
             [1, "kill one etcd member", () => list.followerLoss()], [2, "kill the etcd leader", () => list.leaderLoss()],
             [3, "kill a quorum and restart it", () => list.quorumLoss()], [4, "kill one apiserver under load", () => list.apiserverLoss()],
@@ -113,6 +115,8 @@ export async function rehearse(spec: ClusterSpec, plan: ClusterPlan, options: Re
             [15, "CoreDNS spread over nodes and zones, kept by its budget", () => corednsSpread(c, 15)],
             [16, "graceful apiserver restart under load", () => gracefulRestart(list, 16)],
             [17, "API audit log and Pod Security", () => apiServerPolicy(c, 17)],
+            [18, "a master's keys from the bucket alone", () => keysFromBucket(c, 18)],
+            [19, "rotate the encryption-at-rest key", () => keyRotation(c, 19)],
             [8, "lose the plan's worst host", () => list.planHostLoss()],
         ];
         for (const [id, name, run] of steps.filter(([id]) => !options.checks || options.checks.includes(id))) {

@@ -14,6 +14,8 @@ describe("index.ts (the Pulumi program)", () => {
         assert.deepEqual(outputs.faultTolerance.map((r: any) => r.apiServed), [true, true, true]);
         assert.equal(outputs.etcdEndpoints.length, 5);
         assert.ok(recorder.custom().length > 40, "the cluster's resources are registered");
+        assert.ok(!Object.keys(outputs).some((k) => /ssh|privatekey/i.test(k)), `the deploy key (root everywhere) is no stack output: ${Object.keys(outputs).join(", ")}`);
+        assert.ok(!JSON.stringify(outputs).includes("PRIVATE KEY"), "no private key in any output");
     });
 
     it("fails with the same field-by-field message as npm run plan, before any resource exists", async () => {

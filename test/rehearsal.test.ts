@@ -29,12 +29,12 @@ function startRehearsal(args: readonly string[]): { child: ChildProcess; stdout:
 async function rehearseStack(stack: string): Promise<{ report: RehearsalReport; stdout: string; byId: (id: number) => RehearsalReport["results"][number] }> {
     const dir = mkdtempSync(path.join(tmpdir(), "kubeadm-ha-rehearsal-"));
     try {
-        const run = startRehearsal(["--stack", stack, "--json", path.join(dir, "report.json"), "--time-limit", "600"]);
+        const run = startRehearsal(["--stack", stack, "--json", path.join(dir, "report.json"), "--time-limit", "840"]);
         const { code } = await run.done;
         const stdout = run.stdout();
         console.log(stdout.split("\n").map((l) => `      ${l}`).join("\n"));
         assert.equal(code, 0, `the rehearsal of ${stack} failed:\n${stdout}\n${run.stderr().slice(-3000)}`);
-        assert.match(run.stderr(), new RegExp(`check 8/${CHECK_COUNT}: lose the plan's worst host`), "progress is printed while it runs (checks 9 to 17 run before 8, which leaves hosts down)");
+        assert.match(run.stderr(), new RegExp(`check 8/${CHECK_COUNT}: lose the plan's worst host`), "progress is printed while it runs (checks 9 to 19 run before 8, which leaves hosts down)");
         assert.match(run.stderr(), /lab removed: 0 namespaces left/);
         const report = JSON.parse(readFileSync(path.join(dir, "report.json"), "utf8")) as RehearsalReport;
         return { report, stdout, byId: (id) => report.results.find((r) => r.id === id)! };
@@ -46,7 +46,7 @@ async function rehearseStack(stack: string): Promise<{ report: RehearsalReport; 
 /** The common checks of every endpoint kind, with the stacks' production timers. */
 function assertEtcdAndApiserverChecks(r: Awaited<ReturnType<typeof rehearseStack>>): void {
     assert.equal(r.report.timersUsed, "production");
-    assert.deepEqual(r.report.results.map((x) => x.id), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17], "all seventeen checks ran, reported in order");
+    assert.deepEqual(r.report.results.map((x) => x.id), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19], "all nineteen checks ran, reported in order");
     assert.match(r.stdout, /#\s+CHECK\s+EXPECTED\s+MEASURED\s+RESULT\s+GOAL/, "the report is a table");
     const v = (id: number) => r.byId(id).values!;
     assert.equal(v(1).failed, 0, "no write fails when a follower dies");
@@ -82,6 +82,12 @@ function assertEtcdAndApiserverChecks(r: Awaited<ReturnType<typeof rehearseStack
     // The real apiserver loads the rendered Pod Security defaults and audit policy.
     assert.equal(r.byId(17).status, "pass", `audit and Pod Security: ${r.byId(17).measured}`);
     assert.deepEqual([v(17).refused, v(17).warned, v(17).exempt, v(17).audited, v(17).leaked], [1, 1, 1, 1, 0], r.byId(17).measured);
+    // A master's keys come back from the bucket and the archive key alone (external etcd: the masters' own archives).
+    assert.equal(r.byId(18).status, "pass", `keys from the bucket: ${r.byId(18).measured}`);
+    assert.deepEqual([v(18).served, v(18).decrypted, v(18).serviceAccount, v(18).admin], [1, 1, 1, 1], r.byId(18).measured);
+    // The key rotation of docs/security.md, every step reloaded by every real apiserver.
+    assert.equal(r.byId(19).status, "pass", `key rotation: ${r.byId(19).measured}`);
+    assert.deepEqual([v(19).newWrites, v(19).rewritten, v(19).readable, v(19).afterRestart], [1, 1, 1, 1], r.byId(19).measured);
     assert.ok(r.report.idleWritesPerSec > 0, "the idle cluster's etcd write rate is measured");
     for (const x of r.report.results) {
         assert.notEqual(x.status, "fail", `check ${x.id} failed: ${x.measured}`);
@@ -91,11 +97,11 @@ function assertEtcdAndApiserverChecks(r: Awaited<ReturnType<typeof rehearseStack
 describe("npm run rehearse's arguments", function () {
     this.timeout(60_000);
     it("exits 2 naming the range when --checks names a check that does not exist", async () => {
-        for (const bad of ["0", "18", "4,x"]) {
+        for (const bad of ["0", "20", "4,x"]) {
             const run = startRehearsal(["--stack", "prod", "--checks", bad]);
             const { code } = await run.done;
             assert.equal(code, 2, run.stderr());
-            assert.match(run.stderr(), new RegExp(`--checks ${bad}: give check numbers from 1 to 17`));
+            assert.match(run.stderr(), new RegExp(`--checks ${bad}: give check numbers from 1 to 19`));
         }
     });
     it("exits 2 naming the field before any namespace is made when a render option is bad", async () => {
@@ -116,7 +122,7 @@ describe("npm run rehearse's arguments", function () {
 });
 
 describe("the HA rehearsal (npm run rehearse)", function () {
-    this.timeout(720_000);
+    this.timeout(960_000);
     before(function () {
         skipUnless(this, labUnavailable(REHEARSAL_PROGRAMS));
     });

@@ -162,6 +162,15 @@ export const ClusterSections = {
             z.array(url).min(1)).default({}),
     }).default({ imageRepository: "registry.k8s.io", kubernetesApt: "https://pkgs.k8s.io/core:/stable:", kubernetesAptKeyFingerprint: PKGS_K8S_IO_KEY, registryMirrors: {} }),
     apiServer: z.strictObject({
+        /**
+         * The encryption-at-rest keys by name, the first encrypting, all decrypting (docs/security.md
+         * has the rotation: add the new one second, then move it first, rewrite, drop the old one).
+         */
+        encryptionKeys: z.array(z.string().regex(/^key[1-9][0-9]?$/, { error: `must be a key name key1 to key99${FIX}name a new key after the highest one, e.g. key2` }))
+            .min(1, { error: `must name at least one key${FIX}keep ["key1"], or the key that encrypts now` })
+            .max(3, { error: `may name at most 3 keys${FIX}drop the oldest key once every Secret was rewritten (docs/security.md)` })
+            .refine((k) => new Set(k).size === k.length, { error: `names a key twice${FIX}list each key once, the encrypting one first` })
+            .default(["key1"]),
         /** Pod Security admission's cluster-wide defaults; kube-system (and `exemptNamespaces`) is exempt. */
         podSecurity: z.strictObject({
             enforce: PSA_LEVEL.default("baseline"),
@@ -177,6 +186,7 @@ export const ClusterSections = {
             maxSizeMb: int(1, 10240, "MB of an audit log file before it is rotated").default(100),
         }).default({ enabled: true, maxAgeDays: 30, maxBackups: 10, maxSizeMb: 100 }),
     }).default({
+        encryptionKeys: ["key1"],
         podSecurity: { enforce: "baseline", warn: "restricted", audit: "restricted", exemptNamespaces: [] },
         auditLog: { enabled: true, maxAgeDays: 30, maxBackups: 10, maxSizeMb: 100 },
     }),

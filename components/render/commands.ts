@@ -67,3 +67,12 @@ export function joinCommands(controlPlaneEndpoint: string, token: string, caCert
     const worker = `kubeadm join ${controlPlaneEndpoint} --token ${token} --discovery-token-ca-cert-hash ${caCertHash}`;
     return { worker, controlPlane: `${worker} --control-plane --certificate-key ${certificateKey}` };
 }
+
+/**
+ * On each master after its secret files: returns once its kube-apiserver runs with the installed
+ * encryption configuration (reload-encryption.sh on stdin, ENCRYPTION_SCRIPTS). Reruns when the
+ * key list changes; the masters' steps run one after the other.
+ */
+export function reloadEncryption(port: number): string {
+    return `sudo bash -s -- ${port} ${PATHS.encryptionConfig} ${PATHS.manifests}/kube-apiserver.yaml /etc/kubernetes/admin.conf`;
+}

@@ -21,6 +21,7 @@ import { BACKUP_REMOTE, BackupSecrets, BackupStorage, RCLONE_CONFIG, rcloneConfi
 import { BACKUP_SCRIPTS } from "./scripts-backup";
 import { scriptPath } from "./scripts";
 import { timerJobFiles } from "./timer-job";
+import { CONFIG_ARCHIVE_TIMER, configArchiveFiles, configArchiveScripts, takesConfigArchive } from "./config-archive";
 
 export { BACKUP_REMOTE, RCLONE_CONFIG, rcloneConfig, TENCENT_METADATA_URL } from "./backup-storage";
 export type { BackupSecrets, BackupStorage } from "./backup-storage";
@@ -130,26 +131,33 @@ export function etcdBackupFiles(ctx: RenderContext, member: PlannedNode, storage
 /** The backup scripts of one member (not secret, but they travel with the secret files); none when it takes no backups. */
 export function etcdBackupScriptFiles(ctx: RenderContext, member: PlannedNode): NodeFile[] {
     return takesBackups(ctx, member)
-        ? [BACKUP_SCRIPTS.etcdBackup, BACKUP_SCRIPTS.etcdRestore, BACKUP_SCRIPTS.withCvmRole, BACKUP_SCRIPTS.enableBackups]
+        ? [BACKUP_SCRIPTS.etcdBackup, BACKUP_SCRIPTS.configArchive, BACKUP_SCRIPTS.etcdRestore, BACKUP_SCRIPTS.withCvmRole, BACKUP_SCRIPTS.enableBackups]
             .map((s) => secretFile(scriptPath(s), s.content, "0755"))
         : [];
 }
 
-/** What the SSH step runs after installing the files: enable-etcd-backups.sh with the timer. */
-export const ENABLE_BACKUPS_COMMAND = `sudo bash ${scriptPath(BACKUP_SCRIPTS.enableBackups)} ${BACKUP_TIMER}`;
+/** What the SSH step runs after installing the files: enable-etcd-backups.sh with the timers (it starts those installed). */
+export const ENABLE_BACKUPS_COMMAND = `sudo bash ${scriptPath(BACKUP_SCRIPTS.enableBackups)} ${BACKUP_TIMER} ${CONFIG_ARCHIVE_TIMER}`;
 
 /** Debian/Ubuntu packages a member needs for backups (openssl and tar are in every image). */
 export function etcdBackupPackages(ctx: RenderContext, member: PlannedNode): string[] {
     return takesBackups(ctx, member) ? ["rclone"] : [];
 }
 
+/** Whether `node` takes part in backups: an etcd member (snapshots and its archive), or a master archiving its keys (external etcd). */
+export function takesPartInBackups(ctx: RenderContext, node: PlannedNode): boolean {
+    return takesBackups(ctx, node) || takesConfigArchive(ctx, node);
+}
+
 /**
- * Everything of a member's backups, delivered over SSH: the units, the scripts, the rclone
+ * Everything of a node's backups, delivered over SSH: the units, the scripts, the rclone
  * configuration (RCLONE_CONFIG), the archive key (BACKUP_KEY) and the bucket (BACKUP_ENV), the
- * last three mode 0600; none when it takes no backups. Run ENABLE_BACKUPS_COMMAND after them.
+ * last three mode 0600. An etcd member gets its snapshot job (which archives its files too); a
+ * master of an external-etcd cluster its key archive (config-archive.ts); other nodes nothing.
+ * Run ENABLE_BACKUPS_COMMAND after them.
  */
-export function etcdBackupSshFiles(ctx: RenderContext, member: PlannedNode, s: BackupSecrets): NodeFile[] {
-    if (!takesBackups(ctx, member)) {
+export function etcdBackupSshFiles(ctx: RenderContext, node: PlannedNode, s: BackupSecrets): NodeFile[] {
+    if (!takesPartInBackups(ctx, node)) {
         return [];
     }
     if (!/^[A-Za-z0-9/._-]+$/.test(s.bucket)) {
@@ -161,6 +169,8 @@ export function etcdBackupSshFiles(ctx: RenderContext, member: PlannedNode, s: B
     if (s.storage.kind === "cos" && !/^[\w+=,.@-]{1,128}$/.test(s.storage.role)) {
         throw new Error(`backup CVM role ${JSON.stringify(s.storage.role)} is not a CAM role name`);
     }
-    return [...etcdBackupFiles(ctx, member, s.storage), ...etcdBackupScriptFiles(ctx, member),
-        secretFile(RCLONE_CONFIG, rcloneConfig(s.storage)), secretFile(BACKUP_KEY, `${s.archiveKey}\n`), secretFile(BACKUP_ENV, `BACKUP_BUCKET=${s.bucket}\n`)];
+    const jobs = takesBackups(ctx, node)
+        ? [...etcdBackupFiles(ctx, node, s.storage), ...etcdBackupScriptFiles(ctx, node)]
+        : [...configArchiveFiles(ctx, node, s.storage, BACKUP_ENV, BACKUP_KEY), ...configArchiveScripts().map((x) => secretFile(scriptPath(x), x.content, "0755"))];
+    return [...jobs, secretFile(RCLONE_CONFIG, rcloneConfig(s.storage)), secretFile(BACKUP_KEY, `${s.archiveKey}\n`), secretFile(BACKUP_ENV, `BACKUP_BUCKET=${s.bucket}\n`)];
 }

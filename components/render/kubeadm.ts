@@ -28,8 +28,8 @@ export interface KubeadmSecrets {
     readonly certificateKey: string;
     /** `sha256:<hex>` of the cluster CA's SubjectPublicKeyInfo. */
     readonly caCertHash: string;
-    /** Base64 of 32 random bytes: the secretbox key that encrypts Secrets at rest. */
-    readonly encryptionKey: string;
+    /** The secretbox keys (base64 of 32 random bytes each) by name, in `apiServer.encryptionKeys` order: the first encrypts Secrets at rest, all decrypt. */
+    readonly encryptionKeys: readonly { readonly name: string; readonly secret: string }[];
 }
 
 /** Obviously fake values for offline rendering (`npm run plan -- --out`). Never use them on a cluster. */
@@ -37,7 +37,7 @@ export const PLACEHOLDER_SECRETS: KubeadmSecrets = {
     bootstrapToken: "000000.0000000000000000",
     certificateKey: "0".repeat(64),
     caCertHash: `sha256:${"0".repeat(64)}`,
-    encryptionKey: Buffer.alloc(32).toString("base64"),
+    encryptionKeys: [{ name: "key1", secret: Buffer.alloc(32).toString("base64") }],
 };
 
 const API = "kubeadm.k8s.io/v1beta4";
@@ -97,6 +97,8 @@ export function clusterConfiguration(ctx: RenderContext): ClusterConfiguration {
             certSANs: apiServerCertSans(ctx),
             extraArgs: [
                 { name: "encryption-provider-config", value: PATHS.encryptionConfig },
+                // A changed key list is read within a minute, without a restart (reload-encryption.sh waits for it).
+                { name: "encryption-provider-config-automatic-reload", value: "true" },
                 ...policy.extraArgs, NO_PROFILING,
                 ...(ctx.apiHealth.shutdownDelaySec > 0 ? [{ name: "shutdown-delay-duration", value: `${ctx.apiHealth.shutdownDelaySec}s` }] : []),
             ],
@@ -159,7 +161,7 @@ export function joinConfiguration(ctx: RenderContext, node: PlannedNode, secrets
 export function encryptionConfiguration(secrets: KubeadmSecrets): EncryptionConfiguration {
     return {
         apiVersion: "apiserver.config.k8s.io/v1", kind: "EncryptionConfiguration",
-        resources: [{ resources: ["secrets"], providers: [{ secretbox: { keys: [{ name: "key1", secret: secrets.encryptionKey }] } }, { identity: {} }] }],
+        resources: [{ resources: ["secrets"], providers: [{ secretbox: { keys: secrets.encryptionKeys.map((k) => ({ name: k.name, secret: k.secret })) } }, { identity: {} }] }],
     };
 }
 

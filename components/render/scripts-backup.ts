@@ -17,25 +17,30 @@ import { IN_ETCD, script } from "./scripts";
 /** How an operator opens a config archive: `bash -c "$OPEN_CONFIG_ARCHIVE" - <key file> <archive>` prints the tar. */
 export const OPEN_CONFIG_ARCHIVE = 'GNUPGHOME="$(mktemp -d)" gpg --batch --quiet --pinentry-mode loopback --passphrase-file "$1" --decrypt "$2"';
 
+/** Exits 78 naming what is missing when the rclone configuration, the archive key or the bucket was not installed. */
+function requireBackupFiles(name: string): string {
+    return `for f in "$conf" "$archive_key"; do
+    if [ ! -s "$f" ]; then
+        echo "${name}: $f is missing: the backup files were not installed on this node" >&2
+        exit 78
+    fi
+done
+if [ -z "$bucket" ]; then
+    echo "${name}: no bucket given (BACKUP_BUCKET in /etc/kubeadm-ha/etcd-backup.env)" >&2
+    exit 78
+fi`;
+}
+
 export const BACKUP_SCRIPTS = {
     etcdBackup: script("etcd-backup.sh",
-        "Usage: etcd-backup.sh <rclone.conf> <remote> <bucket> <cluster> <member> <endpoint> <ca> <cert> <key> <scratch-dir> <archive-key> <path>... On the etcd leader only (others exit 0): snapshot the local member into <scratch-dir>, verify it, upload it to <remote>:<bucket>/snapshots/<cluster>/<UTC time>-<member>.db and, first each UTC day, daily/<cluster>/<date>.db, and upload <path>... as a tar encrypted and authenticated with <archive-key> (gpg, AES-256) to config/<cluster>/<UTC time>-<member>.tar.gpg.", `
+        "Usage: etcd-backup.sh <rclone.conf> <remote> <bucket> <cluster> <member> <endpoint> <ca> <cert> <key> <scratch-dir> <archive-key> <path>... On the etcd leader only (others exit 0): snapshot the local member into <scratch-dir>, verify it, upload it to <remote>:<bucket>/snapshots/<cluster>/<UTC time>-<member>.db and, first each UTC day, daily/<cluster>/<date>.db, and archive <path>... with config-archive.sh.", `
 if [ "$#" -lt 12 ]; then
     sed -n 2p "$0" >&2
     exit 64
 fi
 conf="$1" remote="$2" bucket="$3" cluster="$4" member="$5" endpoint="$6" ca="$7" cert="$8" key="$9" scratch="\${10}" archive_key="\${11}"
 shift 11
-for f in "$conf" "$archive_key"; do
-    if [ ! -s "$f" ]; then
-        echo "etcd-backup: $f is missing: the backup files were not installed on this node" >&2
-        exit 78
-    fi
-done
-if [ -z "$bucket" ]; then
-    echo "etcd-backup: no bucket given (BACKUP_BUCKET in /etc/kubeadm-ha/etcd-backup.env)" >&2
-    exit 78
-fi
+${requireBackupFiles("etcd-backup")}
 ${IN_ETCD}
 ctl() { timeout 600 "\${in_etcd[@]}" etcdctl --endpoints="$endpoint" --cacert="$ca" --cert="$cert" --key="$key" --dial-timeout=5s "$@"; }
 # etcd 3.6 removed "etcdctl snapshot status": etcdutl has it (every etcd we render is 3.6+).
@@ -77,19 +82,40 @@ if [ -z "$(rc lsf "$target/daily/$cluster/$day.db" 2>/dev/null || true)" ]; then
     rc copyto "$work/snapshot.db" "$target/daily/$cluster/$day.db"
     echo "etcd-backup: uploaded daily/$cluster/$day.db"
 fi
+if [ "$#" -gt 0 ]; then
+    bash "$(dirname "$0")/config-archive.sh" "$conf" "$remote" "$bucket" "$cluster" "$member" "$scratch" "$archive_key" "$@"
+fi
+`),
+
+    configArchive: script("config-archive.sh",
+        "Usage: config-archive.sh <rclone.conf> <remote> <bucket> <cluster> <member> <scratch-dir> <archive-key> <path>... Uploads <path>... (those that exist) as one tar, encrypted and authenticated with <archive-key> (gpg, AES-256), to <remote>:<bucket>/config/<cluster>/<UTC time>-<member>.tar.gpg.", `
+if [ "$#" -lt 8 ]; then
+    sed -n 2p "$0" >&2
+    exit 64
+fi
+conf="$1" remote="$2" bucket="$3" cluster="$4" member="$5" scratch="$6" archive_key="$7"
+shift 7
+${requireBackupFiles("config-archive")}
 paths=()
 for p in "$@"; do
-    if [ -e "$p" ]; then paths+=("\${p#/}"); else echo "etcd-backup: $p does not exist; not archived" >&2; fi
+    if [ -e "$p" ]; then paths+=("\${p#/}"); else echo "config-archive: $p does not exist; not archived" >&2; fi
 done
-if [ "\${#paths[@]}" -gt 0 ]; then
-    # gpg's symmetric encryption carries an integrity check: a changed archive fails to decrypt.
-    GNUPGHOME="$work/gnupg"
-    export GNUPGHOME
-    install -d -m 0700 "$GNUPGHOME"
-    tar -C / -czf - "\${paths[@]}" | gpg --batch --quiet --pinentry-mode loopback --passphrase-file "$archive_key" --symmetric --cipher-algo AES256 -o "$work/config.tar.gpg"
-    rc copyto "$work/config.tar.gpg" "$target/config/$cluster/$stamp-$member.tar.gpg"
-    echo "etcd-backup: uploaded config/$cluster/$stamp-$member.tar.gpg (\${#paths[@]} paths, encrypted)"
+if [ "\${#paths[@]}" -eq 0 ]; then
+    echo "config-archive: none of $* exists on $member: nothing to archive" >&2
+    exit 1
 fi
+install -d -m 0700 "$scratch"
+work="$(mktemp -d "$scratch/archive.XXXXXX")"
+trap 'rm -rf "$work"; rmdir "$scratch" 2>/dev/null || true' EXIT
+stamp="$(date -u +%Y%m%dT%H%M%SZ)"
+# gpg's symmetric encryption carries an integrity check: a changed archive fails to decrypt.
+GNUPGHOME="$work/gnupg"
+export GNUPGHOME
+install -d -m 0700 "$GNUPGHOME"
+tar -C / -czf - "\${paths[@]}" | gpg --batch --quiet --pinentry-mode loopback --passphrase-file "$archive_key" --symmetric --cipher-algo AES256 -o "$work/config.tar.gpg"
+timeout 900 rclone --config "$conf" --contimeout 15s --timeout 60s --retries 3 --low-level-retries 5 \\
+    copyto "$work/config.tar.gpg" "$remote:$bucket/config/$cluster/$stamp-$member.tar.gpg"
+echo "config-archive: uploaded config/$cluster/$stamp-$member.tar.gpg (\${#paths[@]} paths, encrypted)"
 `),
 
     etcdRestore: script("etcd-restore.sh",
@@ -186,10 +212,19 @@ exec "$@"
 `),
 
     enableBackups: script("enable-etcd-backups.sh",
-        "Usage: enable-etcd-backups.sh <timer>. After the backup files are installed: installs rclone if it is missing (a machine made before backups were turned on), reloads systemd and starts <timer>.", `
-if [ "$#" -ne 1 ]; then
+        "Usage: enable-etcd-backups.sh <timer>... After the backup files are installed: reloads systemd, installs rclone if it is missing (a machine made before backups were turned on) and starts each <timer> whose unit is installed (at least one must be).", `
+if [ "$#" -lt 1 ]; then
     sed -n 2p "$0" >&2
     exit 64
+fi
+systemctl daemon-reload
+timers=()
+for t in "$@"; do
+    if systemctl cat "$t" >/dev/null 2>&1; then timers+=("$t"); fi
+done
+if [ "\${#timers[@]}" -eq 0 ]; then
+    echo "enable-etcd-backups: none of $* is installed" >&2
+    exit 78
 fi
 if ! command -v rclone >/dev/null; then
     export DEBIAN_FRONTEND=noninteractive
@@ -198,8 +233,9 @@ if ! command -v rclone >/dev/null; then
         timeout 600 apt-get install -y -q rclone
     fi
 fi
-systemctl daemon-reload
-systemctl enable --now "$1"
-echo "enable-etcd-backups: $1 is active; next run $(systemctl show -p NextElapseUSecRealtime --value "$1")"
+for t in "\${timers[@]}"; do
+    systemctl enable --now "$t"
+    echo "enable-etcd-backups: $t is active; next run $(systemctl show -p NextElapseUSecRealtime --value "$t")"
+done
 `),
 } as const;

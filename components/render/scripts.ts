@@ -22,6 +22,13 @@ export function script(name: string, purpose: string, body: string): Script {
  * etcdctl (the lab), else `crictl exec` into the running etcd static pod (a node has no etcdctl).
  * Part of etcd-backup.sh and etcd-defrag.sh.
  */
+/** Waits (at most 120 s) until the kubelet stopped the kube-apiserver whose manifest was moved away. */
+export const WAIT_APISERVER_STOPPED = `# kubelet stops a static pod within its file check period (20 s) of its manifest leaving.
+for _ in $(seq 1 60); do
+    if [ -z "$(crictl --runtime-endpoint ${PATHS.criSocket} ps -q --name kube-apiserver)" ]; then break; fi
+    sleep 2
+done`;
+
 export const IN_ETCD = `# etcdctl on the host if there is one, else inside the etcd static pod (a node).
 in_etcd=()
 if ! command -v etcdctl >/dev/null; then
@@ -186,11 +193,7 @@ trap 'exit 143' TERM INT
 pods=(kube-apiserver kube-controller-manager kube-scheduler)
 if [ -f "$manifests/etcd.yaml" ]; then pods+=(etcd); fi
 for pod in "\${pods[@]}"; do mv "$manifests/$pod.yaml" "$parked/"; done
-# kubelet stops a static pod within its file check period (20 s) of its manifest leaving.
-for _ in $(seq 1 60); do
-    if [ -z "$(crictl --runtime-endpoint ${PATHS.criSocket} ps -q --name kube-apiserver)" ]; then break; fi
-    sleep 2
-done
+${WAIT_APISERVER_STOPPED}
 restore
 for _ in $(seq 1 150); do
     if curl -fsk -o /dev/null --max-time 2 "https://127.0.0.1:\${port}/readyz"; then

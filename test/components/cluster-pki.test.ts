@@ -8,12 +8,14 @@ import { isSecret, Recorder, valueOf } from "../helpers/mocks";
 describe("ClusterPki", () => {
     let rec: Recorder;
     let pki: ClusterPki;
+    let rotating: ClusterPki;
     before(async () => {
         rec = await installCloudMocks();
         pki = new ClusterPki("t-pki", {
             clusterName: "t", externalEtcd: true,
             etcdMembers: [{ name: "t-etcd-0", hostname: "t-etcd-0", privateIp: "10.0.1.21" }, { name: "t-etcd-1", hostname: "t-etcd-1", privateIp: "10.0.2.21" }],
         });
+        rotating = new ClusterPki("r-pki", { clusterName: "r", externalEtcd: false, etcdMembers: [], encryptionKeys: ["key2", "key1"] });
         await (pulumi.runtime as any).waitForRPCs();
     });
 
@@ -27,6 +29,17 @@ describe("ClusterPki", () => {
             assert.ok(await isSecret(output), `${name} is secret`);
         }
         assert.equal(await isSecret(pki.caCertHash), false, "the CA pin is public");
+    });
+
+    it("makes one encryption key per listed name, in the listed order; key1 keeps the name it always had, so a rotation replaces no key", async () => {
+        const s = await valueOf(rotating.kubeadmSecrets);
+        assert.deepEqual(s.encryptionKeys.map((k) => k.name), ["key2", "key1"], "the first listed encrypts");
+        assert.notEqual(s.encryptionKeys[0].secret, s.encryptionKeys[1].secret);
+        assert.ok(s.encryptionKeys.every((k) => Buffer.from(k.secret, "base64").length === 32));
+        assert.deepEqual(rec.ofType("random:index/randomBytes:RandomBytes").filter((r) => r.name.startsWith("r-pki-")).map((r) => r.name).sort(),
+            ["r-pki-encryption-key", "r-pki-encryption-key-key2"]);
+        assert.ok(rec.ofType("random:index/randomBytes:RandomBytes").some((r) => r.name === "t-pki-encryption-key"), "the default cluster's key keeps its resource name");
+        assert.throws(() => new ClusterPki("d-pki", { clusterName: "d", externalEtcd: false, etcdMembers: [], encryptionKeys: ["key1", "key1"] }), /encryptionKeys \["key1","key1"\]: name at least one key, each once/);
     });
 
     it("makes ECDSA P-256 keys, CAs valid 10 years and leaves valid 1 year that renew 30 days early", () => {
@@ -48,7 +61,8 @@ describe("ClusterPki", () => {
         const s = await valueOf(pki.kubeadmSecrets);
         assert.match(s.bootstrapToken, /^[a-z0-9]{6}\.[a-z0-9]{16}$/);
         assert.match(s.certificateKey, /^[0-9a-f]{64}$/);
-        assert.equal(Buffer.from(s.encryptionKey, "base64").length, 32);
+        assert.deepEqual(s.encryptionKeys.map((k) => k.name), ["key1"], "one key by default");
+        assert.equal(Buffer.from(s.encryptionKeys[0].secret, "base64").length, 32);
         assert.equal(s.caCertHash, caCertHash(await valueOf(pki.caCertPem)));
     });
 });

@@ -5,7 +5,10 @@ import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "node:crypto";
+import { reloadEncryption } from "../../components/render/commands";
 import { SCRIPTS } from "../../components/render/scripts";
+import { ENCRYPTION_SCRIPTS } from "../../components/render/scripts-encryption";
 import { parse } from "yaml";
 import { KubeadmCluster } from "../../components/kubeadm-cluster";
 import type { ClusterPlan } from "../../components/plan/plan";
@@ -84,13 +87,15 @@ describe("KubeadmCluster under mocks, for every stack", function () {
                 assert.equal(count(rec, T("ClbInstance")), (kind === "clb" ? 1 : 0) + (plan.endpoint.publicAccess && kind !== "keepalived-haproxy" ? 1 : 0));
                 const masters = nodes("master").length;
                 const joined = nodes("etcd").length + masters + nodes("worker").length;
-                const backups = spec.backup.enabled ? run.plan.nodes.filter((n) => n.etcdMember).length : 0;
+                // Every etcd member's backup, and with external etcd every master's key archive.
+                const backups = spec.backup.enabled ? run.plan.nodes.filter((n) => n.etcdMember || (external && n.role === "master")).length : 0;
                 // Per worker: its join, and with node-local proxies the switch to its proxy.
                 const perWorker = kind === "node-local-proxy" ? 2 : 1;
                 // Per joining master: upload-certs and the token check on master-0, its join, use-local-apiserver.
                 // master-0: init and the add-ons (pod network, CoreDNS HA); every etcd member: its defragmentation timer.
                 const defrag = run.plan.nodes.filter((n) => n.etcdMember).length;
-                const expectedCommands = 2 * joined + nodes("etcd").length + 2 + 4 * (masters - 1) + (perWorker + 1) * nodes("worker").length + backups + defrag;
+                // Every master: the step that makes its apiserver use the installed encryption keys.
+                const expectedCommands = 2 * joined + nodes("etcd").length + 2 + 4 * (masters - 1) + (perWorker + 1) * nodes("worker").length + backups + defrag + masters;
                 assert.equal(count(rec, COMMAND), expectedCommands);
             });
 
@@ -210,9 +215,10 @@ describe("KubeadmCluster under mocks, for every stack", function () {
                     const ui = plain(byName(run.rec, T("Instance"), n.name).inputs.userDataRaw) as string;
                     assert.ok(!ui.includes(token), `${n.name}: no token in user-data`);
                 }
-                for (const key of ["kubeconfig", "workerJoinCommand", "controlPlaneJoinCommand", "sshPrivateKey"]) {
+                for (const key of ["kubeconfig", "workerJoinCommand", "controlPlaneJoinCommand"]) {
                     assert.ok(await isSecret(run.out[key]), `${key} is secret`);
                 }
+                assert.equal(run.out.sshPrivateKey, undefined, "the deploy key (root on every machine) is no stack output");
             });
 
             it("pins every machine's SSH host key: made by Pulumi, installed by its user-data (a secret input), verified by every command and by the bastion hop", async () => {
@@ -267,7 +273,7 @@ describe("KubeadmCluster under mocks, for every stack", function () {
                 assert.equal(keys.size, joining.length + 1, "a key per upload: init's and one per joining master");
             });
 
-            it("backs etcd up: a kept, versioned bucket with lifecycle retention, a CVM role on the members only, files and key as secrets", async () => {
+            it("backs etcd up: a kept, versioned bucket with lifecycle retention, a CVM role on the members and masters only, files and key as secrets", async () => {
                 const { rec, spec, plan } = run;
                 const members = plan.nodes.filter((n) => n.etcdMember);
                 const [bucket] = rec.ofType(T("CosBucket"));
@@ -291,7 +297,7 @@ describe("KubeadmCluster under mocks, for every stack", function () {
                 assert.deepEqual([attachment.inputs.roleId, attachment.inputs.policyId], [`${role.name}-id`, `${policy.name}-id`]);
                 for (const n of plan.nodes) {
                     const i = byName(rec, T("Instance"), n.name);
-                    assert.equal(i.inputs.camRoleName, n.etcdMember ? role.inputs.name : undefined, `${n.name}: the backup role on etcd members only`);
+                    assert.equal(i.inputs.camRoleName, n.etcdMember || n.role === "master" ? role.inputs.name : undefined, `${n.name}: the backup role on etcd members and masters only`);
                     assert.ok(!(plain(i.inputs.userDataRaw) as string).includes("etcd-backup.sh"), `${n.name}: no backup script in user-data`);
                 }
                 for (const m of members) {
@@ -299,13 +305,23 @@ describe("KubeadmCluster under mocks, for every stack", function () {
                     assert.ok(isWireSecret(cmd.wireInputs.stdin), `${m.name}: the backup files travel as a secret`);
                     const last = m.role === "etcd" ? "etcd-start" : m.name === nodes("master")[0].name ? "kubeadm-init" : "use-local-apiserver";
                     assert.ok(cmd.dependencies.includes(byName(rec, COMMAND, `${m.name}-${last}`).urn), `${m.name}: after its member's last step (${last})`);
-                    assert.match(cmd.inputs.create, /^sudo bash -s && sudo bash \/usr\/local\/lib\/kubeadm-ha\/enable-etcd-backups\.sh kubeadm-ha-etcd-backup\.timer$/);
+                    assert.match(cmd.inputs.create, /^sudo bash -s && sudo bash \/usr\/local\/lib\/kubeadm-ha\/enable-etcd-backups\.sh kubeadm-ha-etcd-backup\.timer kubeadm-ha-config-archive\.timer$/);
                     const files = scriptFiles(plain(cmd.inputs.stdin));
                     assert.equal(files.get("/etc/kubeadm-ha/etcd-backup.env"), `BACKUP_BUCKET=${bucket.inputs.bucket}\n`);
                     assert.match(files.get("/etc/kubeadm-ha/rclone.conf")!, /^env_auth = true$/m);
                     assert.match(files.get("/etc/systemd/system/kubeadm-ha-etcd-backup.service")!, new RegExp(`^ExecStart=/bin/bash /usr/local/lib/kubeadm-ha/with-cvm-role\\.sh http://metadata\\.tencentyun\\.com/latest/meta-data ${role.inputs.name} /bin/bash /usr/local/lib/kubeadm-ha/etcd-backup\\.sh `, "m"));
                     assert.equal(files.get("/etc/kubeadm-ha/etcd-backup.key")!.trim(), await value(run.out.backupArchiveKey as pulumi.Output<string>));
                 }
+                // With external etcd each master archives its own keys; with stacked etcd the members' backup does.
+                for (const m of nodes("master").filter((n) => !n.etcdMember)) {
+                    const cmd = byName(rec, COMMAND, `${m.name}-config-archive`);
+                    assert.ok(isWireSecret(cmd.wireInputs.stdin), `${m.name}: the archive files travel as a secret`);
+                    const files = scriptFiles(plain(cmd.inputs.stdin));
+                    assert.match(files.get("/etc/systemd/system/kubeadm-ha-config-archive.service")!, new RegExp(`^ExecStart=/bin/bash /usr/local/lib/kubeadm-ha/with-cvm-role\\.sh \\S+ ${role.inputs.name} /bin/bash /usr/local/lib/kubeadm-ha/config-archive\\.sh .* /etc/kubernetes/pki /etc/kubernetes/kubeadm /etc/kubernetes/encryption$`, "m"));
+                    assert.equal(files.get("/etc/kubeadm-ha/etcd-backup.key")!.trim(), await value(run.out.backupArchiveKey as pulumi.Output<string>));
+                    assert.ok(!files.has("/etc/systemd/system/kubeadm-ha-etcd-backup.service"), `${m.name} takes no snapshots`);
+                }
+                assert.equal(rec.ofType(COMMAND).filter((c) => c.name.endsWith("-config-archive")).length, spec.etcd.topology === "external" ? nodes("master").length : 0);
                 assert.ok(await isSecret(run.out.backupArchiveKey), "the archive key output is secret");
                 assert.equal(await value(run.out.backupBucket as pulumi.Output<string>), bucket.inputs.bucket);
             });
@@ -333,6 +349,32 @@ describe("KubeadmCluster under mocks, for every stack", function () {
                     assert.ok(!others.some((m) => d.includes(urnOf(`${m.name}-kubeadm-join`))), "workers never wait on later masters");
                     assert.ok(!d.some((u) => u.includes("-kubeadm-join") && !u.endsWith(`${w.name}-kubeadm-join`)), "or on each other");
                 }
+            });
+
+            it("makes every master's apiserver use the installed encryption keys, one master after the other, again whenever the key list changes", async () => {
+                const urnOf = (name: string) => byName(run.rec, COMMAND, name).urn;
+                let previous: string | undefined;
+                let trigger: unknown;
+                for (const m of nodes("master")) {
+                    const cmd = byName(run.rec, COMMAND, `${m.name}-encryption-reload`);
+                    assert.equal(cmd.inputs.create, reloadEncryption(run.plan.endpoint.port));
+                    assert.equal(cmd.inputs.stdin, ENCRYPTION_SCRIPTS.reloadEncryption.content, "the script arrives on stdin");
+                    assert.ok(cmd.dependencies.includes(urnOf(`${m.name}-secrets`)), `${m.name}: after its secret files`);
+                    if (previous) {
+                        assert.ok(cmd.dependencies.includes(previous), `${m.name}: after the previous master's reload`);
+                    }
+                    previous = cmd.urn;
+                    trigger ??= cmd.inputs.triggers[0];
+                    assert.equal(cmd.inputs.triggers[0], trigger, "one trigger for every master");
+                }
+                const installed = parse(scriptFiles(plain(byName(run.rec, COMMAND, `${nodes("master")[0].name}-secrets`).inputs.stdin)).get("/etc/kubernetes/encryption/config.yaml")!);
+                const digest = (config: unknown) => createHash("sha256").update(JSON.stringify(config)).digest("hex");
+                assert.equal(trigger, digest(installed), `the digest of the installed encryption configuration (not its keys): ${JSON.stringify(installed)}`);
+                const keys = installed.resources[0].providers[0].secretbox.keys;
+                assert.deepEqual(keys.map((k: { name: string }) => k.name), ["key1"]);
+                assert.ok(!String(trigger).includes(keys[0].secret));
+                installed.resources[0].providers[0].secretbox.keys = [...keys, { name: "key2", secret: keys[0].secret }];
+                assert.notEqual(trigger, digest(installed), "another key list, another trigger");
             });
         });
     }

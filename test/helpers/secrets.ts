@@ -11,6 +11,6 @@ export function randomKubeadmSecrets(caCertHash = `sha256:${randomBytes(32).toSt
         bootstrapToken: `${alnum(6)}.${alnum(16)}`,
         certificateKey: randomBytes(32).toString("hex"),
         caCertHash,
-        encryptionKey: randomBytes(32).toString("base64"),
+        encryptionKeys: [{ name: "key1", secret: randomBytes(32).toString("base64") }],
     };
 }

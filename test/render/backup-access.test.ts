@@ -15,6 +15,7 @@ import * as path from "node:path";
 import { BACKUP_COS_ACTIONS, BACKUP_COS_BUCKET_ACTIONS, backupLifecycleRules, backupPolicyDocument, cvmTrustDocument } from "../../components/render/backup-bucket";
 import { BACKUP_REMOTE, BACKUP_TIMER, ENABLE_BACKUPS_COMMAND, rcloneConfig } from "../../components/render/etcd-backup";
 import { BACKUP_SCRIPTS } from "../../components/render/scripts-backup";
+import { CONFIG_ARCHIVE_TIMER } from "../../components/render/config-archive";
 import { missingPrograms, skipUnless } from "../helpers/skip";
 
 const BACKUP = { enabled: true, intervalMinutes: 30, keepAllHours: 48, keepDailyDays: 30, keepBucketOnDestroy: true };
@@ -183,9 +184,9 @@ describe("with-cvm-role.sh and rclone against loopback stand-ins of the metadata
 });
 
 describe("enable-etcd-backups.sh with stand-ins for apt-get and systemctl", () => {
-    it("installs rclone only when it is missing, then reloads systemd and starts the timer; the component runs it after the files", function () {
+    it("reloads systemd, installs rclone only when it is missing, then starts the installed timers; the component runs it after the files", function () {
         skipUnless(this, missingPrograms("bash"));
-        assert.equal(ENABLE_BACKUPS_COMMAND, `sudo bash /usr/local/lib/kubeadm-ha/enable-etcd-backups.sh ${BACKUP_TIMER}`);
+        assert.equal(ENABLE_BACKUPS_COMMAND, `sudo bash /usr/local/lib/kubeadm-ha/enable-etcd-backups.sh ${BACKUP_TIMER} ${CONFIG_ARCHIVE_TIMER}`);
         const dir = mkdtempSync(path.join(tmpdir(), "kubeadm-ha-enable-"));
         try {
             const bin = path.join(dir, "bin");
@@ -200,21 +201,26 @@ describe("enable-etcd-backups.sh with stand-ins for apt-get and systemctl", () =
             };
             // apt-get install fails until apt-get update ran (a fresh machine's empty lists), then provides rclone.
             stub("apt-get", `case "$1" in update) : > ${dir}/updated ;; install) [ -e ${dir}/updated ] || exit 100; printf '#!/bin/sh\\n' > ${bin}/rclone; chmod +x ${bin}/rclone ;; esac\n`);
-            stub("systemctl", 'if [ "$1" = show ]; then echo "Sun 2026-11-22 10:30:00 UTC"; fi\n');
+            // Only the etcd member's timer is installed here (systemctl cat fails on the other one).
+            stub("systemctl", `case "$1" in show) echo "Sun 2026-11-22 10:30:00 UTC" ;; cat) [ "$2" = ${BACKUP_TIMER} ] ;; esac\n`);
             const file = path.join(dir, "enable.sh");
             writeFileSync(file, BACKUP_SCRIPTS.enableBackups.content);
-            const run = () => spawnSync(path.join(bin, "bash"), [file, BACKUP_TIMER], { encoding: "utf8", env: { PATH: bin } });
+            const run = (timers = [BACKUP_TIMER, CONFIG_ARCHIVE_TIMER]) => spawnSync(path.join(bin, "bash"), [file, ...timers], { encoding: "utf8", env: { PATH: bin } });
             const first = run();
             assert.equal(first.status, 0, first.stderr);
             assert.deepEqual(readFileSync(log, "utf8").trim().split("\n"), [
+                "systemctl daemon-reload", `systemctl cat ${BACKUP_TIMER}`, `systemctl cat ${CONFIG_ARCHIVE_TIMER}`,
                 "apt-get install -y -q rclone", "apt-get update -q", "apt-get install -y -q rclone",
-                "systemctl daemon-reload", `systemctl enable --now ${BACKUP_TIMER}`, `systemctl show -p NextElapseUSecRealtime --value ${BACKUP_TIMER}`,
+                `systemctl enable --now ${BACKUP_TIMER}`, `systemctl show -p NextElapseUSecRealtime --value ${BACKUP_TIMER}`,
             ]);
             assert.match(first.stdout, /kubeadm-ha-etcd-backup\.timer is active; next run Sun 2026-11-22 10:30:00 UTC/);
             writeFileSync(log, "");
             const again = run();
             assert.equal(again.status, 0, again.stderr);
             assert.ok(!readFileSync(log, "utf8").includes("apt-get"), "rclone present: no apt-get");
+            const none = run([CONFIG_ARCHIVE_TIMER]);
+            assert.equal(none.status, 78, "no timer installed is an error, not a silent success");
+            assert.match(none.stderr, /none of kubeadm-ha-config-archive\.timer is installed/);
         } finally {
             rmSync(dir, { recursive: true, force: true });
         }

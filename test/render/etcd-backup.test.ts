@@ -27,7 +27,9 @@ import { program } from "../../lab/bins/locate";
 
 const SERVICE = "/etc/systemd/system/kubeadm-ha-etcd-backup.service";
 const TIMER = "/etc/systemd/system/kubeadm-ha-etcd-backup.timer";
-const SCRIPT_PATHS = ["etcd-backup.sh", "etcd-restore.sh", "with-cvm-role.sh", "enable-etcd-backups.sh"].map((s) => `/usr/local/lib/kubeadm-ha/${s}`);
+const ARCHIVE_SERVICE = "/etc/systemd/system/kubeadm-ha-config-archive.service";
+const ARCHIVE_TIMER = "/etc/systemd/system/kubeadm-ha-config-archive.timer";
+const SCRIPT_PATHS = ["etcd-backup.sh", "config-archive.sh", "etcd-restore.sh", "with-cvm-role.sh", "enable-etcd-backups.sh"].map((s) => `/usr/local/lib/kubeadm-ha/${s}`);
 const KEY = "k".repeat(40);
 const file = (files: readonly NodeFile[], p: string) => files.find((f) => f.path === p);
 
@@ -62,15 +64,25 @@ describe("etcd backups: rendered files per role and topology", () => {
         return etcdBackupSshFiles(ctx, r.plan.nodes.find((n) => n.name === node)!, s);
     };
 
-    it("external etcd: every etcd machine, and only those, gets rclone in user-data and everything else over SSH", () => {
+    it("external etcd: every etcd machine gets rclone in user-data and its backup over SSH; every master its key archive over SSH; nobody else anything", () => {
         const r = renderStack("prod");
         for (const b of r.bundles) {
             const member = b.node.role === "etcd";
-            assert.equal(/^ {2}- rclone$/m.test(b.userData), member, `${b.node.name}: the rclone package`);
-            assert.ok(!/etcd-backup|etcd-restore/.test(b.userData), `${b.node.name}: no backup unit or script in user-data (it has no room, and members ignore user-data changes)`);
-            assert.equal(sshFiles(r, b.node.name).length > 0, member, b.node.name);
+            assert.equal(/^ {2}- rclone$/m.test(b.userData), member, `${b.node.name}: the rclone package (masters install it when the archive is enabled)`);
+            assert.ok(!/etcd-backup|etcd-restore|config-archive/.test(b.userData), `${b.node.name}: no backup unit or script in user-data (it has no room, and members ignore user-data changes)`);
+            assert.equal(file(sshFiles(r, b.node.name), TIMER) !== undefined, member, b.node.name);
+            assert.equal(file(sshFiles(r, b.node.name), ARCHIVE_TIMER) !== undefined, b.node.role === "master", b.node.name);
+            assert.equal(sshFiles(r, b.node.name).length > 0, member || b.node.role === "master", b.node.name);
             assert.ok(b.userDataBase64Bytes <= 16384);
         }
+        const archive = sshFiles(r, "prod-master-1");
+        assert.deepEqual(archive.map((f) => [f.path, f.permissions]), [[ARCHIVE_SERVICE, "0644"], [ARCHIVE_TIMER, "0644"],
+            ...["config-archive.sh", "with-cvm-role.sh", "enable-etcd-backups.sh"].map((s) => [`/usr/local/lib/kubeadm-ha/${s}`, "0755"]), [RCLONE_CONFIG, "0600"], [BACKUP_KEY, "0600"], [BACKUP_ENV, "0600"]]);
+        assert.match(file(archive, ARCHIVE_SERVICE)!.content, new RegExp("^ExecStart=/bin/bash /usr/local/lib/kubeadm-ha/with-cvm-role\\.sh http://metadata\\.tencentyun\\.com/latest/meta-data prod-etcd-backup-ap-guangzhou " +
+            "/bin/bash /usr/local/lib/kubeadm-ha/config-archive\\.sh /etc/kubeadm-ha/rclone\\.conf kubeadm-ha-backup \\$\\{BACKUP_BUCKET\\} prod prod-master-1 /var/lib/kubeadm-ha/archive-tmp /etc/kubeadm-ha/etcd-backup\\.key " +
+            "/etc/kubernetes/pki /etc/kubernetes/kubeadm /etc/kubernetes/encryption$", "m"), "the CA keys, the service-account key and the encryption key: what a restore without the Pulumi state needs");
+        assert.match(file(archive, ARCHIVE_TIMER)!.content, /^OnCalendar=\*-\*-\* 03:00:00$/m);
+        assert.match(file(archive, ARCHIVE_TIMER)!.content, /^OnActiveSec=2min$/m, "a first archive right after the timer starts");
         const service = file(sshFiles(r, "prod-etcd-2"), SERVICE)!.content;
         assert.match(service, /^EnvironmentFile=-\/etc\/kubeadm-ha\/etcd-backup\.env$/m);
         assert.match(service, new RegExp("^ExecStart=/bin/bash /usr/local/lib/kubeadm-ha/with-cvm-role\\.sh http://metadata\\.tencentyun\\.com/latest/meta-data prod-etcd-backup-ap-guangzhou " +
@@ -129,7 +141,8 @@ describe("etcd backups: rendered files per role and topology", () => {
         assert.equal(file(files, BACKUP_ENV)!.content, "BACKUP_BUCKET=prod-etcd-backup-1250000000\n");
         assert.throws(() => cloudConfigDocument({ hostname: "x", sshAuthorizedKeys: [], packages: [], files, hosts: [], runcmd: [] }), /is secret and must not be put in user-data/);
         assert.ok(r.bundles.every((b) => !b.userData.includes(KEY)));
-        assert.deepEqual(etcdBackupSshFiles(ctx, ctx.masters[0], secrets()), [], "masters of an external-etcd cluster take no backups");
+        assert.ok(!etcdBackupSshFiles(ctx, ctx.masters[0], secrets()).some((f) => f.path === SERVICE), "masters of an external-etcd cluster take no snapshots");
+        assert.deepEqual(etcdBackupSshFiles(ctx, ctx.plan.nodes.find((n) => n.role === "worker")!, secrets()), [], "workers take part in no backup");
         assert.throws(() => etcdBackupSshFiles(ctx, member, { ...secrets(), archiveKey: "short" }), /at least 32 characters/);
         assert.throws(() => etcdBackupSshFiles(ctx, member, { ...secrets(), bucket: "a b" }), /bucket "a b"/);
         assert.throws(() => etcdBackupSshFiles(ctx, member, secrets({ ...COS, role: "no spaces" })), /CVM role "no spaces" is not a CAM role name/);
@@ -191,6 +204,7 @@ describe("etcd-backup.sh and etcd-restore.sh against a real etcd member", functi
         server = makeCert(path.join(dir, "pki"), ca, "server", { cn: "m0", ips: [IP, "127.0.0.1"], dns: ["localhost"], server: true, client: true });
         writeFileSync(path.join(dir, "etcd-backup.sh"), BACKUP_SCRIPTS.etcdBackup.content);
         writeFileSync(path.join(dir, "etcd-restore.sh"), BACKUP_SCRIPTS.etcdRestore.content);
+        writeFileSync(path.join(dir, "config-archive.sh"), BACKUP_SCRIPTS.configArchive.content);
         conf = path.join(dir, "rclone.conf");
         writeFileSync(conf, rcloneConfig({ kind: "local" }), { mode: 0o600 });
         keyFile = path.join(dir, "archive.key");

@@ -11,7 +11,7 @@ const SECRETS: KubeadmSecrets = {
     bootstrapToken: "abc123.zyx987wvu654tsr3",
     certificateKey: "f".repeat(64),
     caCertHash: `sha256:${"e".repeat(64)}`,
-    encryptionKey: Buffer.alloc(32, 7).toString("base64"),
+    encryptionKeys: [{ name: "key1", secret: Buffer.alloc(32, 7).toString("base64") }],
 };
 
 function docs(bundle: NodeBundle, path: string): any[] {

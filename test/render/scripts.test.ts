@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { APPLY_ADDONS, ENSURE_BOOTSTRAP_TOKEN, startEtcdMember, INSTALL_SECRETS, KUBEADM_INIT, KUBEADM_JOIN, UPLOAD_CERTS, useLocalApiserver, WAIT_FOR_BOOTSTRAP } from "../../components/render/commands";
+import { APPLY_ADDONS, ENSURE_BOOTSTRAP_TOKEN, startEtcdMember, INSTALL_SECRETS, KUBEADM_INIT, KUBEADM_JOIN, UPLOAD_CERTS, reloadEncryption, useLocalApiserver, WAIT_FOR_BOOTSTRAP } from "../../components/render/commands";
 import { SCRIPTS } from "../../components/render/scripts";
 import { secretInstallScript } from "../../components/render/secret-bundle";
 import { missingPrograms, skipUnless } from "../helpers/skip";
@@ -276,7 +276,7 @@ describe("the secret-file installer fed over SSH", () => {
 
     it("passes shellcheck, with the commands the join wiring runs", function () {
         skipUnless(this, missingPrograms("shellcheck"));
-        const scripts = [secretInstallScript(files), ...[WAIT_FOR_BOOTSTRAP, INSTALL_SECRETS, KUBEADM_INIT, UPLOAD_CERTS, ENSURE_BOOTSTRAP_TOKEN, KUBEADM_JOIN, APPLY_ADDONS, startEtcdMember(etcdMembers[0], etcdMembers), useLocalApiserver("api.prod.internal")]
+        const scripts = [secretInstallScript(files), ...[WAIT_FOR_BOOTSTRAP, INSTALL_SECRETS, KUBEADM_INIT, UPLOAD_CERTS, ENSURE_BOOTSTRAP_TOKEN, KUBEADM_JOIN, APPLY_ADDONS, startEtcdMember(etcdMembers[0], etcdMembers), useLocalApiserver("api.prod.internal"), reloadEncryption(6443)]
             .map((c) => `#!/bin/sh\n${c}\n`)];
         scripts.forEach((s, i) => writeFileSync(path.join(dir, `s${i}.sh`), s));
         const r = spawnSync("shellcheck", scripts.map((_, i) => path.join(dir, `s${i}.sh`)), { encoding: "utf8" });

@@ -11,6 +11,7 @@ import { parse, parseAllDocuments } from "yaml";
 import { kubeadmDocumentProblems } from "../../components/render/kubeadm-types";
 import { StaticPodSchema } from "../../components/render/pods";
 import { SCRIPTS } from "../../components/render/scripts";
+import { ENCRYPTION_SCRIPTS } from "../../components/render/scripts-encryption";
 import { Lab, labUnavailable } from "../../lab/lab";
 import { allStacks, renderStack } from "../helpers/rendered";
 import { missingPrograms, skipUnless } from "../helpers/skip";
@@ -69,7 +70,7 @@ describe("rendered files, checked by the programs that read them", function () {
         const scripts = filesEndingWith(root, ".sh");
         const unique = [...new Map(scripts.map((s) => [s.label.split(":")[1], s.path])).values()];
         // Every named script, those that arrive on a command's stdin or over SSH instead of in user-data included.
-        for (const s of Object.values(SCRIPTS)) {
+        for (const s of [...Object.values(SCRIPTS), ...Object.values(ENCRYPTION_SCRIPTS)]) {
             const file = path.join(root, `stdin-${s.name}`);
             writeFileSync(file, s.content);
             unique.push(file);

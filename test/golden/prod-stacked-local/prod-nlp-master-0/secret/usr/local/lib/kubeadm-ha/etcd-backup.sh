@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Usage: etcd-backup.sh <rclone.conf> <remote> <bucket> <cluster> <member> <endpoint> <ca> <cert> <key> <scratch-dir> <archive-key> <path>... On the etcd leader only (others exit 0): snapshot the local member into <scratch-dir>, verify it, upload it to <remote>:<bucket>/snapshots/<cluster>/<UTC time>-<member>.db and, first each UTC day, daily/<cluster>/<date>.db, and upload <path>... as a tar encrypted and authenticated with <archive-key> (gpg, AES-256) to config/<cluster>/<UTC time>-<member>.tar.gpg.
+# Usage: etcd-backup.sh <rclone.conf> <remote> <bucket> <cluster> <member> <endpoint> <ca> <cert> <key> <scratch-dir> <archive-key> <path>... On the etcd leader only (others exit 0): snapshot the local member into <scratch-dir>, verify it, upload it to <remote>:<bucket>/snapshots/<cluster>/<UTC time>-<member>.db and, first each UTC day, daily/<cluster>/<date>.db, and archive <path>... with config-archive.sh.
 set -euo pipefail
 if [ "$#" -lt 12 ]; then
     sed -n 2p "$0" >&2
@@ -68,16 +68,6 @@ if [ -z "$(rc lsf "$target/daily/$cluster/$day.db" 2>/dev/null || true)" ]; then
     rc copyto "$work/snapshot.db" "$target/daily/$cluster/$day.db"
     echo "etcd-backup: uploaded daily/$cluster/$day.db"
 fi
-paths=()
-for p in "$@"; do
-    if [ -e "$p" ]; then paths+=("${p#/}"); else echo "etcd-backup: $p does not exist; not archived" >&2; fi
-done
-if [ "${#paths[@]}" -gt 0 ]; then
-    # gpg's symmetric encryption carries an integrity check: a changed archive fails to decrypt.
-    GNUPGHOME="$work/gnupg"
-    export GNUPGHOME
-    install -d -m 0700 "$GNUPGHOME"
-    tar -C / -czf - "${paths[@]}" | gpg --batch --quiet --pinentry-mode loopback --passphrase-file "$archive_key" --symmetric --cipher-algo AES256 -o "$work/config.tar.gpg"
-    rc copyto "$work/config.tar.gpg" "$target/config/$cluster/$stamp-$member.tar.gpg"
-    echo "etcd-backup: uploaded config/$cluster/$stamp-$member.tar.gpg (${#paths[@]} paths, encrypted)"
+if [ "$#" -gt 0 ]; then
+    bash "$(dirname "$0")/config-archive.sh" "$conf" "$remote" "$bucket" "$cluster" "$member" "$scratch" "$archive_key" "$@"
 fi
