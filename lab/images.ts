@@ -10,7 +10,7 @@ import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSyn
 import * as path from "node:path";
 import { coreDnsImage } from "../components/plan/versions";
 import type { RenderContext } from "../components/render/context";
-import { PROXY_IMAGES } from "../components/render/node-proxy";
+import { nodeProxyImage } from "../components/render/node-proxy";
 import { FLANNEL } from "../components/render/pod-network";
 import { BIN_CACHE } from "./bins/products";
 import { program } from "./bins/locate";
@@ -64,7 +64,7 @@ export function labImages(ctx: RenderContext): ImageSpec[] {
         { ref: PROBE_IMAGE, entrypoint: ["/bin/sh"], busybox: true },
         // The node-local proxy's static pod: Debian's HAProxy under the rendered image's name.
         ...(ctx.plan.endpoint.kind === "node-local-proxy" && (ctx.spec.apiEndpoint.proxy ?? "haproxy") === "haproxy"
-            ? [{ ref: PROXY_IMAGES.haproxy, files: { "/usr/sbin/haproxy": "/usr/sbin/haproxy" } }] : []),
+            ? [{ ref: nodeProxyImage(ctx), files: { "/usr/sbin/haproxy": "/usr/sbin/haproxy" } }] : []),
     ];
 }
 

@@ -1,6 +1,8 @@
 // Every way a test host of the rehearsal differs from a real CVM, in one place: the report
 // prints this list, so no difference goes unsaid.
 
+import { PROXY_IMAGES } from "../components/plan/images";
+
 export const LAB_DIFFERENCES: readonly string[] = [
     "no kubelet or containerd runs yet: the lab starts the static pods' commands (kube-apiserver, kube-controller-manager, kube-scheduler, stacked etcd) itself, from the manifests kubeadm wrote",
     "a node agent registers the planned masters and workers as Node objects and keeps them Ready (lease renewals); pods are scheduled to them but never run (check 15 reports CoreDNS pods Ready and confirms their deletion, as their kubelet would)",
@@ -26,5 +28,5 @@ export const BRING_UP_DIFFERENCES: readonly string[] = [
     "the kernel-wide keys the kubelet sets (vm.overcommit_memory, kernel.panic, kernel.panic_on_oops) are files of the machine, the rest of /proc/sys is read-only except the network's, and this machine's own sysctl.d files are removed, so sysctl --system applies only the rendered ones",
     "each machine's default route points at an address no machine has (a CVM's points at the VPC's router): nothing leaves the lab",
     "a managed CLB (`apiEndpoint.kind: clb`) is simulated by one lab host at its VIP running HAProxy in TCP mode with the rendered health check",
-    "the node-local proxy's image (`apiEndpoint.kind: node-local-proxy`) holds Debian's HAProxy 2.6 under the rendered name (haproxy:3.0-alpine)",
+    `the node-local proxy's image (\`apiEndpoint.kind: node-local-proxy\`) holds Debian's HAProxy 2.6 under the rendered name (${PROXY_IMAGES.haproxy}); a stack that pins its own image by digest cannot be brought up here (the lab cannot make an image with that digest)`,
 ];

@@ -3,6 +3,7 @@
 
 import { MIN_SUBNET_PREFIX } from "./addressing";
 import { Cidr, contains, overlaps, parseCidr, PRIVATE_RANGES, WIDEST_PUBLIC_PREFIX, widePublicRange } from "./cidr";
+import { proxyImageProblem } from "./images";
 import type { Issue, Warning } from "./errors";
 import type { ClusterConfig } from "./schema";
 
@@ -154,6 +155,18 @@ export function mirrorChecks(c: PartialConfig, out: Findings): void {
     }
 }
 
+/** The node-local proxy's image: a full reference, and by digest in production unless it is our own exact release. */
+export function imageChecks(c: PartialConfig, out: Findings): void {
+    const e = c.apiEndpoint as { kind?: string; proxyImage?: string } | undefined;
+    if (e?.kind !== "node-local-proxy" || e.proxyImage === undefined) {
+        return;
+    }
+    const p = proxyImageProblem(e.proxyImage, c.profile === "production");
+    if (p) {
+        out.errors.push({ path: "apiEndpoint.proxyImage", got: e.proxyImage, ...p });
+    }
+}
+
 /** Zones, subnets, VPC/pod/service ranges and access ranges. */
 export function networkChecks(c: PartialConfig, out: Findings): void {
     zoneChecks(c, out);
@@ -164,5 +177,6 @@ export function networkChecks(c: PartialConfig, out: Findings): void {
     podCapacityCheck(c, out);
     accessChecks(c, out);
     mirrorChecks(c, out);
+    imageChecks(c, out);
     publicEndpointCheck(c, out);
 }

@@ -70,7 +70,11 @@ const ApiEndpointSchema = z.discriminatedUnion("kind", [
         publicClb: bool.default(false),
         virtualRouterId: int(1, 255, "VRRP router id").default(51),
     }),
-    z.strictObject({ kind: z.literal("node-local-proxy"), ...common, proxy: z.enum(["haproxy", "nginx"]).default("haproxy") }),
+    z.strictObject({
+        kind: z.literal("node-local-proxy"), ...common, proxy: z.enum(["haproxy", "nginx"]).default("haproxy"),
+        /** The proxy's image instead of the exact release of PROXY_IMAGES (plan/images.ts); production takes it by digest only. */
+        proxyImage: z.string().optional(),
+    }),
 ], { error: "must have kind: clb, keepalived-haproxy, lvs-haproxy or node-local-proxy" });
 
 const WorkerPoolSchema = z.strictObject({

@@ -35,6 +35,8 @@ export interface EndpointSpec {
     readonly publicAccess: boolean;
     readonly virtualRouterId?: number;
     readonly proxy?: "haproxy" | "nginx";
+    /** node-local-proxy: the proxy's image when the stack pins its own (by digest in production). */
+    readonly proxyImage?: string;
 }
 
 export interface PoolSpec {
@@ -100,7 +102,7 @@ function endpointSpec(c: ClusterConfig, firstZone: string): EndpointSpec {
                 tiers: [{ role: "lvs", ...e.lvs }, { role: "haproxy", ...e.haproxy }], virtualRouterId: e.virtualRouterId,
             };
         case "node-local-proxy":
-            return { kind: e.kind, port: e.port, dnsName, tiers: [], publicAccess: false, proxy: e.proxy };
+            return { kind: e.kind, port: e.port, dnsName, tiers: [], publicAccess: false, proxy: e.proxy, ...(e.proxyImage ? { proxyImage: e.proxyImage } : {}) };
     }
 }
 

@@ -8,9 +8,16 @@ import type { NodeFile } from "./node-file";
 import { publicFile } from "./node-file";
 import { NGINX_HEALTH_PORT, nginxConfig } from "./nginx";
 import { StaticPod, staticPodYaml } from "./pods";
+import { PROXY_IMAGES } from "../plan/images";
 
-/** Proxy images (Docker Hub official images; mirror them or set registryMirrors for docker.io). */
-export const PROXY_IMAGES = { haproxy: "docker.io/library/haproxy:3.0-alpine", nginx: "docker.io/library/nginx:1.27-alpine" } as const;
+export { PROXY_IMAGES } from "../plan/images";
+
+/** The proxy's image: `apiEndpoint.proxyImage`, else the exact release of PROXY_IMAGES. */
+export function nodeProxyImage(ctx: RenderContext): string {
+    const e = ctx.spec.apiEndpoint;
+    const kind = e.proxy ?? "haproxy";
+    return e.proxyImage ?? PROXY_IMAGES[kind];
+}
 
 export function nodeProxyFiles(ctx: RenderContext): NodeFile[] {
     const kind = ctx.spec.apiEndpoint.proxy ?? "haproxy";
@@ -24,7 +31,7 @@ export function nodeProxyFiles(ctx: RenderContext): NodeFile[] {
         spec: {
             hostNetwork: true, priorityClassName: "system-node-critical",
             containers: [{
-                name: kind, image: PROXY_IMAGES[kind], command: config.command,
+                name: kind, image: nodeProxyImage(ctx), command: config.command,
                 volumeMounts: [{ name: "config", mountPath: dir, readOnly: true }],
                 livenessProbe: { httpGet: { host: "127.0.0.1", path: "/healthz", port: config.health, scheme: "HTTP" }, initialDelaySeconds: 5, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 },
                 resources: { requests: { cpu: "25m", memory: "32Mi" } },

@@ -27,7 +27,7 @@ export const StaticPodSchema = z.strictObject({
         priorityClassName: z.literal("system-node-critical"),
         containers: z.array(z.strictObject({
             name: z.string().min(1),
-            image: z.string().regex(/^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)+:[A-Za-z0-9._-]+$/, { error: "must be repository/name:tag" }),
+            image: z.string().regex(/^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)+(:[A-Za-z0-9._-]+(@sha256:[0-9a-f]{64})?|@sha256:[0-9a-f]{64})$/, { error: "must be repository/name:tag or repository/name[:tag]@sha256:<digest>" }),
             command: z.array(z.string()).min(1),
             volumeMounts: z.array(z.strictObject({ name: z.string(), mountPath: z.string().regex(/^\//), readOnly: z.boolean().optional() })),
             livenessProbe: httpProbe.optional(),
