@@ -23,6 +23,8 @@ export interface ApiEndpointArgs extends InstanceSettings {
     readonly masterInstanceIds: readonly pulumi.Input<string>[];
     /** Security group of the public CLB (admits only the admin ranges). Required when the endpoint is public. */
     readonly publicSecurityGroupId?: pulumi.Input<string>;
+    /** Security group of the internal CLB (kind clb): the VPC and the admin ranges to the API port. @default none (any routed source reaches the masters) */
+    readonly internalSecurityGroupId?: pulumi.Input<string>;
 }
 
 export class ApiEndpoint extends pulumi.ComponentResource {
@@ -53,7 +55,9 @@ export class ApiEndpoint extends pulumi.ComponentResource {
         const clb = (suffix: string, open: boolean, targets: pulumi.Input<tencentcloud.types.input.ClbAttachmentTarget>[]) => {
             const instance = new tencentcloud.ClbInstance(`${name}-${suffix}`, {
                 clbName: `${args.clusterName}-${suffix}`, networkType: open ? "OPEN" : "INTERNAL", vpcId: args.vpcId,
-                ...(open ? { securityGroups: [args.publicSecurityGroupId!] } : { subnetId: args.subnetIds[e.zone!], vip: e.vip }),
+                ...(open ? { securityGroups: [args.publicSecurityGroupId!] } : {
+                    subnetId: args.subnetIds[e.zone!], vip: e.vip, ...(args.internalSecurityGroupId ? { securityGroups: [args.internalSecurityGroupId] } : {}),
+                }),
                 loadBalancerPassToTarget: true, deleteProtect: args.production, tags,
             }, parent);
             const listener = new tencentcloud.ClbListener(`${name}-${suffix}-${e.port}`, {

@@ -192,6 +192,7 @@ export class KubeadmCluster extends pulumi.ComponentResource {
             ...settings("lb"), clusterName: spec.name, endpoint: plan.endpoint, lbNodes: plan.nodes.filter((n) => ["lb", "lvs", "haproxy"].includes(n.role)),
             masterInstanceIds: controlPlane.instanceIds,
             ...(network.securityGroupIds["public-api"] ? { publicSecurityGroupId: network.securityGroupIds["public-api"] } : {}),
+            ...(network.securityGroupIds["internal-api"] ? { internalSecurityGroupId: network.securityGroupIds["internal-api"] } : {}),
         }, parent);
         const pools = spec.workerPools.map((p) => new WorkerPool(`${name}-pool-${p.name}`, { ...settings("worker"), pool: p.name, workers: plan.nodes.filter((n) => n.pool === p.name) }, parent));
 

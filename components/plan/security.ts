@@ -17,7 +17,7 @@ import type { ClusterSpec } from "./spec";
 /** The pod overlay's port: Linux's VXLAN port, which flannel (the default pod network) uses. */
 export const OVERLAY_VXLAN_PORT = 8472;
 
-export type SecurityRole = "bastion" | "etcd" | "master" | "worker" | "lb" | "public-api";
+export type SecurityRole = "bastion" | "etcd" | "master" | "worker" | "lb" | "public-api" | "internal-api";
 
 export interface Rule {
     readonly action: "ACCEPT" | "DROP";
@@ -38,10 +38,15 @@ export function hasPublicClb(spec: ClusterSpec): boolean {
     return spec.apiEndpoint.publicAccess && (spec.apiEndpoint.kind === "clb" || spec.apiEndpoint.kind === "lvs-haproxy");
 }
 
-/** The security roles a cluster uses (lb only with LB machines, public-api only with a public CLB). */
+/**
+ * The security roles a cluster uses (lb only with LB machines, public-api only with a public
+ * CLB, internal-api only with an internal CLB endpoint: with `loadBalancerPassToTarget` only the
+ * CLB's own group is checked, so without one anything routed into the VPC would reach 6443).
+ */
 export function securityRoles(spec: ClusterSpec): SecurityRole[] {
     return ["bastion", ...(spec.etcd.topology === "external" ? ["etcd" as const] : []), "master", "worker",
-        ...(spec.apiEndpoint.tiers.length > 0 ? ["lb" as const] : []), ...(hasPublicClb(spec) ? ["public-api" as const] : [])];
+        ...(spec.apiEndpoint.tiers.length > 0 ? ["lb" as const] : []), ...(hasPublicClb(spec) ? ["public-api" as const] : []),
+        ...(spec.apiEndpoint.kind === "clb" ? ["internal-api" as const] : [])];
 }
 
 /** Ingress rules of every security role, in priority order. */
@@ -72,6 +77,8 @@ export function ingressRules(spec: ClusterSpec): Record<SecurityRole, readonly R
             { action: "DROP", protocol: "TCP", port: "22", from: { role: "lb" }, description: "no SSH between LB machines (only from the bastion)" },
             accept("ALL", "all", { role: "lb" }, "VRRP and LVS between LB machines"), icmp, DROP_REST],
         "public-api": [...spec.network.adminCidrs.map((cidr) => accept("TCP", `${spec.apiEndpoint.port}`, { cidr }, "public API endpoint from an admin range")), DROP_REST],
+        "internal-api": [accept("TCP", `${spec.apiEndpoint.port}`, vpc, "API endpoint from the VPC"),
+            ...spec.network.adminCidrs.map((cidr) => accept("TCP", `${spec.apiEndpoint.port}`, { cidr }, "API endpoint from an admin range")), DROP_REST],
     };
 }
 

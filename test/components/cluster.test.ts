@@ -180,6 +180,18 @@ describe("KubeadmCluster under mocks, for every stack", function () {
                 }
             });
 
+            it("lets only the VPC and the admin ranges reach an internal CLB (its backends trust the CLB's group alone)", () => {
+                const internal = run.rec.ofType(T("ClbInstance")).filter((c) => c.inputs.networkType === "INTERNAL");
+                assert.equal(internal.length, run.plan.endpoint.kind === "clb" ? 1 : 0);
+                for (const clb of internal) {
+                    assert.equal(clb.inputs.loadBalancerPassToTarget, true);
+                    assert.deepEqual(clb.inputs.securityGroups, [`${run.spec.name}-network-sg-internal-api-id`], clb.name);
+                    const rules = run.rec.ofType(T("SecurityGroupRuleSet")).find((r) => r.name.endsWith("-sg-internal-api-rules"))!.inputs.ingresses;
+                    assert.deepEqual(rules.map((r: any) => [r.cidrBlock, r.port, r.action]),
+                        [[run.spec.network.vpcCidr, String(run.spec.apiEndpoint.port), "ACCEPT"], ...run.spec.network.adminCidrs.map((c) => [c, String(run.spec.apiEndpoint.port), "ACCEPT"]), ["0.0.0.0/0", "all", "DROP"]]);
+                }
+            });
+
             it("puts every master behind the endpoint", function () {
                 if (run.plan.endpoint.kind !== "clb") {
                     const lvsPublic = run.plan.endpoint.publicAccess && run.plan.endpoint.kind === "lvs-haproxy";
@@ -440,7 +452,7 @@ describe("KubeadmCluster under mocks, for every stack", function () {
         const etcd0 = byName(rec, T("Instance"), "prod-etcd-0").inputs;
         assert.equal(etcd0.subnetId, "subnet-aaaa0003");
         assert.equal(etcd0.vpcId, "vpc-existing1");
-        assert.equal(count(rec, T("SecurityGroup")), 4, "security groups are still made");
+        assert.equal(count(rec, T("SecurityGroup")), 5, "security groups are still made: bastion, etcd, master, worker and the internal CLB's");
     });
 
     it("refuses to adopt a VPC without a subnet for every zone, before registering any resource", async () => {
