@@ -5,11 +5,11 @@
 // `@pulumi/command` remote command (its host, command line, stdin and dependencies), so the
 // bring-up runs exactly the wiring `ClusterJoin` gives the provider.
 
-import * as pulumi from "@pulumi/pulumi";
 import { previewStack } from "../components/cli/preview";
 import type { RecordedResource } from "../components/cli/recorder";
 import { randomOutputs } from "./component-pki";
 import { realTlsOutputs } from "./tls-mocks";
+import { withoutSecrets } from "./unwrap";
 
 const INSTANCE = "tencentcloud:index/instance:Instance";
 const COMMAND = "command:remote:Command";
@@ -66,19 +66,6 @@ function commandDeps(r: RecordedResource, byUrn: ReadonlyMap<string, RecordedRes
     return [...new Set(out)];
 }
 
-/** A recorded value without its secret envelopes (the machines get the plain values). */
-function plain(v: any): any {
-    if (Array.isArray(v)) {
-        return v.map(plain);
-    }
-    if (typeof v === "object" && v !== null) {
-        if (v[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig) {
-            return plain(v.value);
-        }
-        return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]));
-    }
-    return v;
-}
 
 const resolved = async (v: unknown): Promise<Record<string, unknown>> => {
     const value = typeof v === "object" && v !== null && "apply" in v ? await new Promise((done) => (v as { apply: (f: (x: unknown) => unknown) => void }).apply((x) => (done(x), x))) : v;
@@ -90,10 +77,10 @@ export async function deployment(stackFile: { config?: Record<string, unknown> }
     const preview = await previewStack(stackFile, stack, {}, (type, inputs) => realTlsOutputs(type, inputs) ?? randomOutputs(type, inputs));
     const byUrn = new Map(preview.resources.map((r) => [r.urn, r]));
     const instances = preview.resources.filter((r) => r.type === INSTANCE).map((r) => ({
-        name: r.name, hostname: String(r.inputs.hostname), privateIp: String(r.inputs.privateIp), userData: String(plain(r.inputs.userDataRaw)),
+        name: r.name, hostname: String(r.inputs.hostname), privateIp: String(r.inputs.privateIp), userData: String(withoutSecrets(r.inputs.userDataRaw)),
     }));
     const commands = preview.resources.filter((r) => r.type === COMMAND).map((r) => {
-        const inputs = plain(r.inputs);
+        const inputs = withoutSecrets(r.inputs);
         return {
             name: r.name, host: String(inputs.connection.host), create: String(inputs.create),
             ...(inputs.stdin !== undefined ? { stdin: String(inputs.stdin) } : {}), after: commandDeps(r, byUrn),
@@ -103,7 +90,7 @@ export async function deployment(stackFile: { config?: Record<string, unknown> }
     });
     const outputs: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(preview.outputs ?? {})) {
-        outputs[k] = plain(await resolved(v));
+        outputs[k] = withoutSecrets(await resolved(v));
     }
     return { instances, commands, outputs };
 }

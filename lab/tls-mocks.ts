@@ -10,6 +10,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
+import { withoutSecrets } from "./unwrap";
 
 const KEY_USAGES: Readonly<Record<string, string>> = {
     digital_signature: "digitalSignature", key_encipherment: "keyEncipherment", cert_signing: "keyCertSign", crl_signing: "cRLSign",
@@ -59,20 +60,10 @@ function endTime(certPem: string): string {
     return new Date(end).toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
-/** Mock inputs keep secret values in their wire envelope (`{<sig>: <secret sig>, value}`): unwrap them. */
-function plain(v: any): any {
-    if (Array.isArray(v)) {
-        return v.map(plain);
-    }
-    if (v && typeof v === "object") {
-        return "value" in v && Object.keys(v).length === 2 ? plain(v.value) : Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]));
-    }
-    return v;
-}
 
 /** Outputs of a tls resource made from its inputs, or undefined for types (or RSA keys) left to other mocks. */
 export function realTlsOutputs(type: string, wireInputs: Record<string, any>): Record<string, any> | undefined {
-    const inputs = plain(wireInputs);
+    const inputs = withoutSecrets(wireInputs);
     switch (type) {
         case "tls:index/privateKey:PrivateKey": {
             if (inputs.algorithm === "ED25519") {

@@ -265,6 +265,20 @@ class Manager {
                 const enabled = names.every((n) => this.enabled.has(n));
                 return { code: enabled ? 0 : 1, out: `${enabled ? "enabled" : "disabled"}\n` };
             }
+            case "cat": {
+                // As systemctl: each unit's file and its drop-ins, each after a "# <path>" line; exit 1 when one has none.
+                const parts = [];
+                for (const n of names) {
+                    const file = [...UNIT_DIRS].reverse().map((d) => path.join(d, n)).find((f) => fs.existsSync(f));
+                    if (!file) {
+                        return { code: 1, out: `No files found for ${n}.\n` };
+                    }
+                    const dropIns = UNIT_DIRS.map((d) => path.join(d, `${n}.d`)).filter((d) => fs.existsSync(d))
+                        .flatMap((d) => fs.readdirSync(d).filter((x) => x.endsWith(".conf")).sort().map((x) => path.join(d, x)));
+                    parts.push(...[file, ...dropIns].map((f) => `# ${f}\n${fs.readFileSync(f, "utf8")}`));
+                }
+                return { code: 0, out: parts.join("\n") };
+            }
             case "status":
                 return { code: names.every((n) => this.state(n).active) ? 0 : 3, out: names.map((n) => `${n}: ${this.state(n).active ? "active (running)" : "inactive"}`).join("\n") + "\n" };
             default:

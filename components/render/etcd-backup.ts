@@ -16,7 +16,7 @@
 import type { PlannedNode } from "../plan/topology";
 import { PATHS, RenderContext } from "./context";
 import { ETCD_DATA_DIR, initialCluster, STAGED_ETCD_MANIFEST } from "./etcd";
-import { NodeFile, secretFile } from "./node-file";
+import { NodeFile, publicFile, secretFile } from "./node-file";
 import { BACKUP_REMOTE, BackupSecrets, BackupStorage, RCLONE_CONFIG, rcloneConfig, TENCENT_METADATA_URL } from "./backup-storage";
 import { BACKUP_SCRIPTS } from "./scripts-backup";
 import { scriptPath } from "./scripts";
@@ -28,6 +28,8 @@ export type { BackupSecrets, BackupStorage } from "./backup-storage";
 
 /** Passphrase file that encrypts the config archives (secret, mode 0600). */
 export const BACKUP_KEY = "/etc/kubeadm-ha/etcd-backup.key";
+/** `backup.encryptToKey` on each member: the public key every snapshot is encrypted to (not secret). */
+export const BACKUP_RECIPIENT = "/etc/kubeadm-ha/backup-recipient.asc";
 /** `BACKUP_BUCKET=<bucket>`, read by the service (delivered with the secret files: the bucket exists only at deploy time). */
 export const BACKUP_ENV = "/etc/kubeadm-ha/etcd-backup.env";
 /** The oneshot service that runs etcd-backup.sh with the member's arguments. */
@@ -94,7 +96,7 @@ export function backupCalendar(minutes: number): string {
 export function etcdBackupArgs(ctx: RenderContext, member: PlannedNode): string[] {
     const l = layout(ctx);
     return [RCLONE_CONFIG, BACKUP_REMOTE, "${BACKUP_BUCKET}", ctx.spec.name, member.hostname, LOCAL_ENDPOINT,
-        l.ca, l.cert, l.key, l.scratchDir, BACKUP_KEY, ...l.archive];
+        l.ca, l.cert, l.key, l.scratchDir, BACKUP_KEY, ctx.spec.backup.encryptToKey ? BACKUP_RECIPIENT : "-", ...l.archive];
 }
 
 /**
@@ -169,8 +171,9 @@ export function etcdBackupSshFiles(ctx: RenderContext, node: PlannedNode, s: Bac
     if (s.storage.kind === "cos" && !/^[\w+=,.@-]{1,128}$/.test(s.storage.role)) {
         throw new Error(`backup CVM role ${JSON.stringify(s.storage.role)} is not a CAM role name`);
     }
+    const recipient = ctx.spec.backup.encryptToKey;
     const jobs = takesBackups(ctx, node)
-        ? [...etcdBackupFiles(ctx, node, s.storage), ...etcdBackupScriptFiles(ctx, node)]
+        ? [...etcdBackupFiles(ctx, node, s.storage), ...etcdBackupScriptFiles(ctx, node), ...(recipient ? [publicFile(BACKUP_RECIPIENT, `${recipient.trim()}\n`)] : [])]
         : [...configArchiveFiles(ctx, node, s.storage, BACKUP_ENV, BACKUP_KEY), ...configArchiveScripts().map((x) => secretFile(scriptPath(x), x.content, "0755"))];
     return [...jobs, secretFile(RCLONE_CONFIG, rcloneConfig(s.storage)), secretFile(BACKUP_KEY, `${s.archiveKey}\n`), secretFile(BACKUP_ENV, `BACKUP_BUCKET=${s.bucket}\n`)];
 }

@@ -33,13 +33,17 @@ fi`;
 
 export const BACKUP_SCRIPTS = {
     etcdBackup: script("etcd-backup.sh",
-        "Usage: etcd-backup.sh <rclone.conf> <remote> <bucket> <cluster> <member> <endpoint> <ca> <cert> <key> <scratch-dir> <archive-key> <path>... On the etcd leader only (others exit 0): snapshot the local member into <scratch-dir>, verify it, upload it to <remote>:<bucket>/snapshots/<cluster>/<UTC time>-<member>.db and, first each UTC day, daily/<cluster>/<date>.db, and archive <path>... with config-archive.sh.", `
-if [ "$#" -lt 12 ]; then
+        "Usage: etcd-backup.sh <rclone.conf> <remote> <bucket> <cluster> <member> <endpoint> <ca> <cert> <key> <scratch-dir> <archive-key> <recipient key|-> <path>... On the etcd leader only (others exit 0): snapshot the local member into <scratch-dir>, verify it, encrypt it to <recipient key> (an OpenPGP public key; - for none), upload it to <remote>:<bucket>/snapshots/<cluster>/<UTC time>-<member>.db[.gpg] and, first each UTC day, daily/<cluster>/<date>.db[.gpg], and archive <path>... with config-archive.sh.", `
+if [ "$#" -lt 13 ]; then
     sed -n 2p "$0" >&2
     exit 64
 fi
-conf="$1" remote="$2" bucket="$3" cluster="$4" member="$5" endpoint="$6" ca="$7" cert="$8" key="$9" scratch="\${10}" archive_key="\${11}"
-shift 11
+conf="$1" remote="$2" bucket="$3" cluster="$4" member="$5" endpoint="$6" ca="$7" cert="$8" key="$9" scratch="\${10}" archive_key="\${11}" recipient="\${12}"
+shift 12
+if [ "$recipient" != - ] && [ ! -s "$recipient" ]; then
+    echo "etcd-backup: the recipient key $recipient is missing: the backup files were not installed on this node" >&2
+    exit 78
+fi
 ${requireBackupFiles("etcd-backup")}
 ${IN_ETCD}
 ctl() { timeout 600 "\${in_etcd[@]}" etcdctl --endpoints="$endpoint" --cacert="$ca" --cert="$cert" --key="$key" --dial-timeout=5s "$@"; }
@@ -74,13 +78,23 @@ if [ -z "$revision" ] || [ "\${keys:-0}" -le 0 ]; then
     exit 1
 fi
 
+upload="$work/snapshot.db" ext=db
+if [ "$recipient" != - ]; then
+    # To a public key whose private half is offline: this node can write snapshots, not read them back.
+    GNUPGHOME="$work/gnupg-recipient"
+    export GNUPGHOME
+    install -d -m 0700 "$GNUPGHOME"
+    gpg --batch --quiet --trust-model always --recipient-file "$recipient" --output "$work/snapshot.db.gpg" --encrypt "$work/snapshot.db"
+    rm -f "$work/snapshot.db"
+    upload="$work/snapshot.db.gpg" ext=db.gpg
+fi
 rc() { timeout 900 rclone --config "$conf" --contimeout 15s --timeout 60s --retries 3 --low-level-retries 5 "$@"; }
 target="$remote:$bucket"
-rc copyto "$work/snapshot.db" "$target/snapshots/$cluster/$stamp-$member.db"
-echo "etcd-backup: uploaded snapshots/$cluster/$stamp-$member.db (revision $revision, $keys keys)"
-if [ -z "$(rc lsf "$target/daily/$cluster/$day.db" 2>/dev/null || true)" ]; then
-    rc copyto "$work/snapshot.db" "$target/daily/$cluster/$day.db"
-    echo "etcd-backup: uploaded daily/$cluster/$day.db"
+rc copyto "$upload" "$target/snapshots/$cluster/$stamp-$member.$ext"
+echo "etcd-backup: uploaded snapshots/$cluster/$stamp-$member.$ext (revision $revision, $keys keys)"
+if [ -z "$(rc lsf "$target/daily/$cluster/$day.$ext" 2>/dev/null || true)" ]; then
+    rc copyto "$upload" "$target/daily/$cluster/$day.$ext"
+    echo "etcd-backup: uploaded daily/$cluster/$day.$ext"
 fi
 if [ "$#" -gt 0 ]; then
     bash "$(dirname "$0")/config-archive.sh" "$conf" "$remote" "$bucket" "$cluster" "$member" "$scratch" "$archive_key" "$@"
@@ -146,6 +160,11 @@ RUNBOOK
     exit 64
 fi
 snapshot="$1" token="$2" name="$3" initial="$4" peer="$5" data="$6" conf="\${7:-}" image="\${8:-}"
+case "$snapshot" in
+    *.gpg)
+        echo "etcd-restore: $snapshot is encrypted to the backups' offline key: decrypt it where that key is (gpg --output <file>.db --decrypt <file>.db.gpg), copy the .db to every member and give its path" >&2
+        exit 65 ;;
+esac
 if curl -s -o /dev/null --max-time 2 http://127.0.0.1:2381/health; then
     echo "etcd-restore: etcd still answers on this host (127.0.0.1:2381); stop it first (-h shows how)" >&2
     exit 1

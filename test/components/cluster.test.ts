@@ -20,6 +20,7 @@ import { previewStack, waitForRegistrations } from "../../components/cli/preview
 import { installCloudMocks } from "../../components/cli/preview-mocks";
 import { isSecret, isWireSecret, RecordedResource, Recorder } from "../helpers/mocks";
 import { stackNames } from "../helpers/rendered";
+import { withoutSecrets } from "../../lab/unwrap";
 
 const ROOT = path.join(__dirname, "..", "..");
 const T = (name: string) => `tencentcloud:index/${name[0].toLowerCase()}${name.slice(1)}:${name}`;
@@ -44,10 +45,6 @@ const count = (rec: Recorder, type: string) => rec.ofType(type).length;
 const byName = (rec: Recorder, type: string, name: string) => rec.ofType(type).find((r) => r.name === name)!;
 const plain = (v: unknown): any => (isWireSecret(v) ? (v as any).value : v);
 /** `plain` all the way down (a connection holds secret fields). */
-const deepPlain = (v: unknown): any => {
-    const p = plain(v);
-    return p && typeof p === "object" ? (Array.isArray(p) ? p.map(deepPlain) : Object.fromEntries(Object.entries(p).map(([k, x]) => [k, deepPlain(x)]))) : p;
-};
 const HOST_KEY = "tls:index/privateKey:PrivateKey";
 
 /** The files a secret installer script writes, decoded. */
@@ -252,7 +249,7 @@ describe("KubeadmCluster under mocks, for every stack", function () {
                 const commands = run.rec.ofType(COMMAND);
                 assert.ok(commands.length > 0);
                 for (const c of commands) {
-                    const conn = deepPlain(c.inputs.connection);
+                    const conn = withoutSecrets(c.inputs.connection);
                     assert.equal(conn.hostKey?.trim(), publicKey.get(conn.host), `${c.name}: pins ${conn.host}'s host key`);
                     assert.equal(conn.proxy.hostKey?.trim(), publicKey.get(bastion.privateIp), `${c.name}: pins the bastion's host key`);
                 }
@@ -418,7 +415,7 @@ describe("KubeadmCluster under mocks, for every stack", function () {
         const pins = async (snapshot: any) => {
             const p = await previewStack(grown, "prod-keepalived", { changeGuardSnapshot: snapshot });
             const keyed = p.recorder.ofType(T("Instance")).filter((i) => plain(i.inputs.userDataRaw).includes("ssh_keys:")).map((i) => i.name);
-            const verified = new Set(p.recorder.ofType(COMMAND).filter((c) => deepPlain(c.inputs.connection).hostKey).map((c) => c.name.replace(/-(ready|secrets|kubeadm-join)$/, "")));
+            const verified = new Set(p.recorder.ofType(COMMAND).filter((c) => withoutSecrets(c.inputs.connection).hostKey).map((c) => c.name.replace(/-(ready|secrets|kubeadm-join)$/, "")));
             return { keyed, verified: [...verified], snapshot: await value<any>(p.outputs.changeGuardSnapshot), keys: p.recorder.ofType(HOST_KEY).filter((k) => k.name.endsWith("-host-key")).map((k) => k.name) };
         };
         const once = await pins(older);

@@ -13,7 +13,7 @@ import { validateCluster } from "../../components/plan/validate";
 import { cloudConfigDocument } from "../../components/render/cloud-init";
 import { renderContext } from "../../components/render/context";
 import {
-    BACKUP_ENV, BACKUP_KEY, BACKUP_REMOTE, backupCalendar, BackupSecrets, BackupStorage, etcdBackupArgs, etcdBackupSshFiles, etcdRestoreArgs, RCLONE_CONFIG, rcloneConfig,
+    BACKUP_ENV, BACKUP_KEY, BACKUP_RECIPIENT, BACKUP_REMOTE, backupCalendar, BackupSecrets, BackupStorage, etcdBackupArgs, etcdBackupSshFiles, etcdRestoreArgs, RCLONE_CONFIG, rcloneConfig,
 } from "../../components/render/etcd-backup";
 import type { NodeFile } from "../../components/render/node-file";
 import { BACKUP_SCRIPTS, OPEN_CONFIG_ARCHIVE } from "../../components/render/scripts-backup";
@@ -87,7 +87,7 @@ describe("etcd backups: rendered files per role and topology", () => {
         assert.match(service, /^EnvironmentFile=-\/etc\/kubeadm-ha\/etcd-backup\.env$/m);
         assert.match(service, new RegExp("^ExecStart=/bin/bash /usr/local/lib/kubeadm-ha/with-cvm-role\\.sh http://metadata\\.tencentyun\\.com/latest/meta-data prod-etcd-backup-ap-guangzhou " +
             "/bin/bash /usr/local/lib/kubeadm-ha/etcd-backup\\.sh /etc/kubeadm-ha/rclone\\.conf kubeadm-ha-backup \\$\\{BACKUP_BUCKET\\} prod prod-etcd-2 https://127\\.0\\.0\\.1:2379 " +
-            "/etc/etcd/pki/ca\\.crt /etc/etcd/pki/server\\.crt /etc/etcd/pki/server\\.key /var/lib/etcd/backup-tmp /etc/kubeadm-ha/etcd-backup\\.key /etc/etcd/pki /etc/kubeadm-ha/etcd\\.yaml$", "m"));
+            "/etc/etcd/pki/ca\\.crt /etc/etcd/pki/server\\.crt /etc/etcd/pki/server\\.key /var/lib/etcd/backup-tmp /etc/kubeadm-ha/etcd-backup\\.key - /etc/etcd/pki /etc/kubeadm-ha/etcd\\.yaml$", "m"));
         const local = file(sshFiles(r, "prod-etcd-2", secrets({ kind: "local" })), SERVICE)!.content;
         assert.match(local, /^ExecStart=\/bin\/bash \/usr\/local\/lib\/kubeadm-ha\/etcd-backup\.sh /m, "local storage needs no role");
     });
@@ -100,10 +100,22 @@ describe("etcd backups: rendered files per role and topology", () => {
         }
         const master = ctx.masters[1];
         assert.deepEqual(etcdBackupArgs(ctx, master).slice(6), ["/etc/kubernetes/pki/etcd/ca.crt", "/etc/kubernetes/pki/etcd/server.crt", "/etc/kubernetes/pki/etcd/server.key",
-            "/var/lib/etcd/kubeadm-ha-backup", BACKUP_KEY, "/etc/kubernetes/pki", "/etc/kubernetes/kubeadm", "/etc/kubernetes/encryption"]);
+            "/var/lib/etcd/kubeadm-ha-backup", BACKUP_KEY, "-", "/etc/kubernetes/pki", "/etc/kubernetes/kubeadm", "/etc/kubernetes/encryption"]);
         const restore = etcdRestoreArgs(ctx, master, "snap.db", "t1");
         assert.equal(restore[3], ctx.masters.map((m) => `${m.hostname}=https://${m.privateIp}:2380`).join(","), "every member in the initial cluster");
         assert.deepEqual([restore[2], restore[4], restore[5]], [master.hostname, `https://${master.privateIp}:2380`, "/var/lib/etcd"]);
+    });
+
+    it("backup.encryptToKey: every member gets the public key (not secret) and encrypts its snapshots to it; a value that is no armored key is refused", () => {
+        const key = "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nmDMEZ0example\n-----END PGP PUBLIC KEY BLOCK-----\n";
+        const r = renderStack("prod", (c) => { c.backup = { encryptToKey: key }; });
+        const files = sshFiles(r, "prod-etcd-1");
+        assert.deepEqual(file(files, BACKUP_RECIPIENT), { path: BACKUP_RECIPIENT, content: key, permissions: "0644", secret: false });
+        assert.match(file(files, SERVICE)!.content, / \/etc\/kubeadm-ha\/etcd-backup\.key \/etc\/kubeadm-ha\/backup-recipient\.asc \/etc\/etcd\/pki /);
+        assert.equal(file(sshFiles(r, "prod-master-1"), BACKUP_RECIPIENT), undefined, "the masters' key archive is not a snapshot");
+        assert.equal(file(sshFiles(renderStack("prod"), "prod-etcd-1"), BACKUP_RECIPIENT), undefined, "none without the setting");
+        assert.throws(() => validateCluster({ ...prodConfig(), backup: { encryptToKey: "age1qyqszqgpqyqszqgpqyqszqgpqyqszqgp" } }, { today: TODAY }),
+            /backup\.encryptToKey: .*must be an ASCII-armored OpenPGP public key.*Fix: paste the output of gpg --armor --export/s);
     });
 
     it("backup.enabled: false renders none of it", () => {
@@ -188,9 +200,9 @@ describe("etcd-backup.sh and etcd-restore.sh against a real etcd member", functi
         etcd = host.spawn("etcd", "etcd", etcdFlags(data));
         await waitFor("etcd healthy", async () => (await ctl("endpoint", "health")).code === 0, 20_000, 100);
     };
-    const backup = (env: Record<string, string> = {}, bin?: string) => {
+    const backup = (env: Record<string, string> = {}, bin?: string, recipient = "-") => {
         const args = [path.join(dir, "etcd-backup.sh"), conf, BACKUP_REMOTE, bucket(), "lab", "m0", "https://127.0.0.1:2379", ca.cert, server.cert, server.key,
-            path.join(dir, "data/backup-tmp"), keyFile, path.join(dir, "pki"), path.join(dir, "missing.yaml")];
+            path.join(dir, "data/backup-tmp"), keyFile, recipient, path.join(dir, "pki"), path.join(dir, "missing.yaml")];
         return host.exec("env", [...(bin ? [`PATH=${bin}`] : []), ...Object.entries(env).map(([k, v]) => `${k}=${v}`), "bash", ...args], 60_000);
     };
     const listing = (sub: string) => (existsSync(path.join(bucket(), sub, "lab")) ? readdirSync(path.join(bucket(), sub, "lab")).sort() : []);
@@ -284,6 +296,43 @@ describe("etcd-backup.sh and etcd-restore.sh against a real etcd member", functi
         assert.equal(listing("snapshots").length, 3);
     });
 
+    it("encrypts the snapshot to the offline public key (backup.encryptToKey): the node cannot read it back, the private key can", async () => {
+        // An offline key pair, as an operator makes it on a machine the cluster never sees.
+        const offline = path.join(dir, "offline-gnupg");
+        mkdirSync(offline, { mode: 0o700 });
+        const gpg = (...args: string[]) => spawnSync("gpg", ["--homedir", offline, "--batch", "--pinentry-mode", "loopback", "--passphrase", "", ...args], { encoding: "utf8" });
+        assert.equal(gpg("--quick-gen-key", "etcd backups <backups@example.com>", "ed25519", "cert,sign", "never").status, 0);
+        const fpr = /^fpr:+([0-9A-F]{40}):/m.exec(gpg("--with-colons", "--list-keys").stdout)![1];
+        assert.equal(gpg("--quick-add-key", fpr, "cv25519", "encr", "never").status, 0);
+        const recipient = path.join(dir, "backup-recipient.asc");
+        writeFileSync(recipient, gpg("--armor", "--export", fpr).stdout);
+        await new Promise((r) => setTimeout(r, 1100)); // a new second, so a new snapshot name
+        const before = new Set(listing("snapshots"));
+        const r = await backup({}, undefined, recipient);
+        assert.equal(r.code, 0, r.stderr);
+        const added = listing("snapshots").filter((f) => !before.has(f));
+        assert.equal(added.length, 1);
+        assert.match(added[0], /^\d{8}T\d{6}Z-m0\.db\.gpg$/);
+        const file = path.join(bucket(), "snapshots/lab", added[0]);
+        assert.notEqual((await host.exec("etcdutl", ["snapshot", "status", file, "-w", "json"])).code, 0, "not a snapshot etcd can read as it is");
+        // The node's side holds no secret key: decrypting without the offline keyring fails.
+        const elsewhere = path.join(dir, "node-gnupg");
+        mkdirSync(elsewhere, { mode: 0o700 });
+        assert.notEqual(spawnSync("gpg", ["--homedir", elsewhere, "--batch", "--decrypt", file], { encoding: "utf8" }).status, 0);
+        const plain = path.join(dir, "decrypted.db");
+        assert.equal(gpg("--output", plain, "--decrypt", file).status, 0);
+        const status = JSON.parse((await host.exec("etcdutl", ["snapshot", "status", plain, "-w", "json"])).stdout);
+        assert.ok(status.totalKey >= 20, `the decrypted snapshot holds ${status.totalKey} keys`);
+        // The restore refuses the encrypted file and says how to decrypt it.
+        writeFileSync(path.join(dir, "etcd-restore.sh"), BACKUP_SCRIPTS.etcdRestore.content);
+        const refused = await host.exec("bash", [path.join(dir, "etcd-restore.sh"), file, "t", "m0", `m0=https://${IP}:2380`, `https://${IP}:2380`, path.join(dir, "never")]);
+        assert.equal(refused.code, 65);
+        assert.match(refused.stderr, /encrypted to the backups' offline key: decrypt it where that key is/);
+        const missing = await backup({}, undefined, path.join(dir, "no-such.asc"));
+        assert.equal(missing.code, 78);
+        assert.match(missing.stderr, /the recipient key .*no-such\.asc is missing/);
+    });
+
     it("says what is missing (exit 78) when the credentials or the bucket were not installed", async () => {
         const saved = readFileSync(conf);
         writeFileSync(conf, "");
@@ -291,7 +340,7 @@ describe("etcd-backup.sh and etcd-restore.sh against a real etcd member", functi
         writeFileSync(conf, saved);
         assert.equal(r.code, 78);
         assert.match(r.stderr, /rclone\.conf is missing: the backup files were not installed on this node/);
-        const noBucket = await host.exec("bash", [path.join(dir, "etcd-backup.sh"), conf, BACKUP_REMOTE, "", "lab", "m0", "https://127.0.0.1:2379", ca.cert, server.cert, server.key, path.join(dir, "s"), keyFile, dir]);
+        const noBucket = await host.exec("bash", [path.join(dir, "etcd-backup.sh"), conf, BACKUP_REMOTE, "", "lab", "m0", "https://127.0.0.1:2379", ca.cert, server.cert, server.key, path.join(dir, "s"), keyFile, "-", dir]);
         assert.equal(noBucket.code, 78);
         assert.match(noBucket.stderr, /no bucket given/);
     });

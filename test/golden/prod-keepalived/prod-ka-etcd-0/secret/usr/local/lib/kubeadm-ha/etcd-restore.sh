@@ -27,6 +27,11 @@ RUNBOOK
     exit 64
 fi
 snapshot="$1" token="$2" name="$3" initial="$4" peer="$5" data="$6" conf="${7:-}" image="${8:-}"
+case "$snapshot" in
+    *.gpg)
+        echo "etcd-restore: $snapshot is encrypted to the backups' offline key: decrypt it where that key is (gpg --output <file>.db --decrypt <file>.db.gpg), copy the .db to every member and give its path" >&2
+        exit 65 ;;
+esac
 if curl -s -o /dev/null --max-time 2 http://127.0.0.1:2381/health; then
     echo "etcd-restore: etcd still answers on this host (127.0.0.1:2381); stop it first (-h shows how)" >&2
     exit 1

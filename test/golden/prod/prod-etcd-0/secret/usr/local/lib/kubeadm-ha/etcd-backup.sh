@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# Usage: etcd-backup.sh <rclone.conf> <remote> <bucket> <cluster> <member> <endpoint> <ca> <cert> <key> <scratch-dir> <archive-key> <path>... On the etcd leader only (others exit 0): snapshot the local member into <scratch-dir>, verify it, upload it to <remote>:<bucket>/snapshots/<cluster>/<UTC time>-<member>.db and, first each UTC day, daily/<cluster>/<date>.db, and archive <path>... with config-archive.sh.
+# Usage: etcd-backup.sh <rclone.conf> <remote> <bucket> <cluster> <member> <endpoint> <ca> <cert> <key> <scratch-dir> <archive-key> <recipient key|-> <path>... On the etcd leader only (others exit 0): snapshot the local member into <scratch-dir>, verify it, encrypt it to <recipient key> (an OpenPGP public key; - for none), upload it to <remote>:<bucket>/snapshots/<cluster>/<UTC time>-<member>.db[.gpg] and, first each UTC day, daily/<cluster>/<date>.db[.gpg], and archive <path>... with config-archive.sh.
 set -euo pipefail
-if [ "$#" -lt 12 ]; then
+if [ "$#" -lt 13 ]; then
     sed -n 2p "$0" >&2
     exit 64
 fi
-conf="$1" remote="$2" bucket="$3" cluster="$4" member="$5" endpoint="$6" ca="$7" cert="$8" key="$9" scratch="${10}" archive_key="${11}"
-shift 11
+conf="$1" remote="$2" bucket="$3" cluster="$4" member="$5" endpoint="$6" ca="$7" cert="$8" key="$9" scratch="${10}" archive_key="${11}" recipient="${12}"
+shift 12
+if [ "$recipient" != - ] && [ ! -s "$recipient" ]; then
+    echo "etcd-backup: the recipient key $recipient is missing: the backup files were not installed on this node" >&2
+    exit 78
+fi
 for f in "$conf" "$archive_key"; do
     if [ ! -s "$f" ]; then
         echo "etcd-backup: $f is missing: the backup files were not installed on this node" >&2
@@ -60,13 +64,23 @@ if [ -z "$revision" ] || [ "${keys:-0}" -le 0 ]; then
     exit 1
 fi
 
+upload="$work/snapshot.db" ext=db
+if [ "$recipient" != - ]; then
+    # To a public key whose private half is offline: this node can write snapshots, not read them back.
+    GNUPGHOME="$work/gnupg-recipient"
+    export GNUPGHOME
+    install -d -m 0700 "$GNUPGHOME"
+    gpg --batch --quiet --trust-model always --recipient-file "$recipient" --output "$work/snapshot.db.gpg" --encrypt "$work/snapshot.db"
+    rm -f "$work/snapshot.db"
+    upload="$work/snapshot.db.gpg" ext=db.gpg
+fi
 rc() { timeout 900 rclone --config "$conf" --contimeout 15s --timeout 60s --retries 3 --low-level-retries 5 "$@"; }
 target="$remote:$bucket"
-rc copyto "$work/snapshot.db" "$target/snapshots/$cluster/$stamp-$member.db"
-echo "etcd-backup: uploaded snapshots/$cluster/$stamp-$member.db (revision $revision, $keys keys)"
-if [ -z "$(rc lsf "$target/daily/$cluster/$day.db" 2>/dev/null || true)" ]; then
-    rc copyto "$work/snapshot.db" "$target/daily/$cluster/$day.db"
-    echo "etcd-backup: uploaded daily/$cluster/$day.db"
+rc copyto "$upload" "$target/snapshots/$cluster/$stamp-$member.$ext"
+echo "etcd-backup: uploaded snapshots/$cluster/$stamp-$member.$ext (revision $revision, $keys keys)"
+if [ -z "$(rc lsf "$target/daily/$cluster/$day.$ext" 2>/dev/null || true)" ]; then
+    rc copyto "$upload" "$target/daily/$cluster/$day.$ext"
+    echo "etcd-backup: uploaded daily/$cluster/$day.$ext"
 fi
 if [ "$#" -gt 0 ]; then
     bash "$(dirname "$0")/config-archive.sh" "$conf" "$remote" "$bucket" "$cluster" "$member" "$scratch" "$archive_key" "$@"
