@@ -57,6 +57,8 @@ export = async () => {
         certificateExpiry: cluster.certificateExpiry,
         /** The etcd snapshot bucket; its config archives are encrypted with `backupArchiveKey` (secret: keep a copy). */
         backupBucket: cluster.backupBucket,
+        /** Its copy in `backup.replicaRegion` (COS cross-region replication), when there is one. */
+        backupReplicaBucket: cluster.backupReplicaBucket,
         backupArchiveKey: cluster.backupArchiveKey,
         /** Every machine: name, role, zone, placement group and private IP. */
         nodes: cluster.plan.nodes.map((n) => ({ name: n.name, role: n.role, zone: n.zone, placementGroup: n.placementGroup, privateIp: n.privateIp })),

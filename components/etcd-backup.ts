@@ -27,12 +27,19 @@ export interface EtcdBackupArgs {
     readonly backup: ClusterSpec["backup"];
     /** The account's 10-digit appid. @default `getUserInfo().appId` of the provider's account */
     readonly appId?: pulumi.Input<string>;
+    /**
+     * Prefix of the replica bucket (`backupReplicaPrefix`) when `backup.replicaRegion` is set:
+     * every object is copied there by COS's cross-region replication. @default `bucketPrefix` with `-backup` → `-replica`
+     */
+    readonly replicaPrefix?: string;
     readonly tags?: Readonly<Record<string, string>>;
 }
 
 export class EtcdBackup extends pulumi.ComponentResource {
     /** The bucket's full name, `<prefix>-<appid>`. */
     public readonly bucket: pulumi.Output<string>;
+    /** The replica bucket's full name in `backup.replicaRegion`, when there is one. */
+    public readonly replicaBucket?: pulumi.Output<string>;
     /** The CAM role to bind to every etcd member (`Instance.camRoleName`). */
     public readonly roleName: pulumi.Output<string>;
     /** Passphrase of the encrypted config archives (gpg symmetric, AES-256, with its integrity check): secret. Keep a copy outside the cluster. */
@@ -47,18 +54,37 @@ export class EtcdBackup extends pulumi.ComponentResource {
             throw new pulumi.ResourceError(`backup.keepAllHours: ${args.backup.keepAllHours} is not a whole number of days`, this);
         }
         const rules = backupLifecycleRules(args.backup);
-        const appId = pulumi.output(args.appId ?? tencentcloud.getUserInfoOutput({}, { parent: this }).appId);
+        const user = tencentcloud.getUserInfoOutput({}, { parent: this });
+        const appId = pulumi.output(args.appId ?? user.appId);
         const parent = { parent: this };
-
-        const bucket = new tencentcloud.CosBucket(`${name}-bucket`, {
+        const kept = { ...parent, retainOnDelete: args.backup.keepBucketOnDestroy };
+        const common = {
             // SSE-COS: objects encrypted at rest with keys COS manages (changed in place on an existing bucket).
-            bucket: appId.apply((id) => `${args.bucketPrefix}-${id}`), acl: "private", versioningEnable: true, encryptionAlgorithm: "AES256",
+            acl: "private", versioningEnable: true, encryptionAlgorithm: "AES256",
             lifecycleRules: rules.map((r) => ({ ...r })), forceClean: !args.backup.keepBucketOnDestroy, tags: args.tags,
-        }, { ...parent, retainOnDelete: args.backup.keepBucketOnDestroy });
+        };
+        const replicaRegion = args.backup.replicaRegion;
+        if (replicaRegion === args.region) {
+            throw new pulumi.ResourceError(`backup.replicaRegion: ${replicaRegion} is the bucket's own region; name another one`, this);
+        }
+        // The copy in another region: same retention, versioned (replication requires it), written only by COS.
+        const replica = replicaRegion === undefined ? undefined : new tencentcloud.CosBucket(`${name}-replica`, {
+            ...common, bucket: appId.apply((id) => `${args.replicaPrefix ?? args.bucketPrefix.replace(/-backup$/, "-replica")}-${id}`),
+        }, { ...kept, provider: new tencentcloud.Provider(`${name}-replica-region`, { region: replicaRegion }, parent) });
+        const bucket = new tencentcloud.CosBucket(`${name}-bucket`, {
+            ...common, bucket: appId.apply((id) => `${args.bucketPrefix}-${id}`),
+            ...(replica ? {
+                // Replication runs as the account itself (the "request initiator"), not as a CAM role.
+                replicaRole: pulumi.interpolate`qcs::cam::uin/${user.ownerUin}:uin/${user.uin}`,
+                replicaRules: [{ id: `to-${replicaRegion}`, status: "Enabled", prefix: "", destinationBucket: pulumi.interpolate`qcs::cos:${replicaRegion}::${replica.bucket}` }],
+            } : {}),
+        }, kept);
         this.bucket = bucket.bucket;
+        this.replicaBucket = replica?.bucket;
         const policy = new tencentcloud.CamPolicy(`${name}-policy`, {
             name: args.roleName, description: `Read and write etcd snapshots in the COS bucket ${args.bucketPrefix}-<appid> (kubeadm-ha)`,
-            document: pulumi.all([appId, bucket.bucket]).apply(([id, b]) => backupPolicyDocument(args.region, id, b, args.clusterName)),
+            document: pulumi.all([appId, bucket.bucket, replica?.bucket]).apply(([id, b, r]) =>
+                backupPolicyDocument(args.region, id, b, args.clusterName, r && replicaRegion ? { region: replicaRegion, bucket: r } : undefined)),
         }, parent);
         const role = new tencentcloud.CamRole(`${name}-role`, {
             name: args.roleName, description: "Bound to the etcd members: uploads their snapshots (kubeadm-ha)",
@@ -69,6 +95,6 @@ export class EtcdBackup extends pulumi.ComponentResource {
         this.roleName = pulumi.all([role.name, attachment.id]).apply(([n]) => n);
         const key = new random.RandomPassword(`${name}-archive-key`, { length: 48, special: false }, parent);
         this.archiveKey = pulumi.secret(key.result);
-        this.registerOutputs({ bucket: this.bucket, roleName: this.roleName, archiveKey: this.archiveKey });
+        this.registerOutputs({ bucket: this.bucket, replicaBucket: this.replicaBucket, roleName: this.roleName, archiveKey: this.archiveKey });
     }
 }

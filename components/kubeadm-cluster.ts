@@ -25,7 +25,7 @@ import { WorkerPool } from "./worker-pool";
 import { checkChange, enforceChangeGuard, GuardSnapshot, guardSnapshot, pinnedHostKeys } from "./plan/change-guard";
 import { describeHeld, RolledOut, rollOutPlan, unrecordedImage } from "./plan/roll-out";
 import { formatIssue, ValidationError } from "./plan/errors";
-import { backupBucketPrefix, backupRoleName, keyPairName } from "./plan/naming";
+import { backupBucketPrefix, backupReplicaPrefix, backupRoleName, keyPairName } from "./plan/naming";
 import { ClusterPlan, planFromConfig } from "./plan/plan";
 import type { ClusterConfigInput } from "./plan/schema";
 import { ingressRules, securityRoleOf, securityRoles } from "./plan/security";
@@ -99,6 +99,8 @@ export class KubeadmCluster extends pulumi.ComponentResource {
     public readonly sshPrivateKey: pulumi.Output<string>;
     public readonly certificateExpiry: pulumi.Output<Record<string, string>>;
     /** The etcd snapshot bucket (`<cluster>-etcd-backup-<appid>`), when `backup.enabled`. */
+    /** The replica of the backup bucket in `backup.replicaRegion`, when there is one. */
+    public readonly backupReplicaBucket?: pulumi.Output<string>;
     public readonly backupBucket?: pulumi.Output<string>;
     /** Passphrase of the encrypted config archives in the bucket: secret. Keep a copy outside the cluster. */
     public readonly backupArchiveKey?: pulumi.Output<string>;
@@ -174,7 +176,7 @@ export class KubeadmCluster extends pulumi.ComponentResource {
             });
         this.changeGuardSnapshot = pulumi.output(imageId).apply((image) => guardSnapshot(spec, plan, { ...rolled, image }, hostKeys.pinned));
         const backup = spec.backup.enabled ? new EtcdBackup(`${name}-backup`, {
-            region: spec.region, clusterName: spec.name, bucketPrefix: backupBucketPrefix(spec.name), roleName: backupRoleName(spec.name, spec.region), backup: spec.backup, tags,
+            region: spec.region, clusterName: spec.name, bucketPrefix: backupBucketPrefix(spec.name), replicaPrefix: backupReplicaPrefix(spec.name), roleName: backupRoleName(spec.name, spec.region), backup: spec.backup, tags,
         }, parent) : undefined;
         const etcdRole = spec.etcd.topology === "external" ? "etcd" : "master";
         const settings = (role: string): InstanceSettings => ({
@@ -228,6 +230,7 @@ export class KubeadmCluster extends pulumi.ComponentResource {
         this.sshPrivateKey = pki.sshPrivateKey;
         this.certificateExpiry = pki.certificateExpiry;
         this.backupBucket = backup?.bucket;
+        this.backupReplicaBucket = backup?.replicaBucket;
         this.backupArchiveKey = backup?.archiveKey;
         if (args.kubernetesLayer) {
             this.addons = new KubernetesAddons(`${name}-addons`, { kubeconfig: this.kubeconfig, corednsReplicas: corednsReplicas(spec, plan), corednsOnMasters: corednsOnMasters(spec, plan) }, { parent: this, dependsOn: [...Object.values(join.done), ...(join.addons ? [join.addons] : [])] });
@@ -235,7 +238,7 @@ export class KubeadmCluster extends pulumi.ComponentResource {
         this.registerOutputs({
             endpoint: this.endpoint, kubeconfig: this.kubeconfig, workerJoinCommand: this.workerJoinCommand, controlPlaneJoinCommand: this.controlPlaneJoinCommand,
             etcdEndpoints: this.etcdEndpoints, bastionPublicIp: this.bastionPublicIp, certificateExpiry: this.certificateExpiry,
-            changeGuardSnapshot: this.changeGuardSnapshot, backupBucket: this.backupBucket, backupArchiveKey: this.backupArchiveKey,
+            changeGuardSnapshot: this.changeGuardSnapshot, backupBucket: this.backupBucket, backupReplicaBucket: this.backupReplicaBucket, backupArchiveKey: this.backupArchiveKey,
         });
     }
 }
@@ -255,5 +258,7 @@ function secretScripts(ctx: RenderContext, pki: ClusterPki, nodes: readonly Plan
 /** Each backup-taking node's files (units, scripts, rclone with the CVM role, bucket, archive key) as one installer script: secret. */
 function backupScripts(ctx: RenderContext, backup: EtcdBackup, members: readonly PlannedNode[]): Record<string, pulumi.Output<string>> {
     return Object.fromEntries(members.map((m) => [m.name, pulumi.secret(pulumi.all([backup.bucket, backup.roleName, backup.archiveKey])
-        .apply(([bucket, role, archiveKey]) => secretInstallScript(etcdBackupSshFiles(ctx, m, { storage: { kind: "cos", region: ctx.spec.region, role }, bucket, archiveKey }))))]));
+        .apply(([bucket, role, archiveKey]) => secretInstallScript(etcdBackupSshFiles(ctx, m, {
+            storage: { kind: "cos", region: ctx.spec.region, role, ...(ctx.spec.backup.replicaRegion ? { replicaRegion: ctx.spec.backup.replicaRegion } : {}) }, bucket, archiveKey,
+        }))))]));
 }

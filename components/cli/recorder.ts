@@ -27,6 +27,8 @@ export interface RecordedResource {
     /** Plugin version option as sent (cleared by the runtime when a package reference is used). */
     readonly version: string;
     readonly additionalSecretOutputs: string[];
+    /** The explicit provider reference (`<provider urn>::<id>`), empty for the default provider. */
+    readonly provider: string;
 }
 
 export interface RecordedPackage {
@@ -115,6 +117,7 @@ export async function installRecorder(options: {
             packageRef: req.getPackageref(),
             version: req.getVersion(),
             additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+            provider: req.getProvider() ?? "",
         });
         return registerResource(req, callback);
     };

@@ -167,6 +167,14 @@ export function imageChecks(c: PartialConfig, out: Findings): void {
     }
 }
 
+/** The backups' replica must be in another region than the bucket it copies. */
+export function replicaCheck(c: PartialConfig, out: Findings): void {
+    const r = (c.backup as { replicaRegion?: string } | undefined)?.replicaRegion;
+    if (r !== undefined && r === c.region) {
+        out.errors.push({ path: "backup.replicaRegion", got: r, problem: "is the cluster's own region: a copy there is lost with the region", fix: "name another region, e.g. ap-shanghai for a cluster in ap-guangzhou" });
+    }
+}
+
 /** Zones, subnets, VPC/pod/service ranges and access ranges. */
 export function networkChecks(c: PartialConfig, out: Findings): void {
     zoneChecks(c, out);
@@ -178,5 +186,6 @@ export function networkChecks(c: PartialConfig, out: Findings): void {
     accessChecks(c, out);
     mirrorChecks(c, out);
     imageChecks(c, out);
+    replicaCheck(c, out);
     publicEndpointCheck(c, out);
 }

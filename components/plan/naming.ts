@@ -34,6 +34,11 @@ export function backupBucketPrefix(cluster: string): string {
     return `${cluster}-etcd-backup`;
 }
 
+/** Name of the replica bucket (`backup.replicaRegion`) before its `-<appid>` suffix: at most 33 characters. */
+export function backupReplicaPrefix(cluster: string): string {
+    return `${cluster}-etcd-replica`;
+}
+
 /**
  * Name of the CAM role the etcd members upload snapshots with, and of its policy. CAM names are
  * account-wide, not regional: the region keeps two same-named clusters in two regions apart.

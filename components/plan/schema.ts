@@ -211,6 +211,11 @@ export const ClusterSections = {
          * before upload, so the nodes (and their CVM role) can write snapshots but not read them
          * back; restores decrypt with the private key kept offline. @default none (SSE-COS only)
          */
+        /**
+         * Another region that receives a copy of every object (COS cross-region replication to
+         * `<cluster>-etcd-replica-<appid>` there). @default none
+         */
+        replicaRegion: region.optional(),
         encryptToKey: z.string().regex(/^-----BEGIN PGP PUBLIC KEY BLOCK-----\r?\n[\s\S]+\r?\n-----END PGP PUBLIC KEY BLOCK-----\s*$/,
             { error: `must be an ASCII-armored OpenPGP public key${FIX}paste the output of gpg --armor --export <your offline key's fingerprint>` }).optional(),
     }).default({ enabled: true, intervalMinutes: 30, keepAllHours: 48, keepDailyDays: 30, keepBucketOnDestroy: true }),

@@ -46,6 +46,8 @@ export const BACKUP_COS_ACTIONS = [
     "name/cos:PutObject", "name/cos:InitiateMultipartUpload", "name/cos:UploadPart", "name/cos:CompleteMultipartUpload",
     "name/cos:AbortMultipartUpload", "name/cos:ListParts", "name/cos:GetObject", "name/cos:HeadObject",
 ] as const;
+/** What the members may do in the replica bucket: read, for a restore. */
+export const BACKUP_REPLICA_ACTIONS = ["name/cos:GetObject", "name/cos:HeadObject"] as const;
 /** COS bucket actions: list objects (the daily check) and unfinished uploads (rclone's multipart). */
 export const BACKUP_COS_BUCKET_ACTIONS = ["name/cos:GetBucket", "name/cos:ListMultipartUploads"] as const;
 /** The prefixes etcd-backup.sh writes under, each followed by `<cluster>/`. */
@@ -55,13 +57,21 @@ export const BACKUP_PREFIXES = ["snapshots", "daily", "config"] as const;
  * Permission policy of the members' role: BACKUP_COS_ACTIONS on this cluster's objects only
  * (`qcs::cos:<region>:uid/<appid>:<bucket>/<prefix>/<cluster>/*`), BACKUP_COS_BUCKET_ACTIONS on the bucket.
  */
-export function backupPolicyDocument(region: string, appId: string, bucket: string, cluster: string): string {
+export function backupPolicyDocument(region: string, appId: string, bucket: string, cluster: string, replica?: { readonly region: string; readonly bucket: string }): string {
     if (!/^[a-z]+-[a-z-]+$/.test(region) || !/^\d{10}$/.test(appId) || !bucket.endsWith(`-${appId}`) || !/^[a-z][a-z0-9-]*$/.test(cluster)) {
         throw new Error(`backup policy: region ${JSON.stringify(region)}, appid ${JSON.stringify(appId)} (10 digits), bucket ${JSON.stringify(bucket)} (<name>-<appid>) and cluster ${JSON.stringify(cluster)} do not fit together`);
+    }
+    if (replica && (!/^[a-z]+-[a-z-]+$/.test(replica.region) || replica.region === region || !replica.bucket.endsWith(`-${appId}`))) {
+        throw new Error(`backup policy: the replica bucket ${JSON.stringify(replica.bucket)} in ${JSON.stringify(replica.region)} must be <name>-<appid> in another region than ${region}`);
     }
     const base = `qcs::cos:${region}:uid/${appId}:${bucket}`;
     return JSON.stringify({ version: "2.0", statement: [
         { action: [...BACKUP_COS_ACTIONS], effect: "allow", resource: BACKUP_PREFIXES.map((p) => `${base}/${p}/${cluster}/*`) },
         { action: [...BACKUP_COS_BUCKET_ACTIONS], effect: "allow", resource: [`${base}/*`] },
+        // The replica is COS's to write: the members may only read it, for a restore while the cluster's region is down.
+        ...(replica ? [
+            { action: [...BACKUP_REPLICA_ACTIONS], effect: "allow", resource: BACKUP_PREFIXES.map((p) => `qcs::cos:${replica.region}:uid/${appId}:${replica.bucket}/${p}/${cluster}/*`) },
+            { action: ["name/cos:GetBucket"], effect: "allow", resource: [`qcs::cos:${replica.region}:uid/${appId}:${replica.bucket}/*`] },
+        ] : []),
     ] });
 }

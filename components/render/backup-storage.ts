@@ -6,6 +6,8 @@
 export const RCLONE_CONFIG = "/etc/kubeadm-ha/rclone.conf";
 /** The rclone remote every config defines. */
 export const BACKUP_REMOTE = "kubeadm-ha-backup";
+/** The remote of the replica bucket's region, defined with `backup.replicaRegion` (restores read from it when the cluster's region is down). */
+export const BACKUP_REPLICA_REMOTE = "kubeadm-ha-backup-replica";
 /** Tencent's instance metadata service (the root of `cam/security-credentials/<role>`). */
 export const TENCENT_METADATA_URL = "http://metadata.tencentyun.com/latest/meta-data";
 
@@ -22,8 +24,14 @@ export type BackupStorage =
         readonly role: string;
         /** @default TENCENT_METADATA_URL */
         readonly metadataUrl?: string;
+        /** The replica bucket's region (`backup.replicaRegion`): the config defines BACKUP_REPLICA_REMOTE there too. @default none */
+        readonly replicaRegion?: string;
     }
-    | { readonly kind: "local" };
+    | {
+        readonly kind: "local";
+        /** Also define BACKUP_REPLICA_REMOTE (a second local remote; the tests' stand-in of the replica). @default false */
+        readonly replica?: boolean;
+    };
 
 /**
  * The rclone configuration defining the remote BACKUP_REMOTE. COS: rclone's S3 backend with
@@ -32,15 +40,18 @@ export type BackupStorage =
  * role that may only read and write objects is enough.
  */
 export function rcloneConfig(storage: BackupStorage): string {
-    const entries: [string, string][] = storage.kind === "local"
+    const remote = (region?: string): [string, string][] => (region === undefined
         ? [["type", "local"]]
-        : [["type", "s3"], ["provider", "TencentCOS"], ["env_auth", "true"], ["endpoint", `cos.${storage.region}.myqcloud.com`], ["acl", "private"], ["no_check_bucket", "true"]];
-    for (const [k, v] of entries) {
+        : [["type", "s3"], ["provider", "TencentCOS"], ["env_auth", "true"], ["endpoint", `cos.${region}.myqcloud.com`], ["acl", "private"], ["no_check_bucket", "true"]]);
+    const sections: [string, [string, string][]][] = storage.kind === "local"
+        ? [[BACKUP_REMOTE, remote()], ...(storage.replica ? [[BACKUP_REPLICA_REMOTE, remote()] as [string, [string, string][]]] : [])]
+        : [[BACKUP_REMOTE, remote(storage.region)], ...(storage.replicaRegion ? [[BACKUP_REPLICA_REMOTE, remote(storage.replicaRegion)] as [string, [string, string][]]] : [])];
+    for (const [k, v] of sections.flatMap(([, e]) => e)) {
         if (/[\r\n]/.test(v) || v.trim() !== v || v === "") {
             throw new Error(`rclone ${k} must be one non-empty line without surrounding spaces`);
         }
     }
-    return `[${BACKUP_REMOTE}]\n${entries.map(([k, v]) => `${k} = ${v}\n`).join("")}`;
+    return sections.map(([name, entries]) => `[${name}]\n${entries.map(([k, v]) => `${k} = ${v}\n`).join("")}`).join("\n");
 }
 
 /** What a component passes in once the bucket exists. */

@@ -23,7 +23,7 @@ import { scriptPath } from "./scripts";
 import { timerJobFiles } from "./timer-job";
 import { CONFIG_ARCHIVE_TIMER, configArchiveFiles, configArchiveScripts, takesConfigArchive } from "./config-archive";
 
-export { BACKUP_REMOTE, RCLONE_CONFIG, rcloneConfig, TENCENT_METADATA_URL } from "./backup-storage";
+export { BACKUP_REMOTE, BACKUP_REPLICA_REMOTE, RCLONE_CONFIG, rcloneConfig, TENCENT_METADATA_URL } from "./backup-storage";
 export type { BackupSecrets, BackupStorage } from "./backup-storage";
 
 /** Passphrase file that encrypts the config archives (secret, mode 0600). */

@@ -5,7 +5,7 @@ import * as utilities from "./utilities";
 
 const SCHEMA: utilities.ResourceSchema = {
     inputs: ["acl", "bucket", "cosBucketId", "encryptionAlgorithm", "forceClean", "kmsId", "lifecycleRules",
-        "logEnable", "logPrefix", "logTargetBucket", "multiAz", "objectLockConfiguration", "tags", "versioningEnable"],
+        "logEnable", "logPrefix", "logTargetBucket", "multiAz", "objectLockConfiguration", "replicaRole", "replicaRules", "tags", "versioningEnable"],
     outputs: ["cosBucketUrl"],
     required: ["bucket"],
 };
@@ -34,6 +34,8 @@ export class CosBucket extends pulumi.CustomResource {
     declare public readonly logTargetBucket: pulumi.Output<string>;
     declare public readonly multiAz: pulumi.Output<boolean | undefined>;
     declare public readonly objectLockConfiguration: pulumi.Output<{ [key: string]: any } | undefined>;
+    declare public readonly replicaRole: pulumi.Output<string | undefined>;
+    declare public readonly replicaRules: pulumi.Output<outputs.CosBucketReplicaRule[] | undefined>;
     declare public readonly tags: pulumi.Output<{ [key: string]: string } | undefined>;
     declare public readonly versioningEnable: pulumi.Output<boolean | undefined>;
 
@@ -64,6 +66,13 @@ export interface CosBucketArgs {
     multiAz?: pulumi.Input<boolean>;
     /** Cannot be disabled once enabled. Its sub-fields are not in the fact sheet (UNVERIFIED), so it is untyped. */
     objectLockConfiguration?: pulumi.Input<{ [key: string]: any }>;
+    /**
+     * Who replicates (`replica_role`): the request initiator `qcs::cam::uin/<owner uin>:uin/<uin>`,
+     * not a CAM role. Needs `replicaRules` and `versioningEnable` (RequiredWith); in place.
+     */
+    replicaRole?: pulumi.Input<string>;
+    /** Cross-region replication rules (`replica_rules`); needs `replicaRole` and versioning on both buckets; in place. */
+    replicaRules?: pulumi.Input<pulumi.Input<inputs.CosBucketReplicaRule>[]>;
     tags?: pulumi.Input<{ [key: string]: pulumi.Input<string> }>;
     /** @default false */
     versioningEnable?: pulumi.Input<boolean>;

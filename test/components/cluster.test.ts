@@ -440,6 +440,30 @@ describe("KubeadmCluster under mocks, for every stack", function () {
         assert.equal(test.rec.ofType(T("CosBucket"))[0].inputs.forceClean, true);
     });
 
+    it("backup.replicaRegion: a versioned, encrypted copy of the bucket in that region, replicated by COS as the account, readable (not writable) by the members", async () => {
+        const r = await runStack("prod", (c) => { c.backup = { replicaRegion: "ap-shanghai" }; });
+        const buckets = r.rec.ofType(T("CosBucket"));
+        const primary = buckets.find((b) => b.name.endsWith("-backup-bucket"))!;
+        const replica = buckets.find((b) => b.name.endsWith("-backup-replica"))!;
+        assert.equal(replica.inputs.bucket, "prod-etcd-replica-1250000000");
+        assert.deepEqual([replica.inputs.versioningEnable, replica.inputs.encryptionAlgorithm, replica.inputs.acl], [true, "AES256", "private"]);
+        assert.deepEqual(replica.inputs.lifecycleRules, primary.inputs.lifecycleRules, "the same retention");
+        const provider = r.rec.resources.find((x) => x.type === "pulumi:providers:tencentcloud" && x.name.endsWith("-replica-region"))!;
+        assert.equal(provider.inputs.region, "ap-shanghai");
+        assert.ok(replica.provider?.startsWith(provider.urn), "the replica bucket is made in the replica's region");
+        assert.equal(primary.inputs.replicaRole, "qcs::cam::uin/100000000001:uin/100000000001");
+        assert.deepEqual(primary.inputs.replicaRules, [{ id: "to-ap-shanghai", status: "Enabled", prefix: "", destinationBucket: "qcs::cos:ap-shanghai::prod-etcd-replica-1250000000" }]);
+        const doc = JSON.parse(r.rec.ofType(T("CamPolicy"))[0].inputs.document);
+        const onReplica = doc.statement.filter((st: any) => st.resource.some((x: string) => x.includes("prod-etcd-replica-")));
+        assert.deepEqual(onReplica.flatMap((st: any) => st.action).sort(), ["name/cos:GetBucket", "name/cos:GetObject", "name/cos:HeadObject"], "read only");
+        const files = scriptFiles(plain(byName(r.rec, COMMAND, "prod-etcd-0-etcd-backup").inputs.stdin));
+        assert.match(files.get("/etc/kubeadm-ha/rclone.conf")!, /^\[kubeadm-ha-backup-replica\]\ntype = s3\n[\s\S]*endpoint = cos\.ap-shanghai\.myqcloud\.com$/m);
+        assert.equal(await value(r.out.backupReplicaBucket as pulumi.Output<string>), "prod-etcd-replica-1250000000");
+        const none = await runStack("prod");
+        assert.equal(none.rec.ofType(T("CosBucket")).length, 1);
+        assert.equal(none.rec.ofType(T("CosBucket"))[0].inputs.replicaRules, undefined, "no replication unless asked");
+    });
+
     it("adopts an existing VPC and subnets: no VPC, subnet or NAT is made and machines use the given subnets", async () => {
         const subnetIds = { "ap-guangzhou-3": "subnet-aaaa0003", "ap-guangzhou-4": "subnet-aaaa0004", "ap-guangzhou-6": "subnet-aaaa0006" };
         const { rec } = await runStack("prod", undefined, { "kubeadm-ha:existingNetwork": { vpcId: "vpc-existing1", subnetIds } });

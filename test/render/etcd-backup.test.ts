@@ -6,14 +6,15 @@
 
 import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { BACKUP_INTERVALS } from "../../components/plan/checks-topology";
 import { validateCluster } from "../../components/plan/validate";
 import { cloudConfigDocument } from "../../components/render/cloud-init";
 import { renderContext } from "../../components/render/context";
 import {
-    BACKUP_ENV, BACKUP_KEY, BACKUP_RECIPIENT, BACKUP_REMOTE, backupCalendar, BackupSecrets, BackupStorage, etcdBackupArgs, etcdBackupSshFiles, etcdRestoreArgs, RCLONE_CONFIG, rcloneConfig,
+    BACKUP_ENV, BACKUP_KEY, BACKUP_RECIPIENT, BACKUP_REMOTE, BACKUP_REPLICA_REMOTE, backupCalendar, BackupSecrets, BackupStorage, etcdBackupArgs, etcdBackupSshFiles, etcdRestoreArgs, RCLONE_CONFIG, rcloneConfig,
 } from "../../components/render/etcd-backup";
 import type { NodeFile } from "../../components/render/node-file";
 import { BACKUP_SCRIPTS, OPEN_CONFIG_ARCHIVE } from "../../components/render/scripts-backup";
@@ -172,6 +173,16 @@ describe("etcd backups: rendered files per role and topology", () => {
         }
         assert.match(help, /- "TencentCOS"/);
         assert.match(help, /Endpoint for Tencent COS API[\s\S]*?"cos\.ap-guangzhou\.myqcloud\.com"/);
+        // backup.replicaRegion: a second remote at the replica's regional endpoint, which rclone reads as one.
+        const both = rcloneConfig({ ...COS, replicaRegion: "ap-shanghai" });
+        assert.equal(both, `${text}\n[${BACKUP_REPLICA_REMOTE}]\ntype = s3\nprovider = TencentCOS\nenv_auth = true\nendpoint = cos.ap-shanghai.myqcloud.com\nacl = private\nno_check_bucket = true\n`);
+        const confDir = mkdtempSync(path.join(tmpdir(), "kubeadm-ha-rclone-"));
+        writeFileSync(path.join(confDir, "rclone.conf"), both);
+        const listed = spawnSync("rclone", ["--config", path.join(confDir, "rclone.conf"), "listremotes"], { encoding: "utf8" });
+        rmSync(confDir, { recursive: true, force: true });
+        assert.deepEqual(listed.stdout.trim().split("\n"), [`${BACKUP_REMOTE}:`, `${BACKUP_REPLICA_REMOTE}:`]);
+        assert.throws(() => validateCluster({ ...prodConfig(), backup: { replicaRegion: prodConfig().region } }, { today: TODAY }),
+            /backup\.replicaRegion: got "ap-guangzhou"; is the cluster's own region.*Fix: name another region/s);
     });
 });
 
@@ -371,5 +382,25 @@ describe("etcd-backup.sh and etcd-restore.sh against a real etcd member", functi
         const help = await host.exec("bash", [path.join(dir, "etcd-restore.sh"), "-h"]);
         assert.equal(help.code, 64);
         assert.match(help.stderr, /SAME snapshot with the SAME new token/);
+    });
+
+    it("restore from the replica (backup.replicaRegion) through the rendered config's replica remote, the bucket itself gone", async () => {
+        // Stand-in for COS's cross-region replication: a copy of the bucket's objects at the replica's place.
+        const replica = path.join(dir, "replica-bucket");
+        cpSync(bucket(), replica, { recursive: true });
+        rmSync(bucket(), { recursive: true, force: true });
+        const conf2 = path.join(dir, "rclone-replica.conf");
+        writeFileSync(conf2, rcloneConfig({ kind: "local", replica: true }), { mode: 0o600 });
+        const data = path.join(dir, "data/member-data");
+        assert.equal((await ctl("put", "after-restore-1", "y")).code, 0);
+        await etcd.stop("SIGTERM");
+        const name = readdirSync(path.join(replica, "snapshots/lab")).filter((f) => f.endsWith(".db")).sort()[0];
+        const r = await host.exec("bash", [path.join(dir, "etcd-restore.sh"), `${BACKUP_REPLICA_REMOTE}:${replica}/snapshots/lab/${name}`, "lab-restored-2", "m0",
+            `m0=https://${IP}:2380`, `https://${IP}:2380`, data, conf2], 60_000);
+        assert.equal(r.code, 0, r.stderr);
+        assert.match(r.stdout, /m0 restored from kubeadm-ha-backup-replica:.* with token lab-restored-2/);
+        await startEtcd(data);
+        assert.equal((await ctl("get", "k19", "--print-value-only")).stdout.trim(), "v19");
+        assert.equal((await ctl("get", "after-restore-1", "--print-value-only")).stdout.trim(), "", "the replica's snapshot, not the data before it");
     });
 });

@@ -144,3 +144,16 @@ export interface GetInstanceTypesCbsFilterArgs {
     diskChargeType?: pulumi.Input<string>;
     diskUsage?: pulumi.Input<string>;
 }
+
+/** One `replica_rules` entry of resource_tc_cos_bucket.go. */
+export interface CosBucketReplicaRule {
+    id?: pulumi.Input<string>;
+    /** `Enabled` or `Disabled`. */
+    status: pulumi.Input<string>;
+    /** Object key prefix replicated; empty for every object. Rules' prefixes may not overlap. */
+    prefix?: pulumi.Input<string>;
+    /** `qcs::cos:<region>::<bucketname-appid>`; the destination must be versioned. */
+    destinationBucket: pulumi.Input<string>;
+    /** STANDARD, INTELLIGENT_TIERING or STANDARD_IA. @default the destination's class */
+    destinationStorageClass?: pulumi.Input<string>;
+}

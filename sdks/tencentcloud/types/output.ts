@@ -130,3 +130,11 @@ export interface GetAvailabilityZonesByProductZone {
     /** AVAILABLE or UNAVAILABLE. */
     state: string;
 }
+
+export interface CosBucketReplicaRule {
+    id?: string;
+    status: string;
+    prefix?: string;
+    destinationBucket: string;
+    destinationStorageClass?: string;
+}
