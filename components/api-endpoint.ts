@@ -25,6 +25,13 @@ export interface ApiEndpointArgs extends InstanceSettings {
     readonly publicSecurityGroupId?: pulumi.Input<string>;
     /** Security group of the internal CLB (kind clb): the VPC and the admin ranges to the API port. @default none (any routed source reaches the masters) */
     readonly internalSecurityGroupId?: pulumi.Input<string>;
+    /**
+     * Give the HAVIP a switch range (`checkAssociate` and one `HaVipInstanceAttachment` per VRRP
+     * machine): no other machine of the subnet can claim the API address. `checkAssociate` is
+     * ForceNew on a HAVIP with a fixed address, so a deployed HAVIP keeps what it has
+     * (`havipSwitchRange`). @default false
+     */
+    readonly havipSwitchRange?: boolean;
 }
 
 export class ApiEndpoint extends pulumi.ComponentResource {
@@ -80,8 +87,16 @@ export class ApiEndpoint extends pulumi.ComponentResource {
             }
             case "keepalived-haproxy":
             case "lvs-haproxy": {
-                const havip = new tencentcloud.HaVip(`${name}-havip`, { name: `${args.clusterName}-api`, vpcId: args.vpcId, subnetId: args.subnetIds[e.zone!], vip: e.vip }, parent);
+                const havip = new tencentcloud.HaVip(`${name}-havip`, {
+                    name: `${args.clusterName}-api`, vpcId: args.vpcId, subnetId: args.subnetIds[e.zone!], vip: e.vip, ...(args.havipSwitchRange ? { checkAssociate: true } : {}),
+                }, parent);
                 this.address = havip.vip;
+                if (args.havipSwitchRange) {
+                    // The machines that run keepalived for the VIP: the LB pair, or the LVS directors.
+                    for (const n of args.lbNodes.filter((x) => x.role === (e.kind === "keepalived-haproxy" ? "lb" : "lvs"))) {
+                        new tencentcloud.HaVipInstanceAttachment(`${name}-havip-${n.name}`, { haVipId: havip.id, instanceId: this.lbInstances[n.name].id, instanceType: "CVM" }, parent);
+                    }
+                }
                 if (e.publicAccess && e.kind === "keepalived-haproxy") {
                     const eip = new tencentcloud.Eip(`${name}-havip-eip`, { name: `${args.clusterName}-api`, tags }, parent);
                     new tencentcloud.HaVipEipAttachment(`${name}-havip-eip`, { havipId: havip.id, addressIp: eip.publicIp }, parent);

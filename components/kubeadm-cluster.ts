@@ -22,7 +22,7 @@ import { etcdDefragFiles } from "./render/etcd-defrag";
 import { addonsInstallScript } from "./render/pod-network";
 import { PlacementGroups } from "./placement-groups";
 import { WorkerPool } from "./worker-pool";
-import { checkChange, enforceChangeGuard, GuardSnapshot, guardSnapshot, pinnedHostKeys } from "./plan/change-guard";
+import { checkChange, enforceChangeGuard, GuardSnapshot, guardSnapshot, havipSwitchRange, pinnedHostKeys } from "./plan/change-guard";
 import { describeHeld, RolledOut, rollOutPlan, unrecordedImage } from "./plan/roll-out";
 import { formatIssue, ValidationError } from "./plan/errors";
 import { backupBucketPrefix, backupReplicaPrefix, backupRoleName, keyPairName } from "./plan/naming";
@@ -113,6 +113,7 @@ export class KubeadmCluster extends pulumi.ComponentResource {
         let spec: ClusterSpec;
         let rolled: RolledOut;
         let hostKeys: ReturnType<typeof pinnedHostKeys>;
+        let havip: ReturnType<typeof havipSwitchRange>;
         try {
             let planned: ClusterPlan;
             ({ spec, plan: planned } = planFromConfig(args.cluster, args.today ? { today: args.today } : {}));
@@ -124,12 +125,16 @@ export class KubeadmCluster extends pulumi.ComponentResource {
             rolled = rollOutPlan(planned, args.previousSnapshot, pinned, args.rollOut);
             this.plan = rolled.plan;
             hostKeys = pinnedHostKeys(this.plan, args.previousSnapshot);
-            const snapshot = guardSnapshot(spec, this.plan, rolled, hostKeys.pinned);
+            havip = havipSwitchRange(this.plan, args.previousSnapshot);
+            const snapshot = guardSnapshot(spec, this.plan, rolled, hostKeys.pinned, havip.switchRange);
             const guard = checkChange(args.previousSnapshot, snapshot);
             enforceChangeGuard(guard, args.allowDisruptiveChange ?? false).forEach((w) => void pulumi.log.warn(`change guard: ${formatIssue(w)}`, this));
             describeHeld(rolled.held).forEach((line) => void pulumi.log.info(`roll-out: ${line}`, this));
             if (hostKeys.unpinned.length > 0) {
                 void pulumi.log.warn(`host keys: ${hostKeys.unpinned.join(", ")} booted before host keys were pinned; commands to them do not verify the host key until they are replaced (docs/security.md)`, this);
+            }
+            if (havip.unprotected) {
+                void pulumi.log.warn("HAVIP: deployed without a switch range, so any machine of its subnet can claim the API address; it cannot be added in place (checkAssociate is ForceNew on a HAVIP with a fixed address): docs/security.md", this);
             }
         } catch (err) {
             throw err instanceof ValidationError ? new pulumi.ResourceError(err.message, this) : err;
@@ -174,7 +179,7 @@ export class KubeadmCluster extends pulumi.ComponentResource {
                 }
                 return r.images[0].imageId;
             });
-        this.changeGuardSnapshot = pulumi.output(imageId).apply((image) => guardSnapshot(spec, plan, { ...rolled, image }, hostKeys.pinned));
+        this.changeGuardSnapshot = pulumi.output(imageId).apply((image) => guardSnapshot(spec, plan, { ...rolled, image }, hostKeys.pinned, havip.switchRange));
         const backup = spec.backup.enabled ? new EtcdBackup(`${name}-backup`, {
             region: spec.region, clusterName: spec.name, bucketPrefix: backupBucketPrefix(spec.name), replicaPrefix: backupReplicaPrefix(spec.name), roleName: backupRoleName(spec.name, spec.region), backup: spec.backup, tags,
         }, parent) : undefined;
@@ -192,7 +197,7 @@ export class KubeadmCluster extends pulumi.ComponentResource {
         const controlPlane = new ControlPlane(`${name}-control-plane`, { ...settings("master"), masters: ctx.masters }, parent);
         const endpoint = new ApiEndpoint(`${name}-endpoint`, {
             ...settings("lb"), clusterName: spec.name, endpoint: plan.endpoint, lbNodes: plan.nodes.filter((n) => ["lb", "lvs", "haproxy"].includes(n.role)),
-            masterInstanceIds: controlPlane.instanceIds,
+            masterInstanceIds: controlPlane.instanceIds, havipSwitchRange: havip.switchRange,
             ...(network.securityGroupIds["public-api"] ? { publicSecurityGroupId: network.securityGroupIds["public-api"] } : {}),
             ...(network.securityGroupIds["internal-api"] ? { internalSecurityGroupId: network.securityGroupIds["internal-api"] } : {}),
         }, parent);

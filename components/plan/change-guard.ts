@@ -9,7 +9,7 @@ import { CHANGE_RULES, DOWN, Effect, EFFECTS } from "./change-rules";
 import { Issue, ValidationError } from "./errors";
 import type { GuardNode, GuardSnapshot } from "./guard-snapshot";
 
-export { guardSnapshot, parseGuardSnapshot, pinnedHostKeys, SYSTEM_DISK_GB, systemDiskOf } from "./guard-snapshot";
+export { guardSnapshot, hasHavip, havipSwitchRange, parseGuardSnapshot, pinnedHostKeys, SYSTEM_DISK_GB, systemDiskOf } from "./guard-snapshot";
 export type { GuardNode, GuardSnapshot } from "./guard-snapshot";
 
 /** How one existing machine is touched by the new plan. */

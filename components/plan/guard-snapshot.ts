@@ -39,6 +39,8 @@ export interface GuardSnapshot {
         readonly zone?: string;
         /** A public CLB or EIP in front (absent in older snapshots). */
         readonly publicAccess?: boolean;
+        /** The HAVIP has a switch range (`checkAssociate`); absent in snapshots before it had one. */
+        readonly switchRange?: boolean;
     };
     /** The image new machines get: the pinned one, else the one the first deployment looked up. */
     readonly image?: string;
@@ -62,7 +64,7 @@ export const SYSTEM_DISK_GB = 50;
  * `images.image` (the cluster's image, when known).
  */
 export function guardSnapshot(spec: ClusterSpec, plan: ClusterPlan, images: { readonly image?: string; readonly nodeImages?: Readonly<Record<string, string>> } = {},
-    pinned: readonly string[] = plan.nodes.map((n) => n.name)): GuardSnapshot {
+    pinned: readonly string[] = plan.nodes.map((n) => n.name), switchRange = true): GuardSnapshot {
     const cidr = new Map(spec.zones.map((z) => [z.zone, z.subnetCidr]));
     const groups = new Map(plan.placementGroups.map((g) => [g.name, `${g.level}:${g.affinity}`]));
     const external = spec.etcd.topology === "external";
@@ -71,6 +73,7 @@ export function guardSnapshot(spec: ClusterSpec, plan: ClusterPlan, images: { re
         endpoint: {
             kind: plan.endpoint.kind, address: plan.endpoint.vip ?? "127.0.0.1", port: plan.endpoint.port, dnsName: plan.endpoint.dnsName,
             ...(plan.endpoint.zone && plan.endpoint.kind !== "node-local-proxy" ? { zone: plan.endpoint.zone } : {}), publicAccess: plan.endpoint.publicAccess,
+            ...(hasHavip(plan) ? { switchRange } : {}),
         },
         ...(images.image ? { image: images.image } : {}),
         pinnedHostKeys: plan.nodes.filter((n) => pinned.includes(n.name)).map((n) => n.name),
@@ -96,6 +99,26 @@ export function pinnedHostKeys(plan: ClusterPlan, previous: GuardSnapshot | unde
     const before = new Set(previous?.pinnedHostKeys ?? []);
     const names = plan.nodes.map((n) => n.name);
     return { pinned: names.filter((n) => !deployed.has(n) || before.has(n)), unpinned: names.filter((n) => deployed.has(n) && !before.has(n)) };
+}
+
+/** Whether the endpoint floats a HAVIP (keepalived-haproxy, lvs-haproxy). */
+export function hasHavip(plan: ClusterPlan): boolean {
+    return plan.endpoint.kind === "keepalived-haproxy" || plan.endpoint.kind === "lvs-haproxy";
+}
+
+/**
+ * Whether the HAVIP gets a switch range: a new cluster's does; a deployed one keeps what its
+ * snapshot says (`checkAssociate` is ForceNew on a HAVIP with a fixed address, and a replacement
+ * made before the old one is deleted would find the address taken). `unprotected` is true for a
+ * deployed HAVIP without one (the update warns).
+ */
+export function havipSwitchRange(plan: ClusterPlan, previous: GuardSnapshot | undefined): { readonly switchRange: boolean; readonly unprotected: boolean } {
+    if (!hasHavip(plan)) {
+        return { switchRange: false, unprotected: false };
+    }
+    const deployed = previous !== undefined && (previous.endpoint.kind === "keepalived-haproxy" || previous.endpoint.kind === "lvs-haproxy");
+    const switchRange = deployed ? previous.endpoint.switchRange === true : true;
+    return { switchRange, unprotected: !switchRange };
 }
 
 /** Reads a snapshot from JSON: the stack output itself, or `npm run plan -- --json` output that carries one. */

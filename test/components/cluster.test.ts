@@ -136,13 +136,15 @@ describe("KubeadmCluster under mocks, for every stack", function () {
                 assert.ok(leaves.length > 0 && leaves.every((r) => !r.protect), "leaf and host keys stay replaceable (renewal)");
             });
 
-            it("never sets a CLB field Tencent cannot change, nor the HAVIP's checkAssociate (a later change could only fail or replace the VIP)", () => {
+            it("never sets a CLB field Tencent cannot change; a HAVIP's checkAssociate is set at creation only (the snapshot keeps it from changing)", async () => {
                 const immutable = ["masterZoneId", "zoneId", "slaveZoneId", "snatIps", "addressIpVersion", "bandwidthPackageId", "dynamicVip"];
                 for (const clb of run.rec.ofType(T("ClbInstance"))) {
                     assert.deepEqual(immutable.filter((k) => clb.inputs[k] !== undefined), [], clb.name);
                 }
+                const snapshot = await value<any>(run.out.changeGuardSnapshot);
                 for (const havip of run.rec.ofType(T("HaVip"))) {
-                    assert.equal(havip.inputs.checkAssociate, undefined, havip.name);
+                    assert.equal(havip.inputs.checkAssociate, true, `${havip.name}: a new cluster's HAVIP has its switch range`);
+                    assert.equal(snapshot.endpoint.switchRange, true, "recorded for the next update");
                 }
             });
 
@@ -425,6 +427,26 @@ describe("KubeadmCluster under mocks, for every stack", function () {
         assert.deepEqual(once.snapshot.pinnedHostKeys, [added], "recorded for the next update");
         const again = await pins(once.snapshot);
         assert.deepEqual([again.keyed, again.verified, again.snapshot.pinnedHostKeys], [once.keyed, once.verified, once.snapshot.pinnedHostKeys], "the next update changes nothing");
+    });
+
+    it("gives a new cluster's HAVIP a switch range of its VRRP machines; a HAVIP deployed without one keeps it off (ForceNew), and the snapshot says so", async () => {
+        for (const [stack, role] of [["prod-keepalived", "lb"], ["prod-lvs", "lvs"]] as const) {
+            const fresh = await runStack(stack);
+            const havip = fresh.rec.ofType(T("HaVip"))[0];
+            assert.equal(havip.inputs.checkAssociate, true, `${stack}: only associated machines may claim the VIP`);
+            const attached = fresh.rec.ofType(T("HaVipInstanceAttachment"));
+            const vrrp = fresh.plan.nodes.filter((n) => n.role === role);
+            assert.deepEqual(attached.map((a) => a.inputs.instanceId).sort(), vrrp.map((n) => `${n.name}-id`).sort(), `${stack}: the ${role} machines, no other`);
+            assert.ok(attached.every((a) => a.inputs.haVipId === `${havip.name}-id` && a.inputs.instanceType === "CVM"));
+            const snapshot = await value<any>(fresh.out.changeGuardSnapshot);
+            assert.equal(snapshot.endpoint.switchRange, true);
+            const older = { ...snapshot, endpoint: { ...snapshot.endpoint, switchRange: undefined } };
+            const p = await previewStack(stackFile(stack), stack, { changeGuardSnapshot: older });
+            assert.equal(p.recorder.ofType(T("HaVip"))[0].inputs.checkAssociate, undefined, `${stack}: a deployed HAVIP is not replaced`);
+            assert.equal(p.recorder.ofType(T("HaVipInstanceAttachment")).length, 0);
+            assert.equal((await value<any>(p.outputs.changeGuardSnapshot)).endpoint.switchRange, false, "recorded, so the next update agrees");
+        }
+        assert.equal((await runStack("prod")).rec.ofType(T("HaVip")).length, 0, "a CLB endpoint has no HAVIP");
     });
 
     it("backup.enabled false: no bucket, CAM role or backup step; keepBucketOnDestroy false lets destroy delete the bucket", async () => {
