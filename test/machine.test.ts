@@ -83,7 +83,7 @@ describe("test machines", function () {
         // systemctl cat: the unit's file, then its drop-ins; exit 1 for a unit without files (enable-etcd-backups.sh asks it).
         const cat = await m.exec("systemctl", ["cat", "lab-probe.service"]);
         assert.equal(cat.code, 0);
-        assert.match(cat.stdout, /^# \/usr\/lib\/systemd\/system\/lab-probe\.service\n\[Service\]\nExecStart=\/bin\/false\n[\s\S]*# \/etc\/systemd\/system\/lab-probe\.service\.d\/10-args\.conf\n/);
+        assert.match(cat.stdout, /^# (?:\/usr)?\/lib\/systemd\/system\/lab-probe\.service\n\[Service\]\nExecStart=\/bin\/false\n[\s\S]*# \/etc\/systemd\/system\/lab-probe\.service\.d\/10-args\.conf\n/);
         assert.equal((await m.exec("systemctl", ["cat", "no-such.timer"])).code, 1);
     });
 });
