@@ -44,9 +44,10 @@ describe("a cluster that really comes up (npm run rehearse -- --bring-up)", func
     it("runs every remote command of the program, each successfully, on 12 machines", () => {
         assert.equal(report.error, undefined);
         assert.equal(report.machines, 12);
-        assert.equal(report.commands.total, 47, "ClusterJoin's commands for prod-keepalived, the add-ons and the defragmentation timers among them");
+        assert.equal(report.commands.total, 53, "ClusterJoin's commands for prod-keepalived: the add-ons, the defragmentation timers, each master's encryption reload and key archive among them");
         assert.deepEqual([report.commands.ran, report.commands.succeeded], [report.commands.total, report.commands.total]);
-        for (const step of ["prod-ka-master-0-kubeadm-init", "prod-ka-master-0-addons", "prod-ka-master-2-kubeadm-join", "prod-ka-general-3-kubeadm-join", "every node Ready"]) {
+        for (const step of ["prod-ka-master-0-kubeadm-init", "prod-ka-master-0-addons", "prod-ka-master-2-kubeadm-join", "prod-ka-general-3-kubeadm-join",
+            "prod-ka-master-2-encryption-reload", "prod-ka-master-1-config-archive", "every node Ready"]) {
             assert.ok(report.timeline.some((s) => s.step === step), step);
         }
         assert.ok(report.initToReadyMs > 0 && report.initToReadyMs < 600_000, `first kubeadm init to every node Ready: ${report.initToReadyMs} ms`);
