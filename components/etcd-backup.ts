@@ -10,6 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import * as tencentcloud from "@pulumi/tencentcloud";
 import { backupLifecycleRules, backupPolicyDocument, cvmTrustDocument } from "./render/backup-bucket";
+import { backupReplicaPrefix } from "./plan/naming";
 import type { ClusterSpec } from "./plan/spec";
 
 const TYPE = "kubeadm-ha:index:EtcdBackup";
@@ -29,7 +30,7 @@ export interface EtcdBackupArgs {
     readonly appId?: pulumi.Input<string>;
     /**
      * Prefix of the replica bucket (`backupReplicaPrefix`) when `backup.replicaRegion` is set:
-     * every object is copied there by COS's cross-region replication. @default `bucketPrefix` with `-backup` → `-replica`
+     * every object is copied there by COS's cross-region replication. @default `backupReplicaPrefix(clusterName)`
      */
     readonly replicaPrefix?: string;
     readonly tags?: Readonly<Record<string, string>>;
@@ -69,7 +70,7 @@ export class EtcdBackup extends pulumi.ComponentResource {
         }
         // The copy in another region: same retention, versioned (replication requires it), written only by COS.
         const replica = replicaRegion === undefined ? undefined : new tencentcloud.CosBucket(`${name}-replica`, {
-            ...common, bucket: appId.apply((id) => `${args.replicaPrefix ?? args.bucketPrefix.replace(/-backup$/, "-replica")}-${id}`),
+            ...common, bucket: appId.apply((id) => `${args.replicaPrefix ?? backupReplicaPrefix(args.clusterName)}-${id}`),
         }, { ...kept, provider: new tencentcloud.Provider(`${name}-replica-region`, { region: replicaRegion }, parent) });
         const bucket = new tencentcloud.CosBucket(`${name}-bucket`, {
             ...common, bucket: appId.apply((id) => `${args.bucketPrefix}-${id}`),

@@ -99,9 +99,9 @@ export class KubeadmCluster extends pulumi.ComponentResource {
     public readonly sshPrivateKey: pulumi.Output<string>;
     public readonly certificateExpiry: pulumi.Output<Record<string, string>>;
     /** The etcd snapshot bucket (`<cluster>-etcd-backup-<appid>`), when `backup.enabled`. */
+    public readonly backupBucket?: pulumi.Output<string>;
     /** The replica of the backup bucket in `backup.replicaRegion`, when there is one. */
     public readonly backupReplicaBucket?: pulumi.Output<string>;
-    public readonly backupBucket?: pulumi.Output<string>;
     /** Passphrase of the encrypted config archives in the bucket: secret. Keep a copy outside the cluster. */
     public readonly backupArchiveKey?: pulumi.Output<string>;
     /** What the change guard compares next time: export it as the stack output `changeGuardSnapshot`. */
@@ -183,12 +183,11 @@ export class KubeadmCluster extends pulumi.ComponentResource {
         const backup = spec.backup.enabled ? new EtcdBackup(`${name}-backup`, {
             region: spec.region, clusterName: spec.name, bucketPrefix: backupBucketPrefix(spec.name), replicaPrefix: backupReplicaPrefix(spec.name), roleName: backupRoleName(spec.name, spec.region), backup: spec.backup, tags,
         }, parent) : undefined;
-        const etcdRole = spec.etcd.topology === "external" ? "etcd" : "master";
         const settings = (role: string): InstanceSettings => ({
             imageId, nodeImages: rolled.nodeImages, vpcId: network.vpcId, subnetIds: network.subnetIds, securityGroupId: network.securityGroupIds[securityRoleOf(role)],
             keyPairId: keyPair.id, placementGroupIds: placement.ids, userData, production: spec.profile === "production", tags,
-            // With external etcd the masters archive their own keys (config-archive.ts) with the same role.
-            ...(backup && (role === etcdRole || role === "master") ? { camRoleName: backup.roleName } : {}),
+            // etcd members take the backups; masters too (stacked, they are the members; external, they archive their own keys: config-archive.ts).
+            ...(backup && (role === "etcd" || role === "master") ? { camRoleName: backup.roleName } : {}),
         });
 
         const bastion = new Bastion(`${name}-bastion`, { ...settings("bastion"), node: byRole("bastion")[0] }, parent);

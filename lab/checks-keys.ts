@@ -20,9 +20,8 @@ import { stageBackupFiles, stagedServiceCommand } from "./backup-lab";
 import type { CheckResult } from "./checks";
 import { ClusterLab, restartApiserver } from "./cluster-lab";
 import type { ControlPlaneMaster } from "./control-plane";
-import { ExecResult, secsFine as secs } from "./lab";
+import { ExecResult, lastLine, secsFine as secs } from "./lab";
 
-const last = (r: ExecResult) => JSON.stringify(`${r.stdout}${r.stderr}`.trim().split("\n").pop()?.slice(0, 160));
 
 /** Runs every rendered backup unit that archives a master's files; returns the bucket's config archives. */
 async function uploadArchives(c: ClusterLab, bucket: string, archiveKey: string): Promise<{ archives: string[]; failures: string[] }> {
@@ -38,7 +37,7 @@ async function uploadArchives(c: ClusterLab, bucket: string, archiveKey: string)
         const cmd = stagedServiceCommand(stageBackupFiles(c, u.node, u.root, secrets), u.root, u.service);
         const r = await u.host.exec(cmd[0], cmd.slice(1), 120_000);
         if (r.code !== 0) {
-            failures.push(`${u.node.name} ${u.service} exit ${r.code}: ${last(r)}`);
+            failures.push(`${u.node.name} ${u.service} exit ${r.code}: ${lastLine(r)}`);
         }
     }
     const dir = path.join(bucket, "config", c.ctx.spec.name);
@@ -65,7 +64,7 @@ export async function keysFromBucket(c: ClusterLab, id: number): Promise<CheckRe
     const created = await c.kubectl(["-n", "default", "create", "secret", "generic", secret, `--from-literal=token=${value}`]);
     const token = await c.kubectl(["-n", "default", "create", "token", "default", "--duration=1h"]);
     if (created.code !== 0 || token.code !== 0) {
-        return { id, check: name, expected, status: "fail", measured: `could not write the Secret (${last(created)}) or issue a token (${last(token)}) before the restore` };
+        return { id, check: name, expected, status: "fail", measured: `could not write the Secret (${lastLine(created)}) or issue a token (${lastLine(token)}) before the restore` };
     }
 
     const work = path.join(c.lab.dir, `keys-${tag}`);
@@ -76,7 +75,8 @@ export async function keysFromBucket(c: ClusterLab, id: number): Promise<CheckRe
     const escrow = path.join(work, "escrowed-archive.key");
     writeFileSync(escrow, `${archiveKey}\n`, { mode: 0o600 });
     const uploaded = await uploadArchives(c, bucket, archiveKey);
-    const victim = [...c.masters].reverse().find((m) => uploaded.archives.some((a) => a.endsWith(`-${m.node.hostname}.tar.gpg`)));
+    const archiveOf = (m: ControlPlaneMaster) => uploaded.archives.filter((a) => a.endsWith(`-${m.node.hostname}.tar.gpg`)).pop();
+    const victim = [...c.masters].reverse().find((m) => archiveOf(m) !== undefined);
     if (!victim || uploaded.failures.length > 0) {
         return {
             id, check: name, expected, status: "fail",
@@ -84,13 +84,13 @@ export async function keysFromBucket(c: ClusterLab, id: number): Promise<CheckRe
             values: { archives: uploaded.archives.length },
         };
     }
-    const archive = path.join(bucket, "config", c.ctx.spec.name, uploaded.archives.filter((a) => a.endsWith(`-${victim.node.hostname}.tar.gpg`)).pop()!);
+    const archive = path.join(bucket, "config", c.ctx.spec.name, archiveOf(victim)!);
     const restored = path.join(work, "restored");
     mkdirSync(restored);
     const opened = await c.client.exec("bash", ["-c", `set -o pipefail; ${OPEN_CONFIG_ARCHIVE} | tar -xzf - -C "$3"`, "-", escrow, archive, restored], 60_000);
     const { command, outside } = restoredCommand(victim, restored);
     if (opened.code !== 0 || outside.length > 0) {
-        return { id, check: name, expected, status: "fail", measured: `${path.basename(archive)}: ${opened.code !== 0 ? `does not open: ${last(opened)}` : `the apiserver would still read ${outside.join(", ")} from the lost master`}` };
+        return { id, check: name, expected, status: "fail", measured: `${path.basename(archive)}: ${opened.code !== 0 ? `does not open: ${lastLine(opened)}` : `the apiserver would still read ${outside.join(", ")} from the lost master`}` };
     }
 
     const original = victim.commands["kube-apiserver"];
@@ -117,7 +117,7 @@ export async function keysFromBucket(c: ClusterLab, id: number): Promise<CheckRe
     const decrypted = read?.code === 0 && Buffer.from(read.stdout, "base64").toString() === value;
     const saOk = sa?.code === 0 && sa.stdout === "system:serviceaccount:default:default";
     const adminOk = admin?.code === 0 && admin.stdout.length > 0;
-    const show = (ok: boolean, what: string, r: ExecResult | undefined) => (ok ? what : `NOT ${what}: ${r ? last(r) : "not reached"}`);
+    const show = (ok: boolean, what: string, r: ExecResult | undefined) => (ok ? what : `NOT ${what}: ${r ? lastLine(r) : "not reached"}`);
     return {
         id, check: name, expected,
         measured: `${uploaded.archives.length} archive(s) uploaded by the rendered units; ${victim.node.name}'s ${path.basename(archive)} opened with the escrowed key; its kube-apiserver from those files: ` +

@@ -17,10 +17,9 @@ import { kubeadmFiles } from "../components/render/kubeadm";
 import { ENCRYPTION_SCRIPTS } from "../components/render/scripts-encryption";
 import type { CheckResult } from "./checks";
 import { ClusterLab, restartApiserver } from "./cluster-lab";
-import { ExecResult, secsFine as secs } from "./lab";
+import { lastLine, secsFine as secs } from "./lab";
 
 type Key = { readonly name: string; readonly secret: string };
-const last = (r: ExecResult) => JSON.stringify(`${r.stdout}${r.stderr}`.trim().split("\n").pop()?.slice(0, 160));
 
 /** Installs the rendered encryption configuration with `keys` on every master, then runs each master's reload step; the slowest reload in ms, or the failures. */
 async function installKeys(c: ClusterLab, keys: readonly Key[], script: string): Promise<{ ms: number; failures: string[] }> {
@@ -33,7 +32,7 @@ async function installKeys(c: ClusterLab, keys: readonly Key[], script: string):
     }
     const runs = await Promise.all(c.masters.map((m) => m.host.exec("bash", [script, String(c.ctx.plan.endpoint.port), path.join(m.root, PATHS.encryptionConfig),
         path.join(m.root, PATHS.manifests, "kube-apiserver.yaml"), c.kubeconfig(`https://${m.node.privateIp}:${c.ctx.plan.endpoint.port}`)], 200_000)));
-    const failures = runs.map((r, i) => (r.code === 0 && /the apiserver reloaded/.test(r.stdout) ? "" : `${c.masters[i].node.name} exit ${r.code}: ${last(r)}`)).filter(Boolean);
+    const failures = runs.map((r, i) => (r.code === 0 && /the apiserver reloaded/.test(r.stdout) ? "" : `${c.masters[i].node.name} exit ${r.code}: ${lastLine(r)}`)).filter(Boolean);
     return { ms: Date.now() - started, failures };
 }
 
@@ -57,7 +56,7 @@ export async function keyRotation(c: ClusterLab, id: number): Promise<CheckResul
     const before = await create(0);
     const oldPrefix = `k8s:enc:secretbox:v1:${old[0].name}:`;
     if (before.code !== 0 || !(await stored(`rehearse-rotation-${tag}-0`)).startsWith(oldPrefix)) {
-        return fail(`the Secret of step 0 was not stored under ${old[0].name}: ${last(before)}`);
+        return fail(`the Secret of step 0 was not stored under ${old[0].name}: ${lastLine(before)}`);
     }
     const step1 = await installKeys(c, [...old, fresh], script);
     if (step1.failures.length > 0) {
@@ -85,8 +84,8 @@ export async function keyRotation(c: ClusterLab, id: number): Promise<CheckResul
     return {
         id, check, expected,
         measured: `reloads on all ${c.masters.length} masters: ${secs(step1.ms)}, ${secs(step2.ms)}, ${secs(step3.ms)}${step3.failures.length ? ` (step 3 FAILED: ${step3.failures.join("; ")})` : ""}; ` +
-            `new writes ${newWrites ? `under ${fresh.name}` : "NOT under the new key"}; rewrite of every Secret ${rewritten ? `moved step 0's to ${fresh.name}` : `FAILED: ${last(rewrite)}`}; ` +
-            `${old[0].name} dropped: ${readable ? `all ${count} Secrets readable` : `NOT all readable: ${last(listed)}`}, ${afterRestart ? "also" : "NOT"} after restarting ${victim.node.name}'s apiserver`,
+            `new writes ${newWrites ? `under ${fresh.name}` : "NOT under the new key"}; rewrite of every Secret ${rewritten ? `moved step 0's to ${fresh.name}` : `FAILED: ${lastLine(rewrite)}`}; ` +
+            `${old[0].name} dropped: ${readable ? `all ${count} Secrets readable` : `NOT all readable: ${lastLine(listed)}`}, ${afterRestart ? "also" : "NOT"} after restarting ${victim.node.name}'s apiserver`,
         status: ok ? "pass" : "fail",
         values: { step1Ms: step1.ms, step2Ms: step2.ms, step3Ms: step3.ms, newWrites: newWrites ? 1 : 0, rewritten: rewritten ? 1 : 0, readable: readable ? 1 : 0, afterRestart: afterRestart ? 1 : 0, secrets: count },
     };

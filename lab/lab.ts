@@ -65,6 +65,11 @@ export function labUnavailable(binaries: readonly string[] = []): string | undef
 
 export interface ExecResult { readonly code: number; readonly stdout: string; readonly stderr: string }
 
+/** The last line a command printed (stdout, then stderr), quoted and cut at 160 characters: for a check's report. */
+export function lastLine(r: ExecResult): string {
+    return JSON.stringify(`${r.stdout}${r.stderr}`.trim().split("\n").pop()?.slice(0, 160));
+}
+
 /** A process started in a host; stopped by PID. */
 export class Daemon {
     readonly exited: Promise<number | null>;

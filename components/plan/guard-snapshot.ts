@@ -101,9 +101,14 @@ export function pinnedHostKeys(plan: ClusterPlan, previous: GuardSnapshot | unde
     return { pinned: names.filter((n) => !deployed.has(n) || before.has(n)), unpinned: names.filter((n) => deployed.has(n) && !before.has(n)) };
 }
 
-/** Whether the endpoint floats a HAVIP (keepalived-haproxy, lvs-haproxy). */
+/** Whether an endpoint of `kind` floats a HAVIP (keepalived-haproxy, lvs-haproxy). */
+function floatsHavip(kind: string): boolean {
+    return kind === "keepalived-haproxy" || kind === "lvs-haproxy";
+}
+
+/** Whether the plan's endpoint floats a HAVIP. */
 export function hasHavip(plan: ClusterPlan): boolean {
-    return plan.endpoint.kind === "keepalived-haproxy" || plan.endpoint.kind === "lvs-haproxy";
+    return floatsHavip(plan.endpoint.kind);
 }
 
 /**
@@ -116,7 +121,7 @@ export function havipSwitchRange(plan: ClusterPlan, previous: GuardSnapshot | un
     if (!hasHavip(plan)) {
         return { switchRange: false, unprotected: false };
     }
-    const deployed = previous !== undefined && (previous.endpoint.kind === "keepalived-haproxy" || previous.endpoint.kind === "lvs-haproxy");
+    const deployed = previous !== undefined && floatsHavip(previous.endpoint.kind);
     const switchRange = deployed ? previous.endpoint.switchRange === true : true;
     return { switchRange, unprotected: !switchRange };
 }

@@ -207,15 +207,15 @@ export const ClusterSections = {
         keepDailyDays: int(1, 3650, "days the first snapshot of each day is kept").default(30),
         keepBucketOnDestroy: bool.default(true),
         /**
-         * An OpenPGP public key (ASCII armored): every snapshot is also encrypted to it on the node
-         * before upload, so the nodes (and their CVM role) can write snapshots but not read them
-         * back; restores decrypt with the private key kept offline. @default none (SSE-COS only)
-         */
-        /**
          * Another region that receives a copy of every object (COS cross-region replication to
          * `<cluster>-etcd-replica-<appid>` there). @default none
          */
         replicaRegion: region.optional(),
+        /**
+         * An OpenPGP public key (ASCII armored): every snapshot is also encrypted to it on the node
+         * before upload, so the nodes (and their CVM role) can write snapshots but not read them
+         * back; restores decrypt with the private key kept offline. @default none (SSE-COS only)
+         */
         encryptToKey: z.string().regex(/^-----BEGIN PGP PUBLIC KEY BLOCK-----\r?\n[\s\S]+\r?\n-----END PGP PUBLIC KEY BLOCK-----\s*$/,
             { error: `must be an ASCII-armored OpenPGP public key${FIX}paste the output of gpg --armor --export <your offline key's fingerprint>` }).optional(),
     }).default({ enabled: true, intervalMinutes: 30, keepAllHours: 48, keepDailyDays: 30, keepBucketOnDestroy: true }),

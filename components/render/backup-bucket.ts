@@ -65,13 +65,14 @@ export function backupPolicyDocument(region: string, appId: string, bucket: stri
         throw new Error(`backup policy: the replica bucket ${JSON.stringify(replica.bucket)} in ${JSON.stringify(replica.region)} must be <name>-<appid> in another region than ${region}`);
     }
     const base = `qcs::cos:${region}:uid/${appId}:${bucket}`;
+    const replicaBase = replica && `qcs::cos:${replica.region}:uid/${appId}:${replica.bucket}`;
     return JSON.stringify({ version: "2.0", statement: [
         { action: [...BACKUP_COS_ACTIONS], effect: "allow", resource: BACKUP_PREFIXES.map((p) => `${base}/${p}/${cluster}/*`) },
         { action: [...BACKUP_COS_BUCKET_ACTIONS], effect: "allow", resource: [`${base}/*`] },
         // The replica is COS's to write: the members may only read it, for a restore while the cluster's region is down.
-        ...(replica ? [
-            { action: [...BACKUP_REPLICA_ACTIONS], effect: "allow", resource: BACKUP_PREFIXES.map((p) => `qcs::cos:${replica.region}:uid/${appId}:${replica.bucket}/${p}/${cluster}/*`) },
-            { action: ["name/cos:GetBucket"], effect: "allow", resource: [`qcs::cos:${replica.region}:uid/${appId}:${replica.bucket}/*`] },
+        ...(replicaBase ? [
+            { action: [...BACKUP_REPLICA_ACTIONS], effect: "allow", resource: BACKUP_PREFIXES.map((p) => `${replicaBase}/${p}/${cluster}/*`) },
+            { action: ["name/cos:GetBucket"], effect: "allow", resource: [`${replicaBase}/*`] },
         ] : []),
     ] });
 }

@@ -17,6 +17,9 @@ import { IN_ETCD, script } from "./scripts";
 /** How an operator opens a config archive: `bash -c "$OPEN_CONFIG_ARCHIVE" - <key file> <archive>` prints the tar. */
 export const OPEN_CONFIG_ARCHIVE = 'GNUPGHOME="$(mktemp -d)" gpg --batch --quiet --pinentry-mode loopback --passphrase-file "$1" --decrypt "$2"';
 
+/** `rc`: rclone with the backup's configuration, bounded, with retries (etcd-backup.sh and config-archive.sh upload through it). */
+const RCLONE = 'rc() { timeout 900 rclone --config "$conf" --contimeout 15s --timeout 60s --retries 3 --low-level-retries 5 "$@"; }';
+
 /** Exits 78 naming what is missing when the rclone configuration, the archive key or the bucket was not installed. */
 function requireBackupFiles(name: string): string {
     return `for f in "$conf" "$archive_key"; do
@@ -88,7 +91,7 @@ if [ "$recipient" != - ]; then
     rm -f "$work/snapshot.db"
     upload="$work/snapshot.db.gpg" ext=db.gpg
 fi
-rc() { timeout 900 rclone --config "$conf" --contimeout 15s --timeout 60s --retries 3 --low-level-retries 5 "$@"; }
+${RCLONE}
 target="$remote:$bucket"
 rc copyto "$upload" "$target/snapshots/$cluster/$stamp-$member.$ext"
 echo "etcd-backup: uploaded snapshots/$cluster/$stamp-$member.$ext (revision $revision, $keys keys)"
@@ -127,8 +130,8 @@ GNUPGHOME="$work/gnupg"
 export GNUPGHOME
 install -d -m 0700 "$GNUPGHOME"
 tar -C / -czf - "\${paths[@]}" | gpg --batch --quiet --pinentry-mode loopback --passphrase-file "$archive_key" --symmetric --cipher-algo AES256 -o "$work/config.tar.gpg"
-timeout 900 rclone --config "$conf" --contimeout 15s --timeout 60s --retries 3 --low-level-retries 5 \\
-    copyto "$work/config.tar.gpg" "$remote:$bucket/config/$cluster/$stamp-$member.tar.gpg"
+${RCLONE}
+rc copyto "$work/config.tar.gpg" "$remote:$bucket/config/$cluster/$stamp-$member.tar.gpg"
 echo "config-archive: uploaded config/$cluster/$stamp-$member.tar.gpg (\${#paths[@]} paths, encrypted)"
 `),
 

@@ -17,11 +17,6 @@ export function script(name: string, purpose: string, body: string): Script {
     return { name, content: `#!/usr/bin/env bash\n# ${purpose}\nset -euo pipefail\n${body.trim()}\n` };
 }
 
-/**
- * Shell lines that set `in_etcd` to what runs etcdctl on this member: nothing where the host has
- * etcdctl (the lab), else `crictl exec` into the running etcd static pod (a node has no etcdctl).
- * Part of etcd-backup.sh and etcd-defrag.sh.
- */
 /** Waits (at most 120 s) until the kubelet stopped the kube-apiserver whose manifest was moved away. */
 export const WAIT_APISERVER_STOPPED = `# kubelet stops a static pod within its file check period (20 s) of its manifest leaving.
 for _ in $(seq 1 60); do
@@ -29,6 +24,11 @@ for _ in $(seq 1 60); do
     sleep 2
 done`;
 
+/**
+ * Shell lines that set `in_etcd` to what runs etcdctl on this member: nothing where the host has
+ * etcdctl (the lab), else `crictl exec` into the running etcd static pod (a node has no etcdctl).
+ * Part of etcd-backup.sh and etcd-defrag.sh.
+ */
 export const IN_ETCD = `# etcdctl on the host if there is one, else inside the etcd static pod (a node).
 in_etcd=()
 if ! command -v etcdctl >/dev/null; then

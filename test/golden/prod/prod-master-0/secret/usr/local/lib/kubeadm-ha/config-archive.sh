@@ -34,6 +34,6 @@ GNUPGHOME="$work/gnupg"
 export GNUPGHOME
 install -d -m 0700 "$GNUPGHOME"
 tar -C / -czf - "${paths[@]}" | gpg --batch --quiet --pinentry-mode loopback --passphrase-file "$archive_key" --symmetric --cipher-algo AES256 -o "$work/config.tar.gpg"
-timeout 900 rclone --config "$conf" --contimeout 15s --timeout 60s --retries 3 --low-level-retries 5 \
-    copyto "$work/config.tar.gpg" "$remote:$bucket/config/$cluster/$stamp-$member.tar.gpg"
+rc() { timeout 900 rclone --config "$conf" --contimeout 15s --timeout 60s --retries 3 --low-level-retries 5 "$@"; }
+rc copyto "$work/config.tar.gpg" "$remote:$bucket/config/$cluster/$stamp-$member.tar.gpg"
 echo "config-archive: uploaded config/$cluster/$stamp-$member.tar.gpg (${#paths[@]} paths, encrypted)"
