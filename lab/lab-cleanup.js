@@ -1,5 +1,6 @@
 // Cleanup of a test lab run, from the kernel's view (so it also works after a crash):
-// every process inside the run's namespaces is stopped by PID, then the switch-side veths and
+// every process inside the run's namespaces and cgroups is stopped by PID (listed again until
+// none is left, so one started during the stop goes too), then the switch-side veths and
 // the namespaces are deleted, then the run's state directory. Plain JavaScript so the detached
 // reaper can run it without a TypeScript loader.
 //
@@ -39,15 +40,21 @@ function namespacesOf(prefix) {
     return sh(["netns", "list"]).split("\n").map((l) => l.split(" ")[0]).filter((n) => n.startsWith(`${prefix}-`));
 }
 
-/** Stops every process in the run's namespaces (TERM, then KILL after up to 3 s), by PID. */
-function stopProcesses(namespaces, extra = []) {
+/** The processes in the run's namespaces, and `extra`, by PID. */
+function pidsIn(namespaces, extra = []) {
     const pids = new Set(extra);
     for (const ns of namespaces) {
         for (const p of sh(["netns", "pids", ns]).split("\n").map(Number).filter((p) => p > 0)) {
             pids.add(p);
         }
     }
-    for (const sig of ["SIGTERM", "SIGKILL"]) {
+    pids.delete(process.pid);
+    return pids;
+}
+
+/** Stops these processes by PID (TERM, then KILL after up to 3 s; KILL only when `now`). */
+function stopProcesses(pids, now = false) {
+    for (const sig of now ? ["SIGKILL"] : ["SIGTERM", "SIGKILL"]) {
         for (const p of pids) {
             try {
                 process.kill(p, sig);
@@ -127,7 +134,15 @@ function restoreSysctls(dir) {
 
 function cleanupRun(prefix, dir) {
     const namespaces = namespacesOf(prefix);
-    stopProcesses(namespaces, cgroupPids(cgroupsOf(prefix)));
+    // A process may start another while it is being stopped (containerd a shim, a trap a child):
+    // list again until nothing is left, at most 5 rounds; after the first, KILL at once.
+    for (let round = 0; round < 5; round++) {
+        const pids = pidsIn(namespaces, cgroupPids(cgroupsOf(prefix)));
+        if (pids.size === 0) {
+            break;
+        }
+        stopProcesses(pids, round > 0);
+    }
     for (const cg of cgroupsOf(prefix).flatMap(cgroupTree)) {
         try {
             fs.rmdirSync(cg);

@@ -37,6 +37,26 @@ describe("the test lab", function () {
         assert.deepEqual(lab.leftovers(), []);
     });
 
+    it("also stops what a process starts while it is being stopped (a shim forked during the cleanup)", async () => {
+        const lab = Lab.create("10.250.3.0/24");
+        const marker = `kh-late-${process.pid}-${Date.now()}`;
+        const late = () => execFileSync("pgrep", ["-f", marker], { encoding: "utf8" }).split("\n").filter(Boolean).length;
+        try {
+            const a = lab.addHost("a", "10.250.3.1");
+            // On SIGTERM it starts a new process in the host (after the cleanup listed the host's PIDs), then exits.
+            a.spawn("forker", "bash", ["-c", `trap 'setsid bash -c "exec -a ${marker} sleep 300" </dev/null >/dev/null 2>&1 & sleep 0.2; exit 0' TERM; while :; do sleep 0.1; done`]);
+            await waitFor("the forker to run", async () => (await a.exec("pgrep", ["-f", "while :"])).code === 0, 5000, 50);
+        } finally {
+            lab.destroy();
+        }
+        let left = 0;
+        try {
+            left = late();
+        } catch { /* pgrep: none */ }
+        assert.equal(left, 0, "the process started during the cleanup survived it");
+        assert.deepEqual(lab.leftovers(), []);
+    });
+
     it("puts back a kernel-wide setting it raised when the run ends", () => {
         const file = "/proc/sys/fs/inotify/max_user_instances";
         const before = Number(readFileSync(file, "utf8"));
