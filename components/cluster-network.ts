@@ -4,7 +4,7 @@
 
 import * as pulumi from "@pulumi/pulumi";
 import * as tencentcloud from "@pulumi/tencentcloud";
-import type { Rule, SecurityRole } from "./plan/security";
+import { EgressRule, OPEN_EGRESS, type Rule, type SecurityRole } from "./plan/security";
 
 const TYPE = "kubeadm-ha:index:ClusterNetwork";
 
@@ -17,6 +17,8 @@ export interface ClusterNetworkArgs {
     readonly zones: readonly { readonly zone: string; readonly subnetCidr: string }[];
     /** Ingress rules per security role (plan/security.ts `ingressRules`). */
     readonly ingressRules: Readonly<Partial<Record<SecurityRole, readonly Rule[]>>>;
+    /** Egress rules per security role (plan/security.ts `egressRules`). @default all outbound for every role */
+    readonly egressRules?: Readonly<Partial<Record<SecurityRole, readonly EgressRule[]>>>;
     /** Adopt this VPC instead of creating one (needs `existingSubnetIds` for every zone). */
     readonly existingVpcId?: pulumi.Input<string>;
     /** Existing subnet id per zone, with `existingVpcId`. */
@@ -76,7 +78,7 @@ export class ClusterNetwork extends pulumi.ComponentResource {
                     action: r.action, protocol: r.protocol, port: r.port, description: r.description,
                     ...("cidr" in r.from ? { cidrBlock: r.from.cidr } : { sourceSecurityId: groups[r.from.role].id }),
                 })),
-                egresses: [{ action: "ACCEPT", protocol: "ALL", port: "all", cidrBlock: "0.0.0.0/0", description: "all outbound" }],
+                egresses: (args.egressRules?.[role as SecurityRole] ?? OPEN_EGRESS).map((r) => ({ action: r.action, protocol: r.protocol, port: r.port, cidrBlock: r.to, description: r.description })),
             }, parent);
         }
         this.securityGroupIds = Object.fromEntries(Object.entries(groups).map(([role, g]) => [role, g.id]));

@@ -28,7 +28,7 @@ import { formatIssue, ValidationError } from "./plan/errors";
 import { backupBucketPrefix, backupReplicaPrefix, backupRoleName, keyPairName } from "./plan/naming";
 import { ClusterPlan, planFromConfig } from "./plan/plan";
 import type { ClusterConfigInput } from "./plan/schema";
-import { ingressRules, securityRoleOf, securityRoles } from "./plan/security";
+import { egressRules, ingressRules, securityRoleOf, securityRoles } from "./plan/security";
 import type { ClusterSpec } from "./plan/spec";
 import type { PlannedNode } from "./plan/topology";
 import { joinCommands, reloadEncryption } from "./render/commands";
@@ -153,7 +153,7 @@ export class KubeadmCluster extends pulumi.ComponentResource {
         const rules = ingressRules(spec);
         const network = new ClusterNetwork(`${name}-network`, {
             clusterName: spec.name, vpcCidr: spec.network.vpcCidr, zones: spec.zones, tags,
-            ingressRules: Object.fromEntries(securityRoles(spec).map((r) => [r, rules[r]])),
+            ingressRules: Object.fromEntries(securityRoles(spec).map((r) => [r, rules[r]])), egressRules: egressRules(spec),
             ...(args.existingNetwork ? { existingVpcId: args.existingNetwork.vpcId, existingSubnetIds: args.existingNetwork.subnetIds } : {}),
         }, parent);
         // After the network: its checks of an adopted VPC run before anything else is registered.

@@ -1,5 +1,5 @@
-// The CrossGuard policy pack of kubeadm-ha-tencentcloud: one mandatory stack policy per rule of
-// components/policy/rules.ts. Run it with `pulumi preview --policy-pack policy` (or `pulumi up`).
+// The CrossGuard policy pack of kubeadm-ha-tencentcloud: one stack policy per rule of
+// components/policy/rules.ts, mandatory unless the rule is advisory. Run it with `pulumi preview --policy-pack policy` (or `pulumi up`).
 // Constructing the PolicyPack starts serving it, so tests import the rules, never this file.
 
 import { PolicyPack, StackValidationPolicy } from "@pulumi/policy";
@@ -11,7 +11,7 @@ function stackPolicy(rule: PolicyRule): StackValidationPolicy {
     return {
         name: rule.name,
         description: rule.description,
-        enforcementLevel: "mandatory",
+        enforcementLevel: rule.advisory ? "advisory" : "mandatory",
         ...(rule.usesProduction ? {
             configSchema: {
                 properties: {

@@ -15,6 +15,9 @@
 import { addressAt, Cidr } from "./cidr";
 import type { Role } from "./spec";
 
+/** Tencent's instance metadata service (the machine's CAM role credentials and its user-data). */
+export const TENCENT_METADATA_IP = "169.254.0.23";
+
 export const VIP_OFFSET = 10;
 export const WORKERS_FROM = 50;
 export const RESERVED_TAIL = 4;

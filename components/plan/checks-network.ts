@@ -175,6 +175,23 @@ export function replicaCheck(c: PartialConfig, out: Findings): void {
     }
 }
 
+/** etcdEgressCidrs names the external etcd members' group; stacked members are masters, whose egress stays open. */
+export function etcdEgressCheck(c: PartialConfig, out: Findings): void {
+    const allowed = (c.network as { etcdEgressCidrs?: string[] } | undefined)?.etcdEgressCidrs;
+    if (allowed !== undefined && c.etcd?.topology === "stacked") {
+        out.errors.push({
+            path: "network.etcdEgressCidrs", got: allowed,
+            problem: "applies to external etcd members, but etcd.topology is stacked: the members are the masters, which pull images and reach the API's clients",
+            fix: "remove network.etcdEgressCidrs, or set etcd.topology: external",
+        });
+    }
+    allowed?.forEach((text, i) => {
+        if (parseCidr(text).prefix === 0) {
+            out.errors.push({ path: `network.etcdEgressCidrs[${i}]`, got: text, problem: "is the whole internet, so it restricts nothing", fix: "list the COS endpoint, mirror and DNS ranges the members need, or remove the setting" });
+        }
+    });
+}
+
 /** Zones, subnets, VPC/pod/service ranges and access ranges. */
 export function networkChecks(c: PartialConfig, out: Findings): void {
     zoneChecks(c, out);
@@ -187,5 +204,6 @@ export function networkChecks(c: PartialConfig, out: Findings): void {
     mirrorChecks(c, out);
     imageChecks(c, out);
     replicaCheck(c, out);
+    etcdEgressCheck(c, out);
     publicEndpointCheck(c, out);
 }

@@ -113,6 +113,12 @@ export const ClusterSections = {
          * traffic to it at boot
          */
         podMetadataAccess: z.boolean().default(false),
+        /**
+         * The only ranges outside the VPC the external etcd members may send to: the backup
+         * bucket's COS endpoint, the package and image mirrors, DNS and NTP servers (IPv4 CIDR
+         * blocks). @default unset: etcd members' egress is open, like every other role's
+         */
+        etcdEgressCidrs: z.array(cidr).optional(),
     }),
     etcd: z.strictObject({
         topology: z.enum(["external", "stacked"]).default("external"),

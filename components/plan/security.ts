@@ -12,6 +12,7 @@
 // VRRP is IP protocol 112, which Tencent security groups cannot name, so LB peers accept ALL
 // from each other.
 
+import { TENCENT_METADATA_IP } from "./addressing";
 import type { ClusterSpec } from "./spec";
 
 /** The pod overlay's port: Linux's VXLAN port, which flannel (the default pod network) uses. */
@@ -79,6 +80,40 @@ export function ingressRules(spec: ClusterSpec): Record<SecurityRole, readonly R
         "public-api": [...spec.network.adminCidrs.map((cidr) => accept("TCP", `${spec.apiEndpoint.port}`, { cidr }, "public API endpoint from an admin range")), DROP_REST],
         "internal-api": [accept("TCP", `${spec.apiEndpoint.port}`, vpc, "API endpoint from the VPC"),
             ...spec.network.adminCidrs.map((cidr) => accept("TCP", `${spec.apiEndpoint.port}`, { cidr }, "API endpoint from an admin range")), DROP_REST],
+    };
+}
+
+/** An egress rule: where a role's machines may send to (a CIDR block), in priority order. */
+export interface EgressRule {
+    readonly action: "ACCEPT" | "DROP";
+    readonly protocol: "ALL";
+    readonly port: "all";
+    readonly to: string;
+    readonly description: string;
+}
+
+
+/** All outbound: every role's egress unless restricted. */
+export const OPEN_EGRESS: readonly EgressRule[] = [{ action: "ACCEPT", protocol: "ALL", port: "all", to: "0.0.0.0/0", description: "all outbound" }];
+
+/**
+ * Egress rules of every security role. Open (all outbound) unless `network.etcdEgressCidrs` is
+ * set: then the external etcd members may send only to the VPC, the metadata service and those
+ * ranges, and nothing else (a member that was taken over cannot ship the keyspace anywhere).
+ */
+export function egressRules(spec: ClusterSpec): Record<SecurityRole, readonly EgressRule[]> {
+    const roles: SecurityRole[] = ["bastion", "etcd", "master", "worker", "lb", "public-api", "internal-api"];
+    const open = Object.fromEntries(roles.map((r) => [r, OPEN_EGRESS])) as Record<SecurityRole, readonly EgressRule[]>;
+    const allowed = spec.network.etcdEgressCidrs;
+    if (allowed === undefined || spec.etcd.topology !== "external") {
+        return open;
+    }
+    const to = (block: string, description: string): EgressRule => ({ action: "ACCEPT", protocol: "ALL", port: "all", to: block, description });
+    return {
+        ...open,
+        etcd: [to(spec.network.vpcCidr, "the VPC"), to(`${TENCENT_METADATA_IP}/32`, "the metadata service (the backup role's credentials)"),
+            ...allowed.map((block) => to(block, "allowed by network.etcdEgressCidrs")),
+            { action: "DROP", protocol: "ALL", port: "all", to: "0.0.0.0/0", description: "everything else" }],
     };
 }
 

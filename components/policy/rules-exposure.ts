@@ -6,7 +6,7 @@
 // the port as in the other network rules.
 
 import { cidrProblem, parseCidr, widePublicRange, WIDEST_PUBLIC_PREFIX } from "../plan/cidr";
-import { Inventory, PolicyConfig, PolicyResource, TYPES, undecided, UNKNOWN, Violation, violation } from "./inventory";
+import { Inventory, PolicyConfig, PolicyResource, roleOf, TYPES, undecided, UNKNOWN, Violation, violation } from "./inventory";
 import { admitsTcp, asBlock, dropsFirst } from "./rules-network";
 
 /** The ports whose exposure the rule judges, with what they give away. */
@@ -43,6 +43,49 @@ export function noInternetWideAccess(resources: readonly PolicyResource[], confi
                 }
             }
         });
+    }
+    return out;
+}
+
+/** Whether an egress rule sends every protocol and port (an ACCEPT of ALL / all, or unset). */
+function sendsEverything(rule: Record<string, any>): boolean {
+    const all = (v: unknown) => v === undefined || (typeof v === "string" && (v.toUpperCase() === "ALL" || v === UNKNOWN));
+    return !(typeof rule.action === "string" && rule.action.toUpperCase() !== "ACCEPT") && all(rule.protocol) && all(rule.port) && !rule.serviceTemplateId && !rule.serviceTemplateGroup;
+}
+
+/**
+ * Rule 10 (production, advisory): the groups of external etcd members do not send everything to
+ * an internet-wide range, so a member that was taken over cannot ship the keyspace out. The
+ * library leaves egress open unless `network.etcdEgressCidrs` lists where the members may send.
+ */
+export function etcdEgressRestricted(resources: readonly PolicyResource[], config?: PolicyConfig): Violation[] {
+    if (config?.production === false) {
+        return [];
+    }
+    const policy = "etcd-egress-restricted";
+    const fix = "list where the members may send in network.etcdEgressCidrs (the COS endpoint, mirrors, DNS): the VPC and the metadata service are added, the rest is dropped";
+    const inv = new Inventory(resources);
+    const guarded = new Set(inv.ofType(TYPES.instance).filter((i) => roleOf(i) === "etcd").flatMap((i) => inv.securityGroupsOf(i)));
+    const out: Violation[] = [];
+    for (const set of inv.ofType(TYPES.securityGroupRuleSet)) {
+        const sg = Inventory.key(inv.resolve(set, "securityGroupId", set.props.securityGroupId, TYPES.securityGroup));
+        if (sg !== UNKNOWN && !guarded.has(sg)) {
+            continue;
+        }
+        const egresses = set.props.egresses;
+        if (egresses === UNKNOWN) {
+            out.push(undecided(policy, set, "egresses", "cannot tell where the etcd members may send", fix));
+            continue;
+        }
+        const rules: Record<string, any>[] = Array.isArray(egresses) ? egresses : [];
+        const n = rules.findIndex((rule) => sendsEverything(rule) && typeof rule.cidrBlock === "string" && rule.cidrBlock !== UNKNOWN &&
+            !cidrProblem(asBlock(rule.cidrBlock)) && widePublicRange(parseCidr(asBlock(rule.cidrBlock))));
+        const dropped = n >= 0 && rules.slice(0, n).some((r) => typeof r.action === "string" && r.action.toUpperCase() === "DROP" && r.cidrBlock === "0.0.0.0/0" && sendsEverything({ ...r, action: "ACCEPT" }));
+        if (n >= 0 && !dropped) {
+            const r = parseCidr(asBlock(rules[n].cidrBlock));
+            out.push(violation(policy, set, `egresses[${n}].cidrBlock`, rules[n].cidrBlock,
+                `lets etcd members send anything to ${r.prefix === 0 ? "the whole internet" : `${r.size.toLocaleString("en-US")} public addresses`}`, fix));
+        }
     }
     return out;
 }

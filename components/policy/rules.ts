@@ -4,7 +4,7 @@
 
 import { etcdPortsOnlyFromControlPlane, sshOnlyFromBastion } from "./rules-network";
 import { etcdInHostPlacementGroups, etcdOddSize, noPublicIpOnStatefulNodes, statefulNodesProtected } from "./rules-nodes";
-import { noInternetWideAccess } from "./rules-exposure";
+import { etcdEgressRestricted, noInternetWideAccess } from "./rules-exposure";
 import { backupBucketEncrypted, backupBucketPrivateVersioned } from "./rules-storage";
 import type { PolicyConfig, PolicyResource, Violation } from "./inventory";
 
@@ -12,7 +12,7 @@ export type { PolicyConfig, PolicyResource, Violation } from "./inventory";
 export { UNKNOWN } from "./inventory";
 export { etcdPortsOnlyFromControlPlane, sshOnlyFromBastion } from "./rules-network";
 export { etcdInHostPlacementGroups, etcdOddSize, noPublicIpOnStatefulNodes, statefulNodesProtected } from "./rules-nodes";
-export { noInternetWideAccess } from "./rules-exposure";
+export { etcdEgressRestricted, noInternetWideAccess } from "./rules-exposure";
 export { backupBucketEncrypted, backupBucketPrivateVersioned } from "./rules-storage";
 
 /** A rule: a name (the CrossGuard policy name), a description, and its check. */
@@ -21,6 +21,8 @@ export interface PolicyRule {
     readonly description: string;
     /** The rule reads `config.production` (the pack then offers the `production` config value). */
     readonly usesProduction: boolean;
+    /** Advisory rules warn instead of failing the update. @default false (mandatory) */
+    readonly advisory?: boolean;
     readonly check: (resources: readonly PolicyResource[], config: PolicyConfig) => Violation[];
 }
 
@@ -64,6 +66,10 @@ export const ALL_RULES: readonly PolicyRule[] = [
     {
         name: "backup-bucket-encrypted", usesProduction: false, check: backupBucketEncrypted,
         description: "Every COS bucket (the etcd snapshots) encrypts its objects at rest (encryptionAlgorithm AES256, KMS or SM4).",
+    },
+    {
+        name: "etcd-egress-restricted", usesProduction: true, advisory: true, check: etcdEgressRestricted,
+        description: "Advisory, in production: the security groups of external etcd members do not send everything to the internet (network.etcdEgressCidrs).",
     },
 ];
 

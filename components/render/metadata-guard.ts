@@ -9,12 +9,12 @@
 // Security's baseline level refuses) still reaches it. `network.podMetadataAccess: true` renders
 // none of it. No script: two iptables command lines in the unit keep the user-data small.
 
+import { TENCENT_METADATA_IP } from "../plan/addressing";
 import type { RenderContext } from "./context";
 import { NodeFile, publicFile } from "./node-file";
 import { ini } from "./text";
 
-/** Tencent's metadata service address (metadata.tencentyun.com). */
-export const TENCENT_METADATA_IP = "169.254.0.23";
+export { TENCENT_METADATA_IP };
 export const METADATA_GUARD_UNIT = "kubeadm-ha-metadata-guard.service";
 
 /** The iptables rule (after `-D`/`-I`): from the pod range to the metadata address, dropped. */

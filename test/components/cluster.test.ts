@@ -449,6 +449,14 @@ describe("KubeadmCluster under mocks, for every stack", function () {
         assert.equal((await runStack("prod")).rec.ofType(T("HaVip")).length, 0, "a CLB endpoint has no HAVIP");
     });
 
+    it("network.etcdEgressCidrs: the etcd members' group sends only where the plan says; the masters' stays open", async () => {
+        const run = await runStack("prod", (c) => { c.network.etcdEgressCidrs = ["198.18.0.0/24"]; });
+        const egresses = (role: string) => run.rec.ofType(T("SecurityGroupRuleSet")).find((r) => r.name.endsWith(`-sg-${role}-rules`))!.inputs.egresses;
+        assert.deepEqual(egresses("etcd").map((r: any) => [r.action, r.cidrBlock]),
+            [["ACCEPT", run.spec.network.vpcCidr], ["ACCEPT", "169.254.0.23/32"], ["ACCEPT", "198.18.0.0/24"], ["DROP", "0.0.0.0/0"]]);
+        assert.deepEqual(egresses("master"), [{ action: "ACCEPT", protocol: "ALL", port: "all", cidrBlock: "0.0.0.0/0", description: "all outbound" }]);
+    });
+
     it("backup.enabled false: no bucket, CAM role or backup step; keepBucketOnDestroy false lets destroy delete the bucket", async () => {
         const off = await runStack("prod-stacked-local", (c) => { c.backup = { enabled: false }; });
         for (const t of ["CosBucket", "CamRole", "CamPolicy", "CamRolePolicyAttachment"]) {

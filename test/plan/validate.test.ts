@@ -68,6 +68,8 @@ const CASES: readonly BadCase[] = [
     // The security review's passing config: the internet in two halves, judged by size now.
     { title: "SSH open to half the internet in production", mutate: (c) => { c.bastion.allowedCidrs = ["0.0.0.0/1", "128.0.0.0/1"]; }, path: "bastion.allowedCidrs[0]", says: /2,147,483,648 public addresses, wider than the \/16/ },
     { title: "the API open to a /8 of the internet in production", mutate: (c) => { c.network.adminCidrs = ["203.0.113.0/24", "11.0.0.0/8"]; }, path: "network.adminCidrs[1]", says: /16,777,216 public addresses/ },
+    { title: "etcd egress limits with stacked etcd (the members are masters)", mutate: (c) => { c.etcd = { topology: "stacked" }; c.network.etcdEgressCidrs = ["198.18.0.0/24"]; }, path: "network.etcdEgressCidrs", says: /external etcd members, but etcd.topology is stacked/ },
+    { title: "etcd egress limited to the whole internet", mutate: (c) => { c.network.etcdEgressCidrs = ["0.0.0.0/0"]; }, path: "network.etcdEgressCidrs[0]", says: /restricts nothing/ },
     { title: "an http package mirror in production", mutate: (c) => { c.mirrors = { kubernetesApt: "http://mirrors.example.com/k8s" }; }, path: "mirrors.kubernetesApt", says: /plain http: packages or images fetched from it could be swapped/ },
     { title: "an http registry mirror in production", mutate: (c) => { c.mirrors = { registryMirrors: { "docker.io": ["https://a.example.com", "http://b.example.com"] } }; }, path: "mirrors.registryMirrors.docker.io[1]", says: /plain http/ },
     { title: "an HDD-class etcd disk in production", mutate: (c) => { c.etcd.dataDisk.type = "CLOUD_PREMIUM"; }, path: "etcd.dataDisk.type", says: /not an SSD/ },

@@ -28,7 +28,13 @@ async function inventory(stack: string): Promise<Run> {
  * Violations the shipped stacks have today. They are findings to resolve in the stacks (or by a
  * decision to change the rule), not waivers: the test fails if the list changes in either direction.
  */
-const KNOWN_FINDINGS: Readonly<Record<string, readonly string[]>> = {};
+const KNOWN_FINDINGS: Readonly<Record<string, readonly string[]>> = {
+    // Advisory: the shipped production stacks with external etcd leave the members' egress open,
+    // because the ranges they would list (the COS endpoint, the mirrors, DNS) are each account's own.
+    "prod": ['etcd-egress-restricted prod-network-sg-etcd-rules egresses[0].cidrBlock "0.0.0.0/0"'],
+    "prod-keepalived": ['etcd-egress-restricted prod-ka-network-sg-etcd-rules egresses[0].cidrBlock "0.0.0.0/0"'],
+    "prod-lvs": ['etcd-egress-restricted prod-lvs-network-sg-etcd-rules egresses[0].cidrBlock "0.0.0.0/0"'],
+};
 const summary = (vs: Violation[]) => vs.map((v) => `${v.policy} ${v.resource} ${v.property} ${v.value}`);
 
 const edit = (resources: PolicyResource[], name: string, change: (r: any) => void): PolicyResource[] =>
@@ -75,6 +81,15 @@ describe("policy rules over every stack's recorded inventory", function () {
                 assert.deepEqual(summary(checkAll(run.resources, run.config)), known);
             });
 
+            if (known.length > 0) {
+                it("has none left with network.etcdEgressCidrs set", async () => {
+                    const doc = parse(readFileSync(path.join(__dirname, "..", "..", "stacks", `Pulumi.${stack}.yaml`), "utf8"), { version: "1.1" });
+                    doc.config["kubeadm-ha:cluster"].network.etcdEgressCidrs = ["198.18.0.0/24"];
+                    const preview = await previewStack(doc, stack);
+                    assert.deepEqual(summary(checkAll(fromRecorder(preview.recorder.resources), run.config)), []);
+                });
+            }
+
             it("catches an etcd member or master with a public IP", () => {
                 const member = [...new Inventory(run.resources).etcdMembers().values()].flat()[0];
                 const vs = checkAll(edit(run.resources, member.name, (r) => { r.props.allocatePublicIp = true; }), run.config);
@@ -108,7 +123,7 @@ describe("policy rules over every stack's recorded inventory", function () {
         const publicApi = sets.find((r) => /public-api|master/.test(r.name))!;
         let open = edit(prod.resources, bastion.name, (r) => { r.props.ingresses.unshift({ action: "ACCEPT", protocol: "TCP", port: "22", cidrBlock: "0.0.0.0/1" }, { action: "ACCEPT", protocol: "TCP", port: "22", cidrBlock: "128.0.0.0/1" }); });
         open = edit(open, publicApi.name, (r) => { r.props.ingresses.unshift({ action: "ACCEPT", protocol: "TCP", port: "6443", cidrBlock: "0.0.0.0/0" }); });
-        assert.deepEqual(summary(checkAll(open, prod.config)), [
+        assert.deepEqual(summary(checkAll(open, prod.config)).filter((v) => !KNOWN_FINDINGS.prod.includes(v)), [
             `no-internet-wide-access ${bastion.name} ingresses[0].cidrBlock "0.0.0.0/1"`, `no-internet-wide-access ${bastion.name} ingresses[1].cidrBlock "128.0.0.0/1"`,
             `no-internet-wide-access ${publicApi.name} ingresses[0].cidrBlock "0.0.0.0/0"`,
         ]);

@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { ESLint } from "eslint";
 import { TYPES } from "../../components/policy/inventory";
 import {
-    ALL_RULES, backupBucketEncrypted, backupBucketPrivateVersioned, checkAll, noInternetWideAccess, etcdInHostPlacementGroups, etcdOddSize, etcdPortsOnlyFromControlPlane, noPublicIpOnStatefulNodes,
+    ALL_RULES, backupBucketEncrypted, etcdEgressRestricted, backupBucketPrivateVersioned, checkAll, noInternetWideAccess, etcdInHostPlacementGroups, etcdOddSize, etcdPortsOnlyFromControlPlane, noPublicIpOnStatefulNodes,
     PolicyResource, sshOnlyFromBastion, statefulNodesProtected, UNKNOWN, Violation,
 } from "../../components/policy/rules";
 import { CrossGuardResource, fromCrossGuard, rereadUnknown } from "../../policy/resources";
@@ -24,6 +24,7 @@ const res = (type: string, name: string, props: Record<string, any>, protect = f
 const accept = (protocol: string, port: string, from: { cidr: string } | { sg: string }) =>
     ({ action: "ACCEPT", protocol, port, ...("cidr" in from ? { cidrBlock: from.cidr } : { sourceSecurityId: `net-sg-${from.sg}-id` }) });
 const DROP_REST = { action: "DROP", protocol: "ALL", port: "all", cidrBlock: "0.0.0.0/0" };
+const OPEN_EGRESS = { action: "ACCEPT", protocol: "ALL", port: "all", cidrBlock: "0.0.0.0/0" };
 
 interface Shape { etcd?: number; masters?: number; stacked?: boolean; level?: string; protect?: boolean }
 
@@ -95,7 +96,8 @@ describe("policy rules", () => {
 
     it("every violation carries the name of the rule that found it", () => {
         const bad = edit(cluster({ etcd: 4, level: "PARTITION", protect: false }), "c-etcd-0", (p) => { p.allocatePublicIp = true; });
-        const broken = edit(withIngress(bad, "net-sg-etcd-rules", accept("ALL", "all", { cidr: "0.0.0.0/0" })), "c-backup-bucket", (p) => { p.acl = "public-read"; delete p.encryptionAlgorithm; });
+        const openEtcd = edit(withIngress(bad, "net-sg-etcd-rules", accept("ALL", "all", { cidr: "0.0.0.0/0" })), "net-sg-etcd-rules", (p) => { p.egresses = [OPEN_EGRESS]; });
+        const broken = edit(openEtcd, "c-backup-bucket", (p) => { p.acl = "public-read"; delete p.encryptionAlgorithm; });
         for (const rule of ALL_RULES) {
             const vs = rule.check(broken, PROD);
             assert.ok(vs.length > 0, `${rule.name} finds something in the broken fixture`);
@@ -150,6 +152,26 @@ describe("policy rules", () => {
             one(noInternetWideAccess(withIngress(cluster(), "net-sg-worker-rules", accept("ALL", "all", { cidr: "64.0.0.0/2" })), PROD), "net-sg-worker-rules", "ingresses[0].cidrBlock", "64.0.0.0/2", /\/16/);
             assert.deepEqual(noInternetWideAccess(withIngress(cluster(), "net-sg-master-rules", { action: "DROP", protocol: "TCP", port: "6443", cidrBlock: "0.0.0.0/1" }, accept("TCP", "6443", { cidr: "0.0.0.0/1" })), PROD), [], "dropped first");
             assert.deepEqual(noInternetWideAccess(withIngress(cluster(), "net-sg-master-rules", accept("TCP", "30000-32767", { cidr: "0.0.0.0/0" })), PROD), [], "NodePorts are not judged here");
+        });
+    });
+
+    describe("etcd-egress-restricted", () => {
+        const egress = (set: string, ...rules: any[]) => edit(cluster(), set, (p) => { p.egresses = rules; });
+        it("reports an etcd group that sends everything to the internet (0.0.0.0/0 or a wide public range), in production only", () => {
+            one(etcdEgressRestricted(egress("net-sg-etcd-rules", OPEN_EGRESS), PROD), "net-sg-etcd-rules", "egresses[0].cidrBlock", "0.0.0.0/0", /network\.etcdEgressCidrs/);
+            const wide = egress("net-sg-etcd-rules", { action: "ACCEPT", protocol: "ALL", port: "all", cidrBlock: VPC }, { action: "ACCEPT", protocol: "ALL", port: "all", cidrBlock: "0.0.0.0/1" });
+            assert.match(one(etcdEgressRestricted(wide, PROD), "net-sg-etcd-rules", "egresses[1].cidrBlock", "0.0.0.0/1", /COS/).message, /2,147,483,648 public addresses/);
+            assert.deepEqual(etcdEgressRestricted(egress("net-sg-etcd-rules", OPEN_EGRESS), DEV), [], "a dev stack is not judged");
+        });
+
+        it("accepts what network.etcdEgressCidrs renders (the VPC, the metadata service, listed ranges, then DROP), other roles' open egress and a DROP first", () => {
+            const restricted = egress("net-sg-etcd-rules", { action: "ACCEPT", protocol: "ALL", port: "all", cidrBlock: VPC },
+                { action: "ACCEPT", protocol: "ALL", port: "all", cidrBlock: "169.254.0.23/32" }, { action: "ACCEPT", protocol: "ALL", port: "all", cidrBlock: "198.18.0.0/24" }, DROP_REST);
+            assert.deepEqual(etcdEgressRestricted(restricted, PROD), []);
+            assert.deepEqual(etcdEgressRestricted(egress("net-sg-master-rules", OPEN_EGRESS), PROD), [], "masters and workers are not judged");
+            assert.deepEqual(etcdEgressRestricted(egress("net-sg-etcd-rules", DROP_REST, OPEN_EGRESS), PROD), []);
+            assert.deepEqual(etcdEgressRestricted(egress("net-sg-etcd-rules", { ...OPEN_EGRESS, protocol: "TCP", port: "443" }), PROD), [], "one port is not everything");
+            assert.deepEqual(etcdEgressRestricted(edit(cluster(), "net-sg-etcd-rules", (p) => { p.egresses = UNKNOWN; }), PROD).map((v) => v.unknown), [true]);
         });
     });
 
