@@ -1,5 +1,6 @@
 // The CrossGuard policy pack of kubeadm-ha-tencentcloud: one stack policy per rule of
-// components/policy/rules.ts, mandatory unless the rule is advisory. Run it with `pulumi preview --policy-pack policy` (or `pulumi up`).
+// components/policy/rules.ts, mandatory unless the rule is advisory. Run it with
+// `pulumi preview --policy-pack policy` (or `pulumi up`).
 // Constructing the PolicyPack starts serving it, so tests import the rules, never this file.
 
 import { PolicyPack, StackValidationPolicy } from "@pulumi/policy";

@@ -92,29 +92,25 @@ export interface EgressRule {
     readonly description: string;
 }
 
+const egress = (action: EgressRule["action"], to: string, description: string): EgressRule => ({ action, protocol: "ALL", port: "all", to, description });
 
 /** All outbound: every role's egress unless restricted. */
-export const OPEN_EGRESS: readonly EgressRule[] = [{ action: "ACCEPT", protocol: "ALL", port: "all", to: "0.0.0.0/0", description: "all outbound" }];
+export const OPEN_EGRESS: readonly EgressRule[] = [egress("ACCEPT", "0.0.0.0/0", "all outbound")];
 
 /**
- * Egress rules of every security role. Open (all outbound) unless `network.etcdEgressCidrs` is
- * set: then the external etcd members may send only to the VPC, the metadata service and those
- * ranges, and nothing else (a member that was taken over cannot ship the keyspace anywhere).
+ * Egress rules of every security role the cluster uses. Open (all outbound) unless
+ * `network.etcdEgressCidrs` is set: then the external etcd members may send only to the VPC, the
+ * metadata service and those ranges, and nothing else (a member that was taken over cannot ship
+ * the keyspace anywhere).
  */
-export function egressRules(spec: ClusterSpec): Record<SecurityRole, readonly EgressRule[]> {
-    const roles: SecurityRole[] = ["bastion", "etcd", "master", "worker", "lb", "public-api", "internal-api"];
-    const open = Object.fromEntries(roles.map((r) => [r, OPEN_EGRESS])) as Record<SecurityRole, readonly EgressRule[]>;
+export function egressRules(spec: ClusterSpec): Partial<Record<SecurityRole, readonly EgressRule[]>> {
+    const rules: Partial<Record<SecurityRole, readonly EgressRule[]>> = Object.fromEntries(securityRoles(spec).map((r) => [r, OPEN_EGRESS]));
     const allowed = spec.network.etcdEgressCidrs;
-    if (allowed === undefined || spec.etcd.topology !== "external") {
-        return open;
+    if (allowed !== undefined && rules.etcd) {
+        rules.etcd = [egress("ACCEPT", spec.network.vpcCidr, "the VPC"), egress("ACCEPT", `${TENCENT_METADATA_IP}/32`, "the metadata service (the backup role's credentials)"),
+            ...allowed.map((block) => egress("ACCEPT", block, "allowed by network.etcdEgressCidrs")), egress("DROP", "0.0.0.0/0", "everything else")];
     }
-    const to = (block: string, description: string): EgressRule => ({ action: "ACCEPT", protocol: "ALL", port: "all", to: block, description });
-    return {
-        ...open,
-        etcd: [to(spec.network.vpcCidr, "the VPC"), to(`${TENCENT_METADATA_IP}/32`, "the metadata service (the backup role's credentials)"),
-            ...allowed.map((block) => to(block, "allowed by network.etcdEgressCidrs")),
-            { action: "DROP", protocol: "ALL", port: "all", to: "0.0.0.0/0", description: "everything else" }],
-    };
+    return rules;
 }
 
 /** The security role of a planned machine role. */

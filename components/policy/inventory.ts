@@ -136,6 +136,17 @@ export class Inventory {
         return [...keys];
     }
 
+    /**
+     * The rule sets whose security group a machine matching `guards` uses, with the group's key;
+     * a rule set whose group is unknown during preview is included (the rules cannot rule it out).
+     */
+    ruleSetsGuarding(guards: (i: PolicyResource) => boolean): { set: PolicyResource; sg: string }[] {
+        const guarded = new Set(this.ofType(TYPES.instance).filter(guards).flatMap((i) => this.securityGroupsOf(i)));
+        return this.ofType(TYPES.securityGroupRuleSet)
+            .map((set) => ({ set, sg: Inventory.key(this.resolve(set, "securityGroupId", set.props.securityGroupId, TYPES.securityGroup)) }))
+            .filter(({ sg }) => sg === UNKNOWN || guarded.has(sg));
+    }
+
     /** Instances using the security group with this key. */
     usersOf(sgKey: string): PolicyResource[] {
         return this.ofType(TYPES.instance).filter((i) => this.securityGroupsOf(i).includes(sgKey));

@@ -5,12 +5,23 @@
 // as much as a master's. A DROP earlier in the set for the same source, or for 0.0.0.0/0, closes
 // the port as in the other network rules.
 
-import { cidrProblem, parseCidr, widePublicRange, WIDEST_PUBLIC_PREFIX } from "../plan/cidr";
+import { Cidr, cidrProblem, parseCidr, widePublicRange, WIDEST_PUBLIC_PREFIX } from "../plan/cidr";
 import { Inventory, PolicyConfig, PolicyResource, roleOf, TYPES, undecided, UNKNOWN, Violation, violation } from "./inventory";
 import { admitsTcp, asBlock, dropsFirst } from "./rules-network";
 
 /** The ports whose exposure the rule judges, with what they give away. */
 const EXPOSED: readonly [number, string][] = [[22, "SSH"], [6443, "the Kubernetes API"], [10250, "the kubelet API"]];
+
+/** A rule's cidrBlock (or bare address) when it is a public range wider than production allows. */
+function widePublicBlock(block: unknown): Cidr | undefined {
+    if (typeof block !== "string" || block === UNKNOWN || cidrProblem(asBlock(block))) {
+        return undefined;
+    }
+    const r = parseCidr(asBlock(block));
+    return widePublicRange(r) ? r : undefined;
+}
+
+const sizeOf = (r: Cidr) => (r.prefix === 0 ? "the whole internet" : `${r.size.toLocaleString("en-US")} public addresses`);
 
 /** Rule 8 (production): SSH, the API and the kubelet are never open to an internet-wide range. */
 export function noInternetWideAccess(resources: readonly PolicyResource[], config?: PolicyConfig): Violation[] {
@@ -35,11 +46,10 @@ export function noInternetWideAccess(resources: readonly PolicyResource[], confi
             const what = open.map(([port, name]) => `${name} (TCP ${port})`).join(", ");
             if (typeof rule.ipv6CidrBlock === "string" && rule.ipv6CidrBlock !== UNKNOWN) {
                 out.push(violation(policy, set, `ingresses[${n}].ipv6CidrBlock`, rule.ipv6CidrBlock, `admits ${what} from IPv6 addresses, which no production access list needs`, fix));
-            } else if (typeof rule.cidrBlock === "string" && rule.cidrBlock !== UNKNOWN && !cidrProblem(asBlock(rule.cidrBlock))) {
-                const r = parseCidr(asBlock(rule.cidrBlock));
-                if (widePublicRange(r)) {
-                    out.push(violation(policy, set, `ingresses[${n}].cidrBlock`, rule.cidrBlock,
-                        `admits ${what} from ${r.prefix === 0 ? "the whole internet" : `${r.size.toLocaleString("en-US")} public addresses`}`, fix));
+            } else {
+                const r = widePublicBlock(rule.cidrBlock);
+                if (r) {
+                    out.push(violation(policy, set, `ingresses[${n}].cidrBlock`, rule.cidrBlock, `admits ${what} from ${sizeOf(r)}`, fix));
                 }
             }
         });
@@ -47,11 +57,13 @@ export function noInternetWideAccess(resources: readonly PolicyResource[], confi
     return out;
 }
 
-/** Whether an egress rule sends every protocol and port (an ACCEPT of ALL / all, or unset). */
-function sendsEverything(rule: Record<string, any>): boolean {
+/** Whether an egress rule covers every protocol and port (ALL / all, or unset, and no service template). */
+function coversEverything(rule: Record<string, any>): boolean {
     const all = (v: unknown) => v === undefined || (typeof v === "string" && (v.toUpperCase() === "ALL" || v === UNKNOWN));
-    return !(typeof rule.action === "string" && rule.action.toUpperCase() !== "ACCEPT") && all(rule.protocol) && all(rule.port) && !rule.serviceTemplateId && !rule.serviceTemplateGroup;
+    return all(rule.protocol) && all(rule.port) && !rule.serviceTemplateId && !rule.serviceTemplateGroup;
 }
+
+const isAction = (rule: Record<string, any>, action: "ACCEPT" | "DROP") => typeof rule.action !== "string" ? action === "ACCEPT" : rule.action.toUpperCase() === action;
 
 /**
  * Rule 10 (production, advisory): the groups of external etcd members do not send everything to
@@ -64,27 +76,18 @@ export function etcdEgressRestricted(resources: readonly PolicyResource[], confi
     }
     const policy = "etcd-egress-restricted";
     const fix = "list where the members may send in network.etcdEgressCidrs (the COS endpoint, mirrors, DNS): the VPC and the metadata service are added, the rest is dropped";
-    const inv = new Inventory(resources);
-    const guarded = new Set(inv.ofType(TYPES.instance).filter((i) => roleOf(i) === "etcd").flatMap((i) => inv.securityGroupsOf(i)));
     const out: Violation[] = [];
-    for (const set of inv.ofType(TYPES.securityGroupRuleSet)) {
-        const sg = Inventory.key(inv.resolve(set, "securityGroupId", set.props.securityGroupId, TYPES.securityGroup));
-        if (sg !== UNKNOWN && !guarded.has(sg)) {
-            continue;
-        }
+    for (const { set } of new Inventory(resources).ruleSetsGuarding((i) => roleOf(i) === "etcd")) {
         const egresses = set.props.egresses;
         if (egresses === UNKNOWN) {
             out.push(undecided(policy, set, "egresses", "cannot tell where the etcd members may send", fix));
             continue;
         }
         const rules: Record<string, any>[] = Array.isArray(egresses) ? egresses : [];
-        const n = rules.findIndex((rule) => sendsEverything(rule) && typeof rule.cidrBlock === "string" && rule.cidrBlock !== UNKNOWN &&
-            !cidrProblem(asBlock(rule.cidrBlock)) && widePublicRange(parseCidr(asBlock(rule.cidrBlock))));
-        const dropped = n >= 0 && rules.slice(0, n).some((r) => typeof r.action === "string" && r.action.toUpperCase() === "DROP" && r.cidrBlock === "0.0.0.0/0" && sendsEverything({ ...r, action: "ACCEPT" }));
-        if (n >= 0 && !dropped) {
-            const r = parseCidr(asBlock(rules[n].cidrBlock));
-            out.push(violation(policy, set, `egresses[${n}].cidrBlock`, rules[n].cidrBlock,
-                `lets etcd members send anything to ${r.prefix === 0 ? "the whole internet" : `${r.size.toLocaleString("en-US")} public addresses`}`, fix));
+        const n = rules.findIndex((rule) => isAction(rule, "ACCEPT") && coversEverything(rule) && widePublicBlock(rule.cidrBlock));
+        const droppedFirst = rules.slice(0, Math.max(n, 0)).some((r) => isAction(r, "DROP") && coversEverything(r) && r.cidrBlock === "0.0.0.0/0");
+        if (n >= 0 && !droppedFirst) {
+            out.push(violation(policy, set, `egresses[${n}].cidrBlock`, rules[n].cidrBlock, `lets etcd members send anything to ${sizeOf(widePublicBlock(rules[n].cidrBlock)!)}`, fix));
         }
     }
     return out;

@@ -78,13 +78,11 @@ interface PortRule {
 
 /** The violations of one port rule over every rule set whose group guards a relevant machine. */
 function checkPort(inv: Inventory, p: PortRule, skip: (sgKey: string) => boolean = () => false): Violation[] {
-    const guarded = new Set(inv.ofType(TYPES.instance).filter(p.guards).flatMap((i) => inv.securityGroupsOf(i)));
     const allowedGroups = inv.groupsOnlyFor(p.sources);
     const allowedAddresses = inv.addressesOf(p.sources);
     const out: Violation[] = [];
-    for (const set of inv.ofType(TYPES.securityGroupRuleSet)) {
-        const sg = Inventory.key(inv.resolve(set, "securityGroupId", set.props.securityGroupId, TYPES.securityGroup));
-        if (sg !== UNKNOWN && (!guarded.has(sg) || skip(sg))) {
+    for (const { set, sg } of inv.ruleSetsGuarding(p.guards)) {
+        if (sg !== UNKNOWN && skip(sg)) {
             continue;
         }
         const ingresses = set.props.ingresses;

@@ -14,7 +14,6 @@ import type { RenderContext } from "./context";
 import { NodeFile, publicFile } from "./node-file";
 import { ini } from "./text";
 
-export { TENCENT_METADATA_IP };
 export const METADATA_GUARD_UNIT = "kubeadm-ha-metadata-guard.service";
 
 /** The iptables rule (after `-D`/`-I`): from the pod range to the metadata address, dropped. */

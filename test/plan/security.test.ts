@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { egressRules, ingressRules, OVERLAY_VXLAN_PORT } from "../../components/plan/security";
+import { egressRules, ingressRules, OVERLAY_VXLAN_PORT, securityRoles } from "../../components/plan/security";
 import { renderStack } from "../helpers/rendered";
 
 describe("security-group rules of the pod overlay", () => {
@@ -26,18 +26,21 @@ describe("security-group rules of the pod overlay", () => {
 
 describe("security-group egress", () => {
     it("is open for every role by default (as every deployed group has it: no change)", () => {
-        for (const [role, rules] of Object.entries(egressRules(renderStack("prod").spec))) {
-            assert.deepEqual(rules.map((r) => `${r.action} ${r.protocol} ${r.port} ${r.to}`), ["ACCEPT ALL all 0.0.0.0/0"], role);
+        const spec = renderStack("prod").spec;
+        const all = egressRules(spec);
+        assert.deepEqual(Object.keys(all), securityRoles(spec), "one rule list per security group the cluster has");
+        for (const [role, rules] of Object.entries(all)) {
+            assert.deepEqual(rules!.map((r) => `${r.action} ${r.protocol} ${r.port} ${r.to}`), ["ACCEPT ALL all 0.0.0.0/0"], role);
         }
     });
 
     it("with network.etcdEgressCidrs lets external etcd members send only to the VPC, the metadata service and the listed ranges; every other role stays open", () => {
         const spec = renderStack("prod", (c) => { c.network.etcdEgressCidrs = ["198.18.0.0/24", "203.0.113.7/32"]; }).spec;
         const rules = egressRules(spec);
-        assert.deepEqual(rules.etcd.map((r) => `${r.action} ${r.to}`),
+        assert.deepEqual(rules.etcd!.map((r) => `${r.action} ${r.to}`),
             [`ACCEPT ${spec.network.vpcCidr}`, "ACCEPT 169.254.0.23/32", "ACCEPT 198.18.0.0/24", "ACCEPT 203.0.113.7/32", "DROP 0.0.0.0/0"]);
         for (const role of ["bastion", "master", "worker"] as const) {
-            assert.deepEqual(rules[role].map((r) => `${r.action} ${r.to}`), ["ACCEPT 0.0.0.0/0"], role);
+            assert.deepEqual(rules[role]!.map((r) => `${r.action} ${r.to}`), ["ACCEPT 0.0.0.0/0"], role);
         }
     });
 });
