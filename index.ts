@@ -10,15 +10,7 @@
 // only these deployed machines take a new instance type or image this update).
 
 import * as pulumi from "@pulumi/pulumi";
-import { CLUSTER_KEY, GuardSnapshot, KubeadmCluster, parseGuardSnapshot, parseRollOut, planStackFile, PROJECT, ValidationError } from "./components";
-
-/** The snapshot this stack exported at its last update, through a StackReference to itself; undefined before the first. */
-async function deployedSnapshot(): Promise<GuardSnapshot | undefined> {
-    const self = new pulumi.StackReference(`${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`);
-    const details = await self.getOutputDetails("changeGuardSnapshot");
-    const value = details.value ?? details.secretValue;
-    return value === undefined ? undefined : parseGuardSnapshot(value, "the stack output changeGuardSnapshot");
-}
+import { CLUSTER_KEY, KubeadmCluster, parseRollOut, planStackFile, PROJECT, readDeployedSnapshot, ValidationError } from "./components";
 
 export = async () => {
     const config = new pulumi.Config(PROJECT);
@@ -33,12 +25,12 @@ export = async () => {
     const imageId = config.get("imageId");
     const rollOut = parseRollOut(config.get("rollOut"));
     const existingNetwork = config.getObject<{ vpcId: string; subnetIds: Record<string, string> }>("existingNetwork");
-    const previousSnapshot = await deployedSnapshot();
+    const previousSnapshot = await readDeployedSnapshot();
     const cluster = new KubeadmCluster(String(clusterConfig!.name), {
         cluster: clusterConfig as never,
         ...(imageId ? { imageId } : {}),
         ...(existingNetwork ? { existingNetwork } : {}),
-        ...(previousSnapshot ? { previousSnapshot } : {}),
+        previousSnapshot,
         ...(rollOut ? { rollOut } : {}),
         allowDisruptiveChange: config.getBoolean("allowDisruptiveChange") ?? false,
         kubernetesLayer: config.getBoolean("kubernetesLayer") ?? false,

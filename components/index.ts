@@ -1,25 +1,8 @@
-// Public surface of the library (what `import ... from "kubeadm-ha-tencentcloud"` gives).
-// The Pulumi program in ../index.ts is separate and not part of the package.
+// Public surface of the library (what `import ... from "kubeadm-ha-tencentcloud"` gives): the pure
+// planning layer (also `kubeadm-ha-tencentcloud/plan`, which loads without Pulumi) and the
+// components. The Pulumi program in ../index.ts is separate and not part of the package.
 
-export { ValidationError, formatIssue } from "./plan/errors";
-export type { Issue, Warning } from "./plan/errors";
-export { ClusterConfigSchema } from "./plan/schema";
-export type { ClusterConfig, ClusterConfigInput } from "./plan/schema";
-export type { ClusterSpec, EndpointKind, EndpointSpec, PlacementLevel, PoolSpec, Profile, Role } from "./plan/spec";
-export { validateCluster } from "./plan/validate";
-export type { Validated, ValidateOptions } from "./plan/validate";
-export { planTopology } from "./plan/topology";
-export type { PlannedEndpoint, PlannedNode, PlannedPlacementGroup, Topology } from "./plan/topology";
-export { analyseFaultTolerance } from "./plan/fault-tolerance";
-export type { Domain, DomainReport, RoleLoss } from "./plan/fault-tolerance";
-export { planCluster, planFromConfig } from "./plan/plan";
-export type { ClusterPlan } from "./plan/plan";
-export { CLUSTER_KEY, PROJECT, planStackFile } from "./plan/stack-file";
-export { faultToleranceTable, renderPlanReport } from "./plan/report";
-export { DEFAULT_KUBERNETES_VERSION, KUBERNETES_MINORS } from "./plan/versions";
-export { checkChange, enforceChangeGuard, guardSnapshot, parseGuardSnapshot } from "./plan/change-guard";
-export { parseRollOut, rollOutPlan } from "./plan/roll-out";
-export type { GuardNode, GuardResult, GuardSnapshot, NodeChange } from "./plan/change-guard";
+export * from "./plan-api";
 
 // Components: the Pulumi layer.
 export { KubeadmCluster } from "./kubeadm-cluster";
@@ -47,12 +30,5 @@ export type { ClusterJoinArgs } from "./cluster-join";
 export { KubernetesAddons } from "./kubernetes-addons";
 export type { KubernetesAddonsArgs } from "./kubernetes-addons";
 export type { InstanceSettings } from "./cluster-instance";
-export { renderCluster, renderNode } from "./render/node";
-export type { NodeBundle } from "./render/node";
-export { renderContext } from "./render/context";
-export { ingressRules, securityRoles } from "./plan/security";
-export { caCertHash } from "./render/ca-hash";
-export { backupLifecycleRules, backupPolicyDocument, cvmTrustDocument } from "./render/backup-bucket";
-export { etcdBackupSshFiles, etcdRestoreArgs, rcloneConfig, ENABLE_BACKUPS_COMMAND } from "./render/etcd-backup";
-export type { BackupSecrets, BackupStorage } from "./render/etcd-backup";
-export { secretInstallScript } from "./render/secret-bundle";
+export { readDeployedSnapshot, SNAPSHOT_OUTPUT } from "./deployed-snapshot";
+export type { DeployedSnapshotOptions } from "./deployed-snapshot";

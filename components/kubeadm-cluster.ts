@@ -73,12 +73,13 @@ export interface KubeadmClusterArgs {
     /** ISO date for the end-of-life check of the Kubernetes version. @default today */
     readonly today?: string;
     /**
-     * The deployed plan: the `changeGuardSnapshot` output of the last update. The change guard
+     * The deployed plan: the `changeGuardSnapshot` output of the last update, as
+     * `readDeployedSnapshot()` reads it back (`null` before the first update). The change guard
      * refuses (before registering anything) an update that takes down an etcd quorum, every
      * master or every LB machine at once, or moves the API endpoint.
-     * @default none: a first deployment, nothing to compare
+     * @default undefined: nothing is compared, and the preview warns that the guard is off
      */
-    readonly previousSnapshot?: GuardSnapshot;
+    readonly previousSnapshot?: GuardSnapshot | null;
     /** Report the change guard's refusals as warnings and go on (test clusters that may go down). @default false */
     readonly allowDisruptiveChange?: boolean;
 }
@@ -117,17 +118,21 @@ export class KubeadmCluster extends pulumi.ComponentResource {
         try {
             let planned: ClusterPlan;
             ({ spec, plan: planned } = planFromConfig(args.cluster, args.today ? { today: args.today } : {}));
+            if (args.previousSnapshot === undefined) {
+                void pulumi.log.warn("change guard: off, no previousSnapshot given; pass `previousSnapshot: await readDeployedSnapshot()` and export `changeGuardSnapshot` (README, \"Use it as a library\")", this);
+            }
+            const previous = args.previousSnapshot ?? undefined;
             const pinned = args.imageId ?? spec.image.imageId;
-            const unrecorded = unrecordedImage(args.previousSnapshot, pinned);
+            const unrecorded = unrecordedImage(previous, pinned);
             if (unrecorded) {
                 throw new ValidationError([unrecorded], "image");
             }
-            rolled = rollOutPlan(planned, args.previousSnapshot, pinned, args.rollOut);
+            rolled = rollOutPlan(planned, previous, pinned, args.rollOut);
             this.plan = rolled.plan;
-            hostKeys = pinnedHostKeys(this.plan, args.previousSnapshot);
-            havip = havipSwitchRange(this.plan, args.previousSnapshot);
+            hostKeys = pinnedHostKeys(this.plan, previous);
+            havip = havipSwitchRange(this.plan, previous);
             const snapshot = guardSnapshot(spec, this.plan, rolled, hostKeys.pinned, havip.switchRange);
-            const guard = checkChange(args.previousSnapshot, snapshot);
+            const guard = checkChange(previous, snapshot);
             enforceChangeGuard(guard, args.allowDisruptiveChange ?? false).forEach((w) => void pulumi.log.warn(`change guard: ${formatIssue(w)}`, this));
             describeHeld(rolled.held).forEach((line) => void pulumi.log.info(`roll-out: ${line}`, this));
             if (hostKeys.unpinned.length > 0) {

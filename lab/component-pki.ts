@@ -6,7 +6,7 @@
 
 import { randomBytes, randomInt } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { installRecorder } from "../components/cli/recorder";
+import { installRecorder } from "../components/testing";
 import { ClusterPki, clusterPkiArgs } from "../components/cluster-pki";
 import type { ClusterPlan } from "../components/plan/plan";
 import type { ClusterSpec } from "../components/plan/spec";

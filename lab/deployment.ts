@@ -6,7 +6,7 @@
 // bring-up runs exactly the wiring `ClusterJoin` gives the provider.
 
 import { previewStack } from "../components/cli/preview";
-import type { RecordedResource } from "../components/cli/recorder";
+import type { RecordedResource } from "../components/testing";
 import { randomOutputs } from "./component-pki";
 import { realTlsOutputs } from "./tls-mocks";
 import { withoutSecrets } from "./unwrap";

@@ -4,8 +4,7 @@
 
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { installCloudMocks } from "./preview-mocks";
-import { isWireSecret, RecordedResource, Recorder } from "./recorder";
+import { installCloudMocks, isWireSecret, RecordedResource, Recorder, waitForRegistrations } from "../testing";
 
 const PROGRAM = path.join(__dirname, "..", "..", "index.ts");
 
@@ -15,11 +14,6 @@ export interface Preview {
     readonly counts: readonly [string, number][];
     /** The program's stack outputs (its module exports). */
     readonly outputs: Record<string, any>;
-}
-
-/** Waits until every registration started so far has reached the (mock) monitor. */
-export function waitForRegistrations(): Promise<void> {
-    return (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
 }
 
 /**

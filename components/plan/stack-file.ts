@@ -11,6 +11,23 @@ export const PROJECT = "kubeadm-ha";
 /** The stack config key that holds the whole cluster configuration. */
 export const CLUSTER_KEY = `${PROJECT}:cluster`;
 
+/** A program-level stack config key (`kubeadm-ha:<key>` beside the cluster), as index.ts reads it. */
+export interface ProgramKey {
+    readonly key: string;
+    readonly type: string;
+    readonly default: string;
+    readonly description: string;
+}
+
+/** Every `kubeadm-ha:<key>` the Pulumi program reads besides `cluster` (docs/config-reference.md lists them). */
+export const PROGRAM_KEYS: readonly ProgramKey[] = [
+    { key: "imageId", type: "string", default: "unset", description: "Image of new machines and of a reinstall (`img-` and 8 characters); deployed machines keep theirs until it changes" },
+    { key: "rollOut", type: "string", default: "unset: every machine", description: "Comma-separated machine names: only these deployed machines take a new instance type or image this update" },
+    { key: "existingNetwork", type: "{ vpcId: string, subnetIds: { <zone>: string } }", default: "unset: a new VPC", description: "Adopt an existing VPC and one subnet per zone instead of creating them" },
+    { key: "allowDisruptiveChange", type: "boolean", default: "false", description: "The change guard only warns (test clusters that may go down)" },
+    { key: "kubernetesLayer", type: "boolean", default: "false", description: "Register the Kubernetes layer (CoreDNS spread and PDB); Pulumi must then reach the API endpoint" },
+];
+
 /** Problems of the stack file around the cluster config (missing key, region mismatch). */
 function stackIssues(config: Record<string, unknown> | undefined, source: string): Issue[] {
     const cluster = config?.[CLUSTER_KEY];

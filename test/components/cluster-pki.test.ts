@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
-import { installCloudMocks } from "../../components/cli/preview-mocks";
+import { installCloudMocks } from "../../components/testing";
 import { ClusterPki } from "../../components/cluster-pki";
 import { caCertHash } from "../../components/render/ca-hash";
 import { isSecret, Recorder, valueOf } from "../helpers/mocks";

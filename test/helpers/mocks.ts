@@ -2,7 +2,7 @@
 
 import * as pulumi from "@pulumi/pulumi";
 
-export * from "../../components/cli/recorder";
+export * from "../../components/testing";
 
 /** Resolves an Output's value (undefined while unknown). */
 export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {

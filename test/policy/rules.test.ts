@@ -444,7 +444,7 @@ describe("lint: components/policy stays pure", () => {
 
     it("rejects Pulumi imports and imports of components outside plan/ (even type-only ones)", async () => {
         for (const code of [`import { PolicyPack } from "@pulumi/policy";\nexport const x = PolicyPack;\n`,
-            `import type { RecordedResource } from "../cli/recorder";\nexport type X = RecordedResource;\n`]) {
+            `import type { RecordedResource } from "../testing/recorder";\nexport type X = RecordedResource;\n`]) {
             assert.ok((await lint(code)).some((m) => /pure/.test(m)), code);
         }
     });

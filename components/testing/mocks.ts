@@ -71,16 +71,29 @@ const callsWith = (publicImage: string): CallHandler => (args) => {
     }
 };
 
+/** Names and answers the mocked program sees. */
+export interface CloudMockNames {
+    /** The project name (`pulumi.getProject()`). @default "project" */
+    readonly project?: string;
+    /** The stack name (`pulumi.getStack()`). @default "stack" */
+    readonly stack?: string;
+    /** The newest public image the mocked getImages answers. @default PREVIEW_IMAGE */
+    readonly publicImage?: string;
+}
+
 /**
- * Installs fresh mocks with realistic provider outputs and a recorder. `stackOutputs` are what a
- * StackReference reads (the program reads its own last outputs for the change guard).
+ * Installs fresh mocks with realistic provider outputs and a recorder of every registration:
+ * fake key PEMs, a real (throwaway) CA certificate so the CA pin is computed, deterministic random
+ * values, the Tencent outputs the components read (EIP addresses, CLB VIPs, listener ids), and the
+ * getImages and getUserInfo data sources. Call it before the resources are created.
  */
-export function installCloudMocks(names: { project?: string; stack?: string; publicImage?: string } = {}, stackOutputs: Record<string, unknown> = {},
-    /** Outputs that take precedence over the preview's (the lab's real TLS and randomness). */
+export function installCloudMocks(names: CloudMockNames = {},
+    /** What a StackReference reads (the program reads its own last outputs for the change guard). @default {} */
+    stackOutputs: Record<string, unknown> = {},
+    /** Outputs that take precedence over the mocks' own, by type and inputs (the lab's real TLS and randomness). */
     first?: (type: string, inputs: Record<string, any>) => Record<string, any> | undefined): Promise<Recorder> {
     const withStacks = (type: string, name: string, inputs: Record<string, any>) =>
         type === "pulumi:pulumi:StackReference" ? { outputs: stackOutputs, secretOutputNames: [] } : first?.(type, inputs) ?? outputs(type, name, inputs);
     const { publicImage, ...ids } = names;
     return installRecorder({ outputs: withStacks, call: callsWith(publicImage ?? PREVIEW_IMAGE), ...ids });
 }
-

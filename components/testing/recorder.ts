@@ -56,6 +56,11 @@ export function isWireSecret(value: unknown): boolean {
         (value as Record<string, unknown>)[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig;
 }
 
+/** Waits until every registration started so far has reached the (mock) monitor. */
+export function waitForRegistrations(): Promise<void> {
+    return (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+}
+
 export class Recorder {
     readonly resources: RecordedResource[] = [];
     readonly packages: RecordedPackage[] = [];
@@ -79,10 +84,13 @@ export type CallHandler = (args: pulumi.runtime.MockCallArgs) => Record<string, 
  * plus whatever `outputs(type, name, inputs)` adds.
  */
 export async function installRecorder(options: {
+    /** Answers a data source (invoke) by token. @default every invoke answers {} */
     call?: CallHandler;
+    /** Outputs added to a resource's echoed inputs, by type, name and inputs. @default none */
     outputs?: (type: string, name: string, inputs: Record<string, any>) => Record<string, any>;
-    /** Project and stack names the program sees. @default "project", "stack" */
+    /** The project name the program sees. @default "project" */
     project?: string;
+    /** The stack name the program sees. @default "stack" */
     stack?: string;
 } = {}): Promise<Recorder> {
     const recorder = new Recorder();

@@ -1,0 +1,37 @@
+// The pure half of the library (`kubeadm-ha-tencentcloud/plan`): validation, planning, rendering,
+// the change guard and the policy rules. It loads without any Pulumi SDK: nothing here imports
+// @pulumi/* (lint-enforced for plan/, render/ and policy/; test/package.test.ts loads it with every
+// @pulumi module refused).
+
+export { ValidationError, formatIssue } from "./plan/errors";
+export type { Issue, Warning } from "./plan/errors";
+export { ClusterConfigSchema } from "./plan/schema";
+export type { ClusterConfig, ClusterConfigInput } from "./plan/schema";
+export type { ClusterSpec, EndpointKind, EndpointSpec, PlacementLevel, PoolSpec, Profile, Role } from "./plan/spec";
+export { validateCluster } from "./plan/validate";
+export type { Validated, ValidateOptions } from "./plan/validate";
+export { planTopology } from "./plan/topology";
+export type { PlannedEndpoint, PlannedNode, PlannedPlacementGroup, Topology } from "./plan/topology";
+export { analyseFaultTolerance } from "./plan/fault-tolerance";
+export type { Domain, DomainReport, RoleLoss } from "./plan/fault-tolerance";
+export { planCluster, planFromConfig } from "./plan/plan";
+export type { ClusterPlan } from "./plan/plan";
+export { CLUSTER_KEY, PROJECT, planStackFile } from "./plan/stack-file";
+export { faultToleranceTable, renderPlanReport } from "./plan/report";
+export { DEFAULT_KUBERNETES_VERSION, KUBERNETES_MINORS } from "./plan/versions";
+export { checkChange, enforceChangeGuard, guardSnapshot, parseGuardSnapshot } from "./plan/change-guard";
+export { parseRollOut, rollOutPlan } from "./plan/roll-out";
+export type { GuardNode, GuardResult, GuardSnapshot, NodeChange } from "./plan/change-guard";
+export { renderCluster, renderNode } from "./render/node";
+export type { NodeBundle } from "./render/node";
+export { renderContext } from "./render/context";
+export type { ApiHealth, LeaderElection, RenderContext, RenderOptions, Timers } from "./render/context";
+export { egressRules, ingressRules, securityRoles } from "./plan/security";
+export type { EgressRule, Rule, SecurityRole } from "./plan/security";
+export { caCertHash } from "./render/ca-hash";
+export { backupLifecycleRules, backupPolicyDocument, cvmTrustDocument } from "./render/backup-bucket";
+export { etcdBackupSshFiles, etcdRestoreArgs, rcloneConfig, ENABLE_BACKUPS_COMMAND } from "./render/etcd-backup";
+export type { BackupSecrets, BackupStorage } from "./render/etcd-backup";
+export { secretInstallScript } from "./render/secret-bundle";
+export { ALL_RULES, checkAll, DEFAULT_CONFIG as DEFAULT_POLICY_CONFIG } from "./policy/rules";
+export type { PolicyConfig, PolicyResource, PolicyRule, Violation } from "./policy/rules";
