@@ -9,7 +9,7 @@ import * as tls from "@pulumi/tls";
 import type { ClusterPlan } from "./plan/plan";
 import type { ClusterSpec } from "./plan/spec";
 import { caCertHash } from "./render/ca-hash";
-import type { KubeadmSecrets } from "./render/kubeadm";
+import type { KubeadmSecrets } from "./render/kubeadm-secrets";
 import type { ControlPlanePki, EtcdMemberPki } from "./render/pki-files";
 
 const TYPE = "kubeadm-ha:index:ClusterPki";

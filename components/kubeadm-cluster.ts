@@ -27,7 +27,7 @@ import { describeHeld, RolledOut, rollOutPlan, unrecordedImage } from "./plan/ro
 import { formatIssue, ValidationError } from "./plan/errors";
 import { backupBucketPrefix, backupReplicaPrefix, backupRoleName, keyPairName } from "./plan/naming";
 import { ClusterPlan, planFromConfig } from "./plan/plan";
-import type { ClusterConfigInput } from "./plan/schema";
+import type { ClusterConfigInput } from "./plan/config-types";
 import { egressRules, ingressRules, securityRoleOf, securityRoles } from "./plan/security";
 import type { ClusterSpec } from "./plan/spec";
 import type { PlannedNode } from "./plan/topology";

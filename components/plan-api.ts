@@ -5,8 +5,8 @@
 
 export { ValidationError, formatIssue } from "./plan/errors";
 export type { Issue, Warning } from "./plan/errors";
-export { ClusterConfigSchema } from "./plan/schema";
-export type { ClusterConfig, ClusterConfigInput } from "./plan/schema";
+export type { ClusterConfig, ClusterConfigInput } from "./plan/config-types";
+export type { ProgramKey } from "./plan/stack-file";
 export type { ClusterSpec, EndpointKind, EndpointSpec, PlacementLevel, PoolSpec, Profile, Role } from "./plan/spec";
 export { validateCluster } from "./plan/validate";
 export type { Validated, ValidateOptions } from "./plan/validate";
@@ -16,7 +16,7 @@ export { analyseFaultTolerance } from "./plan/fault-tolerance";
 export type { Domain, DomainReport, RoleLoss } from "./plan/fault-tolerance";
 export { planCluster, planFromConfig } from "./plan/plan";
 export type { ClusterPlan } from "./plan/plan";
-export { CLUSTER_KEY, PROJECT, planStackFile } from "./plan/stack-file";
+export { CLUSTER_KEY, PROGRAM_KEYS, PROJECT, planStackFile } from "./plan/stack-file";
 export { faultToleranceTable, renderPlanReport } from "./plan/report";
 export { DEFAULT_KUBERNETES_VERSION, KUBERNETES_MINORS } from "./plan/versions";
 export { checkChange, enforceChangeGuard, guardSnapshot, parseGuardSnapshot } from "./plan/change-guard";

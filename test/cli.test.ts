@@ -88,6 +88,11 @@ describe("npm run plan", () => {
         assert.deepEqual(json.faultTolerance.map((d: any) => d.domain), ["host", "rack", "zone"]);
         assert.equal(json.preview.counts["tencentcloud:index/instance:Instance"], 18);
         assert.equal(json.preview.counts["tencentcloud:index/placementGroup:PlacementGroup"], 2);
+        const etcd0 = json.preview.resources.find((x: any) => x.name === "prod-etcd-0");
+        assert.equal(etcd0.inputs.privateIp, "10.10.1.21", "the inputs the text tree shows");
+        const secrets = json.preview.resources.find((x: any) => x.name === "prod-master-0-secrets");
+        assert.equal(secrets.inputs.stdin, "[secret]");
+        assert.ok(!r.out.includes("BEGIN FAKE PRIVATE KEY"), "no key in the JSON");
     });
 
     it("prints the resource tree index.ts would register, run under mocks, with secrets hidden", () => {
@@ -130,12 +135,28 @@ describe("npm run plan", () => {
         const r = plan("--stack", "prod-keepalived", "--out", out, "--no-preview");
         assert.equal(r.code, 0, r.err);
         assert.match(r.err, /wrote the rendered files of 13 nodes to .* \(largest user-data: prod-ka-[a-z]+-\d+, \d+ bytes base64 of 16384\)/);
-        assert.equal(readdirSync(out).length, 13);
+        assert.equal(readdirSync(out).filter((f) => !f.startsWith(".")).length, 13);
         assert.match(readFileSync(path.join(out, "prod-ka-lb-0", "user-data.yaml"), "utf8"), /^#cloud-config\n/);
         assert.ok(existsSync(path.join(out, "prod-ka-lb-0", "files", "etc", "haproxy", "haproxy.cfg")));
         const join = path.join(out, "prod-ka-master-1", "files", "etc", "kubernetes", "kubeadm", "join.yaml");
         assert.match(readFileSync(join, "utf8"), /^# Offline rendering: .* placeholders/);
         assert.equal(statSync(join).mode & 0o777, 0o600, "secret files are written 0600");
+    });
+
+    it("--out empties a directory an earlier --out wrote, and refuses any other non-empty one before printing", () => {
+        const out = path.join(dir, "again");
+        assert.equal(plan("--stack", "dev", "--out", out, "--no-preview").code, 0);
+        writeFileSync(path.join(out, "dev-general-9"), "a node removed since");
+        assert.equal(plan("--stack", "dev", "--out", out, "--no-preview").code, 0);
+        assert.ok(!existsSync(path.join(out, "dev-general-9")), "stale files are gone");
+        assert.ok(existsSync(path.join(out, "dev-master-0", "user-data.yaml")));
+        const theirs = mkdtempSync(path.join(dir, "theirs-"));
+        writeFileSync(path.join(theirs, "notes.txt"), "keep me");
+        const r = plan("--stack", "dev", "--out", theirs, "--no-preview");
+        assert.equal(r.code, 2);
+        assert.equal(r.out, "");
+        assert.match(r.err, /--out .* is not empty and was not written by --out; nothing was written\n {2}fix: give a new or empty directory/);
+        assert.equal(readFileSync(path.join(theirs, "notes.txt"), "utf8"), "keep me");
     });
 
     it("exits 1 when the stack file has no cluster configuration", () => {
@@ -144,6 +165,14 @@ describe("npm run plan", () => {
         const r = plan("--config", file, "--no-preview");
         assert.equal(r.code, 1);
         assert.match(r.err, /kubeadm-ha:cluster: is missing/);
+    });
+
+    it("names a misspelt kubeadm-ha:cluster key and the rename that fixes it", () => {
+        const file = path.join(dir, "typo.yaml");
+        writeFileSync(file, readFileSync(path.join(ROOT, "stacks", "Pulumi.dev.yaml"), "utf8").replace("kubeadm-ha:cluster:", "kubeadm-ha:clustr:"));
+        const r = plan("--config", file, "--no-preview");
+        assert.equal(r.code, 1);
+        assert.match(r.err, /kubeadm-ha:cluster: is missing from .* \(it has 'kubeadm-ha:clustr'\)\. Fix: rename 'kubeadm-ha:clustr' to 'kubeadm-ha:cluster'/);
     });
 
     it("exits 2 with usage on a missing stack or bad arguments", () => {

@@ -1,7 +1,6 @@
 import { strict as assert } from "node:assert";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
-import * as ts from "typescript";
 
 const ROOT = path.join(__dirname, "..");
 const pkg = require("../package.json");
@@ -23,24 +22,52 @@ describe("the package other Pulumi programs import", () => {
         }
     });
 
-    it("type-checks a consumer that imports it by name", () => {
-        const dir = mkdtempSync(path.join(ROOT, ".consumer-"));
-        try {
-            const file = path.join(dir, "consumer.ts");
-            writeFileSync(file, [
-                `import { ClusterConfigInput, ClusterPlan, planFromConfig } from "${pkg.name}";`,
-                `const input: ClusterConfigInput = { name: "x", region: "ap-guangzhou", zones: [{ zone: "ap-guangzhou-3", subnetCidr: "10.0.1.0/24" }], network: { vpcCidr: "10.0.0.0/16" } };`,
-                `export const plan: ClusterPlan = planFromConfig(input).plan;`,
-                `export const n: number = plan.nodes.length;`,
-            ].join("\n"));
-            const program = ts.createProgram([file], {
-                strict: true, noEmit: true, module: ts.ModuleKind.Node16, moduleResolution: ts.ModuleResolutionKind.Node16,
-                target: ts.ScriptTarget.ES2022, skipLibCheck: true, types: [],
-            });
-            const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
-            assert.deepEqual(diagnostics, []);
-        } finally {
-            rmSync(dir, { recursive: true, force: true });
+    it("has a pure entry point and a testing one, typed under node10 resolution too (typesVersions)", () => {
+        assert.deepEqual(pkg.exports["./plan"], { types: "./dist/plan-api.d.ts", default: "./dist/plan-api.js" });
+        assert.deepEqual(pkg.exports["./testing"], { types: "./dist/testing/index.d.ts", default: "./dist/testing/index.js" });
+        assert.deepEqual(pkg.typesVersions, { "*": { plan: ["dist/plan-api.d.ts"], testing: ["dist/testing/index.d.ts"] } });
+        const testing = require(`${pkg.name}/testing`);
+        for (const name of ["installCloudMocks", "installRecorder", "waitForRegistrations", "isWireSecret"]) {
+            assert.equal(typeof testing[name], "function", name);
         }
+        assert.match(testing.PREVIEW_CA_CERT, /^-----BEGIN CERTIFICATE-----/);
+        const lib = require(pkg.name);
+        assert.equal(typeof lib.readDeployedSnapshot, "function");
+        assert.equal(lib.SNAPSHOT_OUTPUT, "changeGuardSnapshot");
+    });
+
+    it("declares the Tencent SDK as an optional peer the user installs, ours only for development", () => {
+        assert.equal(pkg.dependencies["@pulumi/tencentcloud"], undefined);
+        assert.equal(pkg.peerDependencies["@pulumi/tencentcloud"], ">=1.83.25 <2");
+        assert.deepEqual(pkg.peerDependenciesMeta["@pulumi/tencentcloud"], { optional: true });
+        assert.equal(pkg.devDependencies["@pulumi/tencentcloud"], "file:sdks/tencentcloud");
+        const sdk = require("../sdks/tencentcloud/package.json");
+        assert.deepEqual(sdk.files, ["bin/", "build-if-missing.js"]);
+    });
+
+    it("keeps zod out of every public type: no declaration reachable from an entry point imports it", () => {
+        const seen = new Set<string>();
+        const queue = ["index.d.ts", "plan-api.d.ts", "testing/index.d.ts"].map((f) => path.join(ROOT, "dist", f));
+        const zod: string[] = [];
+        while (queue.length > 0) {
+            const file = queue.pop()!;
+            if (seen.has(file)) {
+                continue;
+            }
+            seen.add(file);
+            for (const m of readFileSync(file, "utf8").matchAll(/from ["']([^"']+)["']|import\(["']([^"']+)["']\)/g)) {
+                const spec = m[1] ?? m[2];
+                if (spec.startsWith(".")) {
+                    const base = path.resolve(path.dirname(file), spec);
+                    const found = [`${base}.d.ts`, path.join(base, "index.d.ts")].find((c) => existsSync(c));
+                    assert.ok(found, `${file} imports ${spec}`);
+                    queue.push(found);
+                } else if (/^zod(\/|$)/.test(spec)) {
+                    zod.push(path.relative(ROOT, file));
+                }
+            }
+        }
+        assert.ok(seen.size > 30, `${seen.size} declarations`);
+        assert.deepEqual(zod, []);
     });
 });

@@ -55,7 +55,7 @@ function range(s: Schema): string {
 
 /** TSDoc for a property: its range, pattern and default (json-schema-to-typescript prints `description`). */
 function documented(s: Schema): Schema {
-    const lines = [range(s) && `Range: ${range(s)}.`, s.pattern && `Pattern: \`${s.pattern}\`.`, s.default !== undefined && `@default ${show(s.default)}`];
+    const lines = [s.description, range(s) && `Range: ${range(s)}.`, s.pattern && `Pattern: \`${s.pattern}\`.`, s.default !== undefined && `@default ${show(s.default)}`];
     const description = lines.filter(Boolean).join("\n");
     return description ? { ...s, description } : s;
 }
@@ -87,7 +87,7 @@ function rows(s: Schema, key: string, required: boolean, out: string[][]): void 
         return;
     }
     const type = s.type === "array" ? `list of ${s.items?.type ?? "values"}` : s.enum ? "one of" : s.const !== undefined ? "constant" : s.type ?? "any";
-    const allowed = s.enum ? s.enum.map((v) => `\`${v}\``).join(", ") : s.const !== undefined ? `\`${s.const}\`` : [range(s), s.pattern && `pattern \`${s.pattern}\``].filter(Boolean).join("; ");
+    const allowed = s.enum ? s.enum.map((v) => `\`${v}\``).join(", ") : s.const !== undefined ? `\`${s.const}\`` : [s.description, range(s), s.pattern && `pattern \`${s.pattern}\``].filter(Boolean).join("; ");
     const dflt = s.default !== undefined ? `\`${show(s.default)}\`` : required ? "**required**" : "unset";
     if (key && !(s.type === "object" && s.properties)) {
         out.push([`\`${key}\``, type, cell(dflt), cell(allowed)]);

@@ -3,7 +3,7 @@
 // endpoint and the fault-tolerance table. With --against, the change guard compares it with the
 // deployed plan first. Offline: no cloud account or Pulumi CLI needed.
 
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { parse as parseYaml } from "yaml";
@@ -13,7 +13,7 @@ import { formatIssue, ValidationError } from "../plan/errors";
 import { renderPlanReport } from "../plan/report";
 import { planStackFile } from "../plan/stack-file";
 import { renderCluster } from "../render/node";
-import { previewStack, renderPreview } from "./preview";
+import { previewStack, renderPreview, shownInputs } from "./preview";
 import type { ClusterPlan } from "../plan/plan";
 import type { ClusterSpec } from "../plan/spec";
 import { fail } from "./exit";
@@ -25,7 +25,9 @@ const USAGE = `usage: npm run plan -- (--stack <name> | --config <file>) [--json
   --json           print the plan as JSON instead of tables
   --no-preview     skip the resource tree (index.ts run under mocks)
   --out <dir>      also write every node's rendered files to <dir>/<node>/ (kubeadm
-                   files carry placeholder secrets; real ones are made at deploy time)
+                   files carry placeholder secrets; real ones are made at deploy time);
+                   a directory an earlier --out wrote is emptied first, any other
+                   non-empty one is refused
   --today <date>   ISO date for end-of-life checks (default: today)
   --against <file> the deployed plan (\`pulumi stack output changeGuardSnapshot --json\`,
                    or this command's --json output): refuse changes that would take down
@@ -59,6 +61,26 @@ function guardReport(previous: GuardSnapshot, next: GuardSnapshot, held: readonl
     lines.push(...describeHeld(held).map((h) => `  held: ${h}`));
     lines.push(...warnings.map((w) => `  warning: ${formatIssue(w)}`));
     return lines.join("\n");
+}
+
+/** Marks a directory --out wrote, so that the next run may empty it. */
+const OUT_MARKER = ".kubeadm-ha-rendered";
+
+/**
+ * Makes dir ready for --out: created when missing, emptied when an earlier --out wrote it (a
+ * node removed from the stack leaves no stale files), refused (exit 2) when it holds anything else.
+ */
+function prepareOut(dir: string): void {
+    if (existsSync(dir) && readdirSync(dir).length > 0) {
+        if (!existsSync(path.join(dir, OUT_MARKER))) {
+            fail(2, `--out ${dir} is not empty and was not written by --out; nothing was written\n  fix: give a new or empty directory (e.g. --out rendered/), or empty it first`);
+        }
+        for (const entry of readdirSync(dir)) {
+            rmSync(path.join(dir, entry), { recursive: true, force: true });
+        }
+    }
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, OUT_MARKER), "written by npm run plan -- --out; the next --out here empties this directory first\n");
 }
 
 /** Writes every node's user-data and files under dir; returns a one-line summary. */
@@ -128,8 +150,11 @@ async function main(argv: string[]): Promise<void> {
         const preview = args.preview ? await previewStack({
             config: { ...config, ...(names ? { "kubeadm-ha:rollOut": names } : {}), ...(args["allow-disruption"] ? { "kubeadm-ha:allowDisruptiveChange": true } : {}) },
         }, args.stack ?? spec.name, previous ? { changeGuardSnapshot: previous } : {}) : undefined;
+        if (args.out) {
+            prepareOut(args.out); // before anything is printed: a refusal leaves no half output
+        }
         if (args.json) {
-            const resources = preview?.resources.filter((r) => r.custom).map((r) => ({ type: r.type, name: r.name, parent: r.parentUrn.split("::").pop() }));
+            const resources = preview?.resources.filter((r) => r.custom).map((r) => ({ type: r.type, name: r.name, parent: r.parentUrn.split("::").pop(), inputs: shownInputs(r) }));
             process.stdout.write(`${JSON.stringify({ ...plan, changeGuardSnapshot: snapshot, ...(preview ? { preview: { counts: Object.fromEntries(preview.counts), resources } } : {}) }, null, 2)}\n`);
         } else {
             process.stdout.write(`${renderPlanReport(plan)}\n${preview ? `\n${renderPreview(preview)}\n` : ""}`);

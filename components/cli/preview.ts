@@ -45,23 +45,25 @@ const KEY_FIRST = ["instanceType", "availabilityZone", "privateIp", "placementGr
     "vip", "protocol", "port", "storageType", "storageSize", "create", "stdin"];
 const rank = (k: string) => (KEY_FIRST.includes(k) ? KEY_FIRST.indexOf(k) : KEY_FIRST.length);
 
-/** Short, safe rendering of a resource's scalar inputs. */
-function keyInputs(r: RecordedResource, max = 6): string {
-    const shown: string[] = [];
+/** A resource's scalar inputs as the preview shows them: secrets as [secret], long or multi-line strings as their size. */
+export function shownInputs(r: RecordedResource, max = 6): Record<string, string | number | boolean> {
+    const shown: [string, string | number | boolean][] = [];
     for (const [k, v] of Object.entries(r.wireInputs).sort(([a], [b]) => rank(a) - rank(b))) {
         if (shown.length >= max || v === undefined || v === null || v === "") {
             continue;
         }
         if (isWireSecret(v)) {
-            shown.push(`${k}=[secret]`);
+            shown.push([k, "[secret]"]);
         } else if (typeof v === "string") {
-            shown.push(v.length > 48 || v.includes("\n") ? `${k}=[${Buffer.byteLength(v)} bytes]` : `${k}=${v}`);
+            shown.push([k, v.length > 48 || v.includes("\n") ? `[${Buffer.byteLength(v)} bytes]` : v]);
         } else if (typeof v === "number" || typeof v === "boolean") {
-            shown.push(`${k}=${v}`);
+            shown.push([k, v]);
         }
     }
-    return shown.join(" ");
+    return Object.fromEntries(shown);
 }
+
+const keyInputs = (r: RecordedResource) => Object.entries(shownInputs(r)).map(([k, v]) => `${k}=${v}`).join(" ");
 
 /** The resource tree as indented text, then the counts per type. */
 export function renderPreview(p: Preview): string {

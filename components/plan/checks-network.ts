@@ -4,8 +4,8 @@
 import { MIN_SUBNET_PREFIX } from "./addressing";
 import { Cidr, contains, overlaps, parseCidr, PRIVATE_RANGES, WIDEST_PUBLIC_PREFIX, widePublicRange } from "./cidr";
 import { proxyImageProblem } from "./images";
-import type { Issue, Warning } from "./errors";
-import type { ClusterConfig } from "./schema";
+import { didYouMean, type Issue, type Warning } from "./errors";
+import type { ClusterConfig } from "./config-types";
 
 /** What the checks found: errors stop planning, warnings are printed with the plan. */
 export interface Findings {
@@ -32,10 +32,12 @@ function zoneChecks(c: PartialConfig, out: Findings): void {
         }
         seen.set(z.zone, i);
         if (c.region && !new RegExp(`^${c.region}-\\d+$`).test(z.zone)) {
+            const n = /-(\d+)$/.exec(z.zone)?.[1];
+            const guess = n && didYouMean(z.zone, [`${c.region}-${n}`]);
             out.errors.push({
                 path: `zones[${i}].zone`, got: z.zone,
                 problem: `is not a zone of region ${c.region} (its zones are named ${c.region}-<n>)`,
-                fix: `use a zone of ${c.region}, or change region`,
+                fix: guess ? `did you mean ${guess}? Otherwise use a zone of ${c.region}, or change region` : `use a zone of ${c.region}, or change region`,
             });
         }
     });

@@ -4,7 +4,8 @@ import { busiestZoneCount, lastUsableOffset, MIN_SUBNET_PREFIX, poolBlockStarts 
 import { parseCidr } from "./cidr";
 import type { Findings, PartialConfig } from "./checks-network";
 import { longestDerivedNames, NAME_RULES, RESERVED_ROLE_NAMES } from "./naming";
-import { KUBERNETES_MINORS, parseKubernetesVersion, supportedMinorList } from "./versions";
+import { didYouMean } from "./errors";
+import { DEFAULT_KUBERNETES_VERSION, KUBERNETES_MINORS, parseKubernetesVersion, supportedMinorList } from "./versions";
 
 const NOT_SSD = new Set(["CLOUD_BASIC", "CLOUD_PREMIUM"]);
 
@@ -35,10 +36,11 @@ function zoneReferenceChecks(c: PartialConfig, out: Findings): void {
     const known = c.zones.map((z) => z.zone);
     for (const ref of zoneReferences(c)) {
         if (!known.includes(ref.zone)) {
+            const guess = didYouMean(ref.zone, known);
             out.errors.push({
                 path: ref.path, got: ref.zone,
                 problem: `has no subnet: zones lists only ${known.join(", ")}`,
-                fix: `add { zone: ${ref.zone}, subnetCidr: … } to zones, or use a listed zone`,
+                fix: guess ? `did you mean ${guess}? Otherwise add { zone: ${ref.zone}, subnetCidr: … } to zones` : `add { zone: ${ref.zone}, subnetCidr: … } to zones, or use a listed zone`,
             });
         }
     }
@@ -161,6 +163,14 @@ function backupChecks(c: PartialConfig, out: Findings): void {
     }
 }
 
+/** Names the releases still maintained on `today`, or says that none is. */
+function maintainedFix(today: string): string {
+    const maintained = [...KUBERNETES_MINORS].filter(([, m]) => m.endOfLife >= today).map(([minor]) => `1.${minor}`);
+    return maintained.length > 0
+        ? `move to a minor maintained on ${today} (${maintained.join(", ")}), e.g. kubernetesVersion: "${DEFAULT_KUBERNETES_VERSION}"`
+        : `no minor this version renders for is maintained on ${today}: upgrade kubeadm-ha-tencentcloud for a newer Kubernetes`;
+}
+
 function versionChecks(c: PartialConfig, today: string, out: Findings): void {
     if (c.kubernetesVersion === undefined) {
         return;
@@ -175,7 +185,7 @@ function versionChecks(c: PartialConfig, today: string, out: Findings): void {
         (c.profile === "production" ? out.errors : out.warnings).push({
             path: "kubernetesVersion", got: c.kubernetesVersion,
             problem: `is past upstream end of life (1.${v.minor} ended ${minor.endOfLife}) and gets no security fixes`,
-            fix: "move to a maintained minor (1.35 or later)",
+            fix: maintainedFix(today),
         });
     }
 }

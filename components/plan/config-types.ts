@@ -18,6 +18,9 @@ export interface ClusterConfig {
      * Pattern: `^[a-z]{2}-[a-z]+(-[a-z]+)?$`.
      */
     region: string;
+    /**
+     * An exact release major.minor.patch of a supported minor (1.31, 1.32, 1.33, 1.34, 1.35, 1.36, 1.37); unset: 1.37.2. Quote it in YAML.
+     */
     kubernetesVersion?: string;
     /**
      * Range: at least 1 item(s).
@@ -29,20 +32,30 @@ export interface ClusterConfig {
          * Pattern: `^[a-z]{2}-[a-z]+(-[a-z]+)?-\d{1,2}$`.
          */
         zone: string;
+        /**
+         * An IPv4 CIDR block in dotted-quad form, e.g. 10.0.0.0/16.
+         */
         subnetCidr: string;
     }[];
     network: {
+        /**
+         * An IPv4 CIDR block in dotted-quad form, e.g. 10.0.0.0/16.
+         */
         vpcCidr: string;
         /**
+         * An IPv4 CIDR block in dotted-quad form, e.g. 10.0.0.0/16.
          * @default "10.244.0.0/16"
          */
         podCidr: string;
         /**
+         * An IPv4 CIDR block in dotted-quad form, e.g. 10.0.0.0/16.
          * @default "10.96.0.0/12"
          */
         serviceCidr: string;
         /**
          * @default []
+         *
+         * Items: An IPv4 CIDR block in dotted-quad form, e.g. 10.0.0.0/16.
          */
         adminCidrs: string[];
         /**
@@ -53,6 +66,9 @@ export interface ClusterConfig {
          * @default false
          */
         podMetadataAccess: boolean;
+        /**
+         * Items: An IPv4 CIDR block in dotted-quad form, e.g. 10.0.0.0/16.
+         */
         etcdEgressCidrs?: string[];
     };
     /**
@@ -344,6 +360,8 @@ export interface ClusterConfig {
         instanceType: string;
         /**
          * @default []
+         *
+         * Items: An IPv4 CIDR block in dotted-quad form, e.g. 10.0.0.0/16.
          */
         allowedCidrs: string[];
     };
@@ -550,6 +568,9 @@ export interface ClusterConfigInput {
      * Pattern: `^[a-z]{2}-[a-z]+(-[a-z]+)?$`.
      */
     region: string;
+    /**
+     * An exact release major.minor.patch of a supported minor (1.31, 1.32, 1.33, 1.34, 1.35, 1.36, 1.37); unset: 1.37.2. Quote it in YAML.
+     */
     kubernetesVersion?: string;
     /**
      * Range: at least 1 item(s).
@@ -561,20 +582,30 @@ export interface ClusterConfigInput {
          * Pattern: `^[a-z]{2}-[a-z]+(-[a-z]+)?-\d{1,2}$`.
          */
         zone: string;
+        /**
+         * An IPv4 CIDR block in dotted-quad form, e.g. 10.0.0.0/16.
+         */
         subnetCidr: string;
     }[];
     network: {
+        /**
+         * An IPv4 CIDR block in dotted-quad form, e.g. 10.0.0.0/16.
+         */
         vpcCidr: string;
         /**
+         * An IPv4 CIDR block in dotted-quad form, e.g. 10.0.0.0/16.
          * @default "10.244.0.0/16"
          */
         podCidr?: string;
         /**
+         * An IPv4 CIDR block in dotted-quad form, e.g. 10.0.0.0/16.
          * @default "10.96.0.0/12"
          */
         serviceCidr?: string;
         /**
          * @default []
+         *
+         * Items: An IPv4 CIDR block in dotted-quad form, e.g. 10.0.0.0/16.
          */
         adminCidrs?: string[];
         /**
@@ -585,6 +616,9 @@ export interface ClusterConfigInput {
          * @default false
          */
         podMetadataAccess?: boolean;
+        /**
+         * Items: An IPv4 CIDR block in dotted-quad form, e.g. 10.0.0.0/16.
+         */
         etcdEgressCidrs?: string[];
     };
     /**
@@ -876,6 +910,8 @@ export interface ClusterConfigInput {
         instanceType?: string;
         /**
          * @default []
+         *
+         * Items: An IPv4 CIDR block in dotted-quad form, e.g. 10.0.0.0/16.
          */
         allowedCidrs?: string[];
     };

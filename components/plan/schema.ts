@@ -2,9 +2,10 @@
 // Field rules that need one value live here; rules across fields live in checks-*.ts.
 
 import { z } from "zod";
+import type { ClusterConfig, ClusterConfigInput } from "./config-types";
 import { cidrProblem } from "./cidr";
 import { FIX_SEPARATOR as FIX } from "./errors";
-import { parseKubernetesVersion, supportedMinorList } from "./versions";
+import { DEFAULT_KUBERNETES_VERSION, parseKubernetesVersion, supportedMinorList } from "./versions";
 
 /** Integer field; numeric strings (as `pulumi config set` may store them) are accepted. */
 function int(min: number, max: number, what: string) {
@@ -28,7 +29,7 @@ const cidr = z.string().refine((s) => cidrProblem(s) === undefined, {
         const p = cidrProblem(String(i.input));
         return `${p?.problem}${FIX}${p?.fix}`;
     },
-});
+}).meta({ description: "An IPv4 CIDR block in dotted-quad form, e.g. 10.0.0.0/16." });
 const instanceType = z.string().regex(/^[A-Z][A-Z0-9]*\.[A-Z0-9]+$/,
     { error: `must be a CVM instance type such as S5.LARGE8${FIX}write the family, a dot and the size in capitals` });
 const dnsName = z.string().max(253).regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
@@ -98,7 +99,8 @@ export const ClusterSections = {
     profile: z.enum(["dev", "production"]).default("production"),
     region,
     kubernetesVersion: z.string().refine((s) => parseKubernetesVersion(s) !== undefined,
-        { error: `must be an exact version such as 1.37.2 (supported minors: ${supportedMinorList()})${FIX}write major.minor.patch` }).optional(),
+        { error: `must be an exact version such as 1.37.2 (supported minors: ${supportedMinorList()})${FIX}write major.minor.patch` })
+        .meta({ description: `An exact release major.minor.patch of a supported minor (${supportedMinorList()}); unset: ${DEFAULT_KUBERNETES_VERSION}. Quote it in YAML.` }).optional(),
     zones: z.array(z.strictObject({ zone: zoneName, subnetCidr: cidr })).min(1, { error: "must list at least one zone" }),
     network: z.strictObject({
         vpcCidr: cidr,
@@ -112,7 +114,7 @@ export const ClusterSections = {
          * credentials and its user-data). @default false: every master and worker drops pod
          * traffic to it at boot
          */
-        podMetadataAccess: z.boolean().default(false),
+        podMetadataAccess: bool.default(false),
         /**
          * The only ranges outside the VPC the external etcd members may send to: the backup
          * bucket's COS endpoint, the package and image mirrors, DNS and NTP servers (IPv4 CIDR
@@ -204,7 +206,7 @@ export const ClusterSections = {
         caValidityHours: int(8760, 262800, "hours a CA is valid: 1 to 30 years").default(87600),
         leafValidityHours: int(1080, 43800, "hours a leaf certificate is valid: 45 days to 5 years").default(8760),
         earlyRenewalHours: int(24, 4380, "hours before expiry Pulumi renews the certificates it signs").default(720),
-        renewalTimer: z.boolean().default(true),
+        renewalTimer: bool.default(true),
     }).default({ caValidityHours: 87600, leafValidityHours: 8760, earlyRenewalHours: 720, renewalTimer: true }),
     backup: z.strictObject({
         enabled: bool.default(true),
@@ -231,7 +233,12 @@ export const ClusterSections = {
 
 export const ClusterConfigSchema = z.strictObject(ClusterSections);
 
-/** A stack's cluster configuration after field-level parsing and defaults. */
-export type ClusterConfig = z.output<typeof ClusterConfigSchema>;
-/** What a stack file may contain (before defaults). */
-export type ClusterConfigInput = z.input<typeof ClusterConfigSchema>;
+export type { ClusterConfig, ClusterConfigInput } from "./config-types";
+
+// The generated types must describe what the schema gives and accepts (`npm run gen:config`
+// rewrites them): the compiler fails here when they drift.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const OUTPUT_MATCHES: Same<z.output<typeof ClusterConfigSchema>, ClusterConfig> = true;
+const INPUT_ACCEPTED: [ClusterConfigInput] extends [z.input<typeof ClusterConfigSchema>] ? true : false = true;
+const DEFAULTED_IS_INPUT: [ClusterConfig] extends [ClusterConfigInput] ? true : false = true;
+void [OUTPUT_MATCHES, INPUT_ACCEPTED, DEFAULTED_IS_INPUT];

@@ -2,7 +2,7 @@
 // needs is resolved here (zones of every role, the endpoint's LB tiers, placement capacity), so
 // planning is a pure function of this value.
 
-import type { ClusterConfig } from "./schema";
+import type { ClusterConfig } from "./config-types";
 import { DEFAULT_KUBERNETES_VERSION, KubernetesVersion, parseKubernetesVersion } from "./versions";
 
 export type Profile = "dev" | "production";

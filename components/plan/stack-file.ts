@@ -1,7 +1,7 @@
 // Reads the cluster configuration out of a parsed Pulumi stack file
 // (`config: { "kubeadm-ha:cluster": {...}, "tencentcloud:region": ... }`) and plans it.
 
-import { Issue, ValidationError } from "./errors";
+import { didYouMean, Issue, ValidationError } from "./errors";
 import { ClusterPlan, planCluster } from "./plan";
 import type { ClusterSpec } from "./spec";
 import { validateCluster, ValidateOptions } from "./validate";
@@ -32,9 +32,11 @@ export const PROGRAM_KEYS: readonly ProgramKey[] = [
 function stackIssues(config: Record<string, unknown> | undefined, source: string): Issue[] {
     const cluster = config?.[CLUSTER_KEY];
     if (cluster === undefined) {
+        const known = [CLUSTER_KEY, ...PROGRAM_KEYS.map((k) => `${PROJECT}:${k.key}`)];
+        const typo = Object.keys(config ?? {}).find((k) => !known.includes(k) && didYouMean(k, [CLUSTER_KEY]) !== undefined);
         return [{
-            path: CLUSTER_KEY, problem: `is missing from ${source}`,
-            fix: `add a '${CLUSTER_KEY}:' mapping under 'config:' (copy stacks/Pulumi.dev.yaml)`,
+            path: CLUSTER_KEY, problem: `is missing from ${source}${typo ? ` (it has '${typo}')` : ""}`,
+            fix: typo ? `rename '${typo}' to '${CLUSTER_KEY}'` : `add a '${CLUSTER_KEY}:' mapping under 'config:' (copy stacks/Pulumi.dev.yaml)`,
         }];
     }
     const providerRegion = config?.["tencentcloud:region"];

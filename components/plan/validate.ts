@@ -7,7 +7,8 @@
 import { z } from "zod";
 import { Findings, networkChecks, PartialConfig } from "./checks-network";
 import { topologyChecks } from "./checks-topology";
-import { didYouMean, fromZodIssue, Issue, ValidationError, Warning } from "./errors";
+import { didYouMean, Issue, ValidationError, Warning } from "./errors";
+import { fromZodIssue } from "./zod-issues";
 import { ClusterConfig, ClusterSections } from "./schema";
 import { ClusterSpec, toClusterSpec } from "./spec";
 

@@ -11,6 +11,7 @@ import { SCRIPTS } from "../../components/render/scripts";
 import { ENCRYPTION_SCRIPTS } from "../../components/render/scripts-encryption";
 import { parse } from "yaml";
 import { KubeadmCluster } from "../../components/kubeadm-cluster";
+import { readDeployedSnapshot } from "../../components/deployed-snapshot";
 import type { ClusterPlan } from "../../components/plan/plan";
 import { keyPairName } from "../../components/plan/naming";
 import { ingressRules, securityRoles } from "../../components/plan/security";
@@ -557,6 +558,39 @@ describe("KubeadmCluster under mocks, for every stack", function () {
         const snap = await value<any>(batch.outputs.changeGuardSnapshot);
         assert.equal(snap.image, "img-mock0002");
         assert.deepEqual(snap.nodes.filter((n: any) => n.image === "img-mock0002").map((n: any) => n.name).sort(), ["prod-ka-general-0", "prod-ka-lb-0"], "recorded as they run");
+    });
+
+    it("warns at preview that the change guard is off when no previousSnapshot is given, and not when it is null", async () => {
+        const warned = async (args: Record<string, unknown>) => {
+            await installCloudMocks();
+            const seen: string[] = [];
+            const original = console.warn;
+            console.warn = (...a: unknown[]) => void seen.push(a.join(" "));
+            try {
+                new KubeadmCluster("dev", { cluster: stackFile("dev").config["kubeadm-ha:cluster"], ...args });
+                await waitForRegistrations();
+            } finally {
+                console.warn = original;
+            }
+            return seen.filter((m) => /change guard: off/.test(m));
+        };
+        const off = await warned({});
+        assert.equal(off.length, 1);
+        assert.match(off[0], /previousSnapshot: await readDeployedSnapshot\(\)/);
+        assert.deepEqual(await warned({ previousSnapshot: null }), []);
+    });
+
+    it("reads the deployed snapshot back from the stack's own output: null before the first update, a clear error for a bad one", async () => {
+        await installCloudMocks();
+        assert.equal(await readDeployedSnapshot(), null);
+        const { plan, spec } = planStackFile(stackFile("dev"), "dev");
+        const deployed = { ...(await previewStack(stackFile("dev"), "dev")).outputs };
+        const snapshot = await value<any>(deployed.changeGuardSnapshot);
+        await installCloudMocks({}, { changeGuardSnapshot: snapshot });
+        assert.deepEqual((await readDeployedSnapshot())!.nodes.map((n) => n.name), plan.nodes.map((n) => n.name));
+        assert.equal(spec.name, "dev");
+        await installCloudMocks({}, { kept: { nodes: "none" } });
+        await assert.rejects(readDeployedSnapshot({ outputName: "kept" }), /the stack output kept of organization\/project\/stack/);
     });
 
     it("registers the Kubernetes layer when asked: CoreDNS spread over hosts and a PodDisruptionBudget", async () => {

@@ -134,6 +134,33 @@ describe("validateCluster: bad input", () => {
         assert.deepEqual(paths.sort(), ["controlPlane.instancetype", "etcd.members"]);
     });
 
+    it("gives fixes that are themselves valid: a quoted release for an unquoted version, the zone meant, a minor maintained on the day", () => {
+        const fixOf = (mutate: (c: any) => void, path: string, today = TODAY) => {
+            const c = prodConfig();
+            mutate(c);
+            try {
+                validateCluster(c, { today });
+            } catch (err) {
+                const issue = (err as ValidationError).issues.find((i) => i.path === path);
+                assert.ok(issue, `${path} in ${(err as Error).message}`);
+                return issue.fix!;
+            }
+            return assert.fail("accepted");
+        };
+        const quoted = (fix: string) => /kubernetesVersion: "([^"]+)"/.exec(fix)![1];
+        for (const [got, want] of [[1.3, "1.37.2"], [1.35, "1.35.0"], [1.37, "1.37.0"]] as const) {
+            const version = quoted(fixOf((c) => { c.kubernetesVersion = got; }, "kubernetesVersion"));
+            assert.equal(version, want, String(got));
+            assert.doesNotThrow(() => validateCluster({ ...prodConfig(), kubernetesVersion: version }, { today: TODAY }), `the suggested ${version} is accepted`);
+        }
+        assert.match(fixOf((c) => { c.zones[0].zone = "ap-guangzou-3"; }, "zones[0].zone"), /^did you mean ap-guangzhou-3\?/);
+        assert.match(fixOf((c) => { c.etcd.zones = ["ap-guangzhou-33"]; }, "etcd.zones[0]"), /^did you mean ap-guangzhou-3\?/);
+        const late = fixOf((c) => { c.kubernetesVersion = "1.35.4"; }, "kubernetesVersion", "2027-06-01");
+        assert.match(late, /maintained on 2027-06-01 \(1\.36, 1\.37\), e\.g\. kubernetesVersion: "1\.37\.2"/);
+        assert.doesNotThrow(() => validateCluster({ ...prodConfig(), kubernetesVersion: quoted(late) }, { today: "2027-06-01" }));
+        assert.match(fixOf((c) => { c.kubernetesVersion = "1.37.2"; }, "kubernetesVersion", "2027-11-01"), /no minor .* is maintained on 2027-11-01/);
+    });
+
     it("rejects a value that is not a mapping", () => {
         const err = rejection("prod");
         assert.match(err.message, /must be a mapping of cluster settings/);
