@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
+import * as ts from "typescript";
 
 const ROOT = path.join(__dirname, "..");
 const pkg = require("../package.json");
@@ -69,5 +70,55 @@ describe("the package other Pulumi programs import", () => {
         }
         assert.ok(seen.size > 30, `${seen.size} declarations`);
         assert.deepEqual(zod, []);
+    });
+});
+
+describe("the package's public types", () => {
+    it("exports every named type that an exported component, function or type uses, from the same entry point", function () {
+        this.timeout(60_000);
+        const dist = path.join(ROOT, "dist");
+        const entries = ["index.d.ts", "plan-api.d.ts", "testing/index.d.ts"].map((f) => path.join(dist, f));
+        const program = ts.createProgram(entries, { strict: true, noEmit: true, types: [] });
+        const checker = program.getTypeChecker();
+        const resolve = (s: ts.Symbol) => (s.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(s) : s);
+        const missing: string[] = [];
+        let checked = 0;
+        for (const entry of entries) {
+            const exported = new Set(checker.getExportsOfModule(checker.getSymbolAtLocation(program.getSourceFile(entry)!)!).map(resolve));
+            const seen = new Set<ts.Symbol>();
+            const visit = (symbol: ts.Symbol, from: string) => {
+                if (seen.has(symbol)) {
+                    return;
+                }
+                seen.add(symbol);
+                for (const decl of symbol.declarations ?? []) {
+                    if (!decl.getSourceFile().fileName.startsWith(dist)) {
+                        continue;
+                    }
+                    const walk = (node: ts.Node) => {
+                        if (ts.isTypeReferenceNode(node) || ts.isExpressionWithTypeArguments(node)) {
+                            const target = checker.getSymbolAtLocation(ts.isTypeReferenceNode(node) ? node.typeName : node.expression);
+                            const s = target && resolve(target);
+                            const ours = s?.declarations?.some((d) => d.getSourceFile().fileName.startsWith(dist) && !ts.isTypeParameterDeclaration(d));
+                            if (s && ours) {
+                                checked++;
+                                if (!exported.has(s)) {
+                                    missing.push(`${path.relative(dist, entry)}: ${s.getName()} (used by ${from})`);
+                                }
+                                visit(s, s.getName());
+                            }
+                        }
+                        // Private members and function bodies are not part of the public shape.
+                        if (!(ts.isPropertyDeclaration(node) && node.modifiers?.some((m) => m.kind === ts.SyntaxKind.PrivateKeyword))) {
+                            ts.forEachChild(node, walk);
+                        }
+                    };
+                    walk(decl);
+                }
+            };
+            exported.forEach((s) => visit(s, s.getName()));
+        }
+        assert.ok(checked > 100, `${checked} type references checked`);
+        assert.deepEqual([...new Set(missing)].sort(), []);
     });
 });
