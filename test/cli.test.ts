@@ -167,6 +167,20 @@ describe("npm run plan", () => {
         assert.match(r.err, /kubeadm-ha:cluster: is missing/);
     });
 
+    it("--json with the preview exports the snapshot the program would (with its image), so it works as --against; a refusal from the program prints no stack trace", () => {
+        const withPreview = JSON.parse(plan("--stack", "dev", "--json").out);
+        assert.equal(withPreview.changeGuardSnapshot.image, "img-mock0001");
+        const file = path.join(dir, "deployed-dev.json");
+        writeFileSync(file, JSON.stringify(withPreview));
+        assert.equal(plan("--stack", "dev", "--against", file).code, 0);
+        const bare = JSON.parse(plan("--stack", "dev", "--json", "--no-preview").out);
+        writeFileSync(file, JSON.stringify(bare));
+        const r = plan("--stack", "dev", "--against", file);
+        assert.equal(r.code, 1);
+        assert.match(r.err, /image\.imageId: the deployed snapshot does not record the machines' image/);
+        assert.doesNotMatch(r.err, /^\s+at /m);
+    });
+
     it("names a misspelt kubeadm-ha:cluster key and the rename that fixes it", () => {
         const file = path.join(dir, "typo.yaml");
         writeFileSync(file, readFileSync(path.join(ROOT, "stacks", "Pulumi.dev.yaml"), "utf8").replace("kubeadm-ha:cluster:", "kubeadm-ha:clustr:"));

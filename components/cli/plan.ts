@@ -6,6 +6,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
+import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
 import { checkChange, enforceChangeGuard, guardSnapshot, GuardSnapshot, parseGuardSnapshot } from "../plan/change-guard";
 import { describeHeld, HeldBack, parseRollOut, rollOutPlan } from "../plan/roll-out";
@@ -155,7 +156,9 @@ async function main(argv: string[]): Promise<void> {
         }
         if (args.json) {
             const resources = preview?.resources.filter((r) => r.custom).map((r) => ({ type: r.type, name: r.name, parent: r.parentUrn.split("::").pop(), inputs: shownInputs(r) }));
-            process.stdout.write(`${JSON.stringify({ ...plan, changeGuardSnapshot: snapshot, ...(preview ? { preview: { counts: Object.fromEntries(preview.counts), resources } } : {}) }, null, 2)}\n`);
+            // With the preview, the snapshot is the one the program would export (it records the image looked up).
+            const exported = preview ? await outputValue<GuardSnapshot>(preview.outputs.changeGuardSnapshot) : snapshot;
+            process.stdout.write(`${JSON.stringify({ ...plan, changeGuardSnapshot: exported, ...(preview ? { preview: { counts: Object.fromEntries(preview.counts), resources } } : {}) }, null, 2)}\n`);
         } else {
             process.stdout.write(`${renderPlanReport(plan)}\n${preview ? `\n${renderPreview(preview)}\n` : ""}`);
         }
@@ -166,8 +169,19 @@ async function main(argv: string[]): Promise<void> {
         if (err instanceof ValidationError) {
             fail(1, `${path.relative(process.cwd(), file)}: ${err.message}`);
         }
+        if (err instanceof pulumi.ResourceError || err instanceof pulumi.RunError) {
+            fail(1, `${path.relative(process.cwd(), file)}: ${err.message}`); // as pulumi preview prints it, without a stack trace
+        }
         throw err;
     }
+}
+
+/** The value of an output of the mocked program. */
+function outputValue<T>(output: pulumi.Output<T>): Promise<T> {
+    return new Promise((resolve) => output.apply((v) => {
+        resolve(v);
+        return v;
+    }));
 }
 
 main(process.argv.slice(2)).catch((err) => fail(1, String(err?.stack ?? err)));
