@@ -1,7 +1,7 @@
 // ApiEndpoint: the address every kubeconfig, join command and certificate uses, by kind:
 //   clb                internal CLB (TCP 6443, TCP health check) over every master; optional public CLB
 //   keepalived-haproxy two LB machines floating a HAVIP; optional EIP on the HAVIP
-//   lvs-haproxy        LVS director pair on a HAVIP in front of an HAProxy pair (seed 004);
+//   lvs-haproxy        LVS director pair on a HAVIP in front of an HAProxy pair (a four-tier layout common on Tencent Cloud);
 //                      optional public CLB in front of the HAVIP
 //   node-local-proxy   no LB machines: a proxy on every worker (rendered into its user-data)
 
@@ -102,7 +102,7 @@ export class ApiEndpoint extends pulumi.ComponentResource {
                     new tencentcloud.HaVipEipAttachment(`${name}-havip-eip`, { havipId: havip.id, addressIp: eip.publicIp }, parent);
                     publicAddress = eip.publicIp;
                 } else if (e.publicAccess) {
-                    // Seed 004's SLB, in front of the HAProxy tier the LVS VIP spreads over: the CLB's own
+                    // The public CLB, in front of the HAProxy tier the LVS VIP spreads over: the CLB's own
                     // health checks and spreading stand for LVS's here. Its backends are the HAProxy CVMs by
                     // instance id (they listen on every address), as the CLB API documents backends; the API
                     // documents an eniIp backend as an ENI's own address, which a HAVIP is not.

@@ -1,6 +1,6 @@
 // KubernetesAddons: what the cluster needs once the API answers. CoreDNS runs at least two
 // replicas (one per zone where there are zones), never two on one host, and keeps one running
-// through voluntary disruptions (seed 002). Add your own workloads with the same provider:
+// through voluntary disruptions. Add your own workloads with the same provider:
 //   new k8s.apps.v1.Deployment("app", {...}, { provider: cluster.addons!.provider })
 
 import * as k8s from "@pulumi/kubernetes";

@@ -1,4 +1,4 @@
-// CoreDNS spread (seed 002: kube-dns/CoreDNS runs two or more replicas, kept apart): the CoreDNS
+// CoreDNS spread (two or more replicas, kept apart): the CoreDNS
 // Deployment kubeadm's addon phase created, patched with exactly the objects the KubernetesAddons
 // component applies (render/coredns.ts), is placed by the real scheduler on different nodes and
 // zones; evictions through the PodDisruptionBudget never take the last Ready replica.

@@ -1,4 +1,4 @@
-// Leader election of kube-controller-manager and kube-scheduler (seeds 000, 002 and 004: run two
+// Leader election of kube-controller-manager and kube-scheduler (run two
 // or more, one leads through a lock): kill the leader, another master takes the Lease, and the new
 // leader really works: a Deployment made after the kill gets its ReplicaSet and pods (the
 // controller-manager), and they get bound to nodes (the scheduler).

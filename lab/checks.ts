@@ -1,4 +1,4 @@
-// The verification checklist (seeds 002 and 004: "do real shutdown tests"), each measured on the
+// The verification checklist (real shutdown tests, not configuration reviews), each measured on the
 // running test hosts. Expectations follow from the timers the configs were rendered with; the
 // project's goals are reported beside them.
 

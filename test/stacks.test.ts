@@ -61,10 +61,10 @@ describe("stacks/", () => {
         assert.ok(plan.endpoint.vip);
     });
 
-    it("prod-lvs is seed 004's SLB -> LVS -> HAProxy -> masters tier", () => {
+    it("prod-lvs is the CLB -> LVS -> HAProxy -> masters tier", () => {
         const { plan } = planOf("prod-lvs");
         assert.equal(plan.endpoint.kind, "lvs-haproxy");
-        assert.ok(plan.endpoint.publicAccess, "a public CLB (the article's SLB) fronts the LVS VIP");
+        assert.ok(plan.endpoint.publicAccess, "a public CLB fronts the HAProxy tier");
         assert.equal(plan.nodes.filter((n) => n.role === "lvs").length, 2);
         assert.equal(plan.nodes.filter((n) => n.role === "haproxy").length, 2);
     });

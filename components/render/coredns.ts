@@ -1,4 +1,4 @@
-// CoreDNS made highly available (seed 002: two or more replicas, never two on one host, spread
+// CoreDNS made highly available (two or more replicas, never two on one host, spread
 // over zones, one kept through voluntary disruptions): a patch of the Deployment kubeadm creates,
 // and a PodDisruptionBudget. Plain objects, applied by the KubernetesAddons component and by the
 // rehearsal (kubectl) alike.

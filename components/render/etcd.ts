@@ -1,5 +1,5 @@
 // An external etcd member: a static pod run by a standalone kubelet (kubeadm's documented
-// "HA etcd with kubeadm" setup, and seed 004's choice), using the etcd image from the stack's
+// "HA etcd with kubeadm" setup, the usual choice for a separate etcd tier), using the etcd image from the stack's
 // imageRepository. Distribution packages are too old for kubeadm's preflight (external etcd
 // must be >= 3.5.24 for current kubeadm; Debian 12 ships 3.4.23).
 //

@@ -33,7 +33,7 @@ describe("fault tolerance", () => {
         assert.deepEqual(p.faultTolerance.map((r) => r.etcd.quorum), [3, 3, 3]);
     });
 
-    it("refuses seed 004's trap in production: 5 etcd members with affinity 3 can put 3 on one host", () => {
+    it("refuses a common trap in production: 5 etcd members with affinity 3 can put 3 on one host", () => {
         const c = prodConfig();
         c.placement.affinity = 3;
         c.zones = [c.zones[0]];
