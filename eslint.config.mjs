@@ -36,4 +36,16 @@ export default tseslint.config(
             }],
         },
     },
+    {
+        // The `kubeadm-ha-tencentcloud/plan` entry point loads without any Pulumi SDK.
+        files: ["components/plan-api.ts"],
+        rules: {
+            "no-restricted-imports": ["error", {
+                patterns: [
+                    { group: ["@pulumi/*", "@pulumi/**"], message: PURE_MESSAGE },
+                    { group: ["./*", "!./plan", "!./plan/*", "!./render", "!./render/*", "!./policy", "!./policy/*"], message: PURE_MESSAGE },
+                ],
+            }],
+        },
+    },
 );
