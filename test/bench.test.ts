@@ -35,4 +35,18 @@ describe("bench/", function () {
             rmSync(dir, { recursive: true, force: true });
         }
     });
+
+    it("README's benchmark table gives the resource counts the program registers at 10, 100 and 1000 workers", function () {
+        this.timeout(120_000);
+        const readme = readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
+        const rows = new Map([...readme.matchAll(/^\| (\d+) \| (\d+) \| (\d+) \|/gm)].map((m) => [Number(m[1]), { nodes: Number(m[2]), resources: Number(m[3]) }]));
+        const at = (n: number) => run("ours", String(n)) as { resources: number; nodes: number };
+        const [r10, r20, r100] = [at(10), at(20), at(100)];
+        assert.deepEqual(rows.get(10), { nodes: r10.nodes, resources: r10.resources });
+        assert.deepEqual(rows.get(100), { nodes: r100.nodes, resources: r100.resources });
+        // Each worker adds the same resources (checked at 20), so 1000 workers add 10 times what 90 add, plus 900 more.
+        const perWorker = (r100.resources - r10.resources) / 90;
+        assert.equal(r20.resources, r10.resources + 10 * perWorker);
+        assert.deepEqual(rows.get(1000), { nodes: r100.nodes + 900, resources: r100.resources + 900 * perWorker });
+    });
 });
