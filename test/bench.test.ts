@@ -40,8 +40,14 @@ describe("bench/", function () {
         this.timeout(120_000);
         const readme = readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
         const rows = new Map([...readme.matchAll(/^\| (\d+) \| (\d+) \| (\d+) \|/gm)].map((m) => [Number(m[1]), { nodes: Number(m[2]), resources: Number(m[3]) }]));
-        const at = (n: number) => run("ours", String(n)) as { resources: number; nodes: number };
-        const [r10, r20, r100] = [at(10), at(20), at(100)];
+        const dir = mkdtempSync(path.join(tmpdir(), "kubeadm-ha-bench-test-"));
+        const at = (n: number) => run("ours", String(n), path.join(dir, `inventory-${n}.json`)) as { resources: number; nodes: number };
+        let r10, r20, r100;
+        try {
+            [r10, r20, r100] = [at(10), at(20), at(100)];
+        } finally {
+            rmSync(dir, { recursive: true, force: true });
+        }
         assert.deepEqual(rows.get(10), { nodes: r10.nodes, resources: r10.resources });
         assert.deepEqual(rows.get(100), { nodes: r100.nodes, resources: r100.resources });
         // Each worker adds the same resources (checked at 20), so 1000 workers add 10 times what 90 add, plus 900 more.
