@@ -79,6 +79,13 @@ export async function configTypesSource(): Promise<string> {
     return `${BANNER}\n\n${output.trim()}\n\n${input.trim()}\n`;
 }
 
+/** What a value may be, in words: allowed values, its description, range and pattern; a list's items too. */
+function constraint(s: Schema): string {
+    const own = s.enum ? s.enum.map((v) => `\`${v}\``).join(", ") : s.const !== undefined ? `\`${s.const}\`` : [s.description, s.pattern && `pattern \`${s.pattern}\``].filter(Boolean).join("; ");
+    const items = s.type === "array" && s.items && !s.items.properties ? constraint(s.items) : "";
+    return [range(s), own, items && `each: ${items}`].filter(Boolean).join("; ");
+}
+
 /** One row per key: its dotted path, type, default and allowed values or range. */
 function rows(s: Schema, key: string, required: boolean, out: string[][]): void {
     const cell = (v: string) => v.replace(/\|/g, "\\|");
@@ -87,10 +94,9 @@ function rows(s: Schema, key: string, required: boolean, out: string[][]): void 
         return;
     }
     const type = s.type === "array" ? `list of ${s.items?.type ?? "values"}` : s.enum ? "one of" : s.const !== undefined ? "constant" : s.type ?? "any";
-    const allowed = s.enum ? s.enum.map((v) => `\`${v}\``).join(", ") : s.const !== undefined ? `\`${s.const}\`` : [s.description, range(s), s.pattern && `pattern \`${s.pattern}\``].filter(Boolean).join("; ");
     const dflt = s.default !== undefined ? `\`${show(s.default)}\`` : required ? "**required**" : "unset";
     if (key && !(s.type === "object" && s.properties)) {
-        out.push([`\`${key}\``, type, cell(dflt), cell(allowed)]);
+        out.push([`\`${key}\``, type, cell(dflt), cell(constraint(s))]);
     }
     const prefix = key ? `${key}.` : "";
     for (const [k, v] of Object.entries(s.properties ?? {})) {
@@ -100,7 +106,9 @@ function rows(s: Schema, key: string, required: boolean, out: string[][]): void 
         rows(s.items, `${key}[]`, true, out);
     }
     if (s.additionalProperties && typeof s.additionalProperties === "object") {
-        rows(s.additionalProperties, `${key}.<${s.propertyNames?.pattern ? "name" : "key"}>`, false, out);
+        const names = s.propertyNames ? constraint(s.propertyNames) : "";
+        rows({ ...s.additionalProperties, description: [names && `names: ${names}`, s.additionalProperties.description].filter(Boolean).join("; ") || undefined },
+            `${key}.<name>`, false, out);
     }
 }
 
