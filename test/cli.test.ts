@@ -181,6 +181,21 @@ describe("npm run plan", () => {
         assert.doesNotMatch(r.err, /^\s+at /m);
     });
 
+    it("--against a deployed plan of the minor before: refuses the upgrade until rolling upgrades run, and prints its order with --allow-disruption", () => {
+        const older = path.join(dir, "Pulumi.prod-keepalived-1.36.yaml");
+        writeFileSync(older, readFileSync(path.join(ROOT, "stacks", "Pulumi.prod-keepalived.yaml"), "utf8").replace(/kubernetesVersion: "[^"]+"/, `kubernetesVersion: "1.36.3"`));
+        const deployed = path.join(dir, "deployed-1.36.json");
+        writeFileSync(deployed, plan("--config", older, "--json", "--no-preview").out);
+        assert.equal(JSON.parse(readFileSync(deployed, "utf8")).changeGuardSnapshot.kubernetesVersion, "1.36.3");
+        const refused = plan("--stack", "prod-keepalived", "--no-preview", "--against", deployed);
+        assert.equal(refused.code, 1);
+        assert.match(refused.err, /kubernetesVersion: got "1\.36\.3 -> 1\.37\.2"; rolling upgrades of running machines are not implemented yet/);
+        const shown = plan("--stack", "prod-keepalived", "--no-preview", "--against", deployed, "--allow-disruption");
+        assert.equal(shown.code, 0, shown.err);
+        assert.match(shown.err, /^ {2}Kubernetes 1\.36\.3 -> 1\.37\.2, in this order:\n {4}1\. prod-ka-etcd-0: etcd 3\.6\.8-0 -> 3\.7\.0-0/m);
+        assert.match(shown.err, /^ {4}4\. prod-ka-master-0: drain, kubeadm upgrade apply v1\.37\.2/m);
+    });
+
     it("names a misspelt kubeadm-ha:cluster key and the rename that fixes it", () => {
         const file = path.join(dir, "typo.yaml");
         writeFileSync(file, readFileSync(path.join(ROOT, "stacks", "Pulumi.dev.yaml"), "utf8").replace("kubeadm-ha:cluster:", "kubeadm-ha:clustr:"));

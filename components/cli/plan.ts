@@ -12,6 +12,7 @@ import { checkChange, enforceChangeGuard, guardSnapshot, GuardSnapshot, parseGua
 import { describeHeld, HeldBack, parseRollOut, rollOutPlan } from "../plan/roll-out";
 import { formatIssue, ValidationError } from "../plan/errors";
 import { renderPlanReport } from "../plan/report";
+import { describeSteps } from "../plan/upgrade";
 import { planStackFile } from "../plan/stack-file";
 import { renderCluster } from "../render/node";
 import { previewStack, renderPreview, shownInputs } from "./preview";
@@ -59,6 +60,9 @@ function guardReport(previous: GuardSnapshot, next: GuardSnapshot, held: readonl
     const lines = [`change guard against the deployed plan: ${result.changes.length} existing machine(s) changed, ` +
         `${next.nodes.filter((n) => !previous.nodes.some((p) => p.name === n.name)).length} added, ${new Set(held.map((h) => h.node)).size} held back`];
     lines.push(...result.changes.map((c) => `  ${c.node.name}: ${c.effect} (${c.why})`));
+    if (result.upgrade) {
+        lines.push(`  Kubernetes ${result.upgrade.change}${result.upgrade.steps.length ? ", in this order:" : ""}`, ...describeSteps(result.upgrade.steps).map((s) => `    ${s}`));
+    }
     lines.push(...describeHeld(held).map((h) => `  held: ${h}`));
     lines.push(...warnings.map((w) => `  warning: ${formatIssue(w)}`));
     return lines.join("\n");

@@ -8,6 +8,7 @@
 import { CHANGE_RULES, DOWN, Effect, EFFECTS } from "./change-rules";
 import { Issue, ValidationError } from "./errors";
 import type { GuardNode, GuardSnapshot } from "./guard-snapshot";
+import { UpgradeStep, versionChange } from "./upgrade";
 
 export { guardSnapshot, hasHavip, havipSwitchRange, parseGuardSnapshot, pinnedHostKeys, SYSTEM_DISK_GB, systemDiskOf } from "./guard-snapshot";
 export type { GuardNode, GuardSnapshot } from "./guard-snapshot";
@@ -28,6 +29,8 @@ export interface GuardResult {
     readonly changes: readonly NodeChange[];
     readonly refusals: readonly Issue[];
     readonly warnings: readonly Issue[];
+    /** A change of the Kubernetes release and the order its rolling upgrade takes (upgrade.ts). */
+    readonly upgrade?: { readonly change: string; readonly steps: readonly UpgradeStep[] };
 }
 
 /** Fields a snapshot from before they were recorded does not hold: not compared then. */
@@ -141,6 +144,8 @@ export function checkChange(previous: GuardSnapshot | undefined, next: GuardSnap
     }
 
     refusals.push(...endpointRefusals(previous.endpoint, next.endpoint));
+    const version = versionChange(previous, next, down.length);
+    refusals.push(...version.refusals);
     if (previous.endpoint.publicAccess !== undefined && previous.endpoint.publicAccess !== next.endpoint.publicAccess) {
         warnings.push({
             path: "apiEndpoint", got: `public access ${previous.endpoint.publicAccess} -> ${next.endpoint.publicAccess}`,
@@ -148,7 +153,7 @@ export function checkChange(previous: GuardSnapshot | undefined, next: GuardSnap
             fix: "hand out the new kubeconfig output after the update",
         });
     }
-    return { changes, refusals, warnings };
+    return { changes, refusals, warnings, ...(version.change ? { upgrade: { change: version.change, steps: version.steps } } : {}) };
 }
 
 /** The endpoint stays where it is: its objects cannot move without a new address, and cannot be replaced at the same one. */

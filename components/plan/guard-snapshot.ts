@@ -44,6 +44,8 @@ export interface GuardSnapshot {
     };
     /** The image new machines get: the pinned one, else the one the first deployment looked up. */
     readonly image?: string;
+    /** The Kubernetes release the machines were set up with (absent in snapshots before it was recorded). */
+    readonly kubernetesVersion?: string;
     /**
      * Machines whose SSH host key Pulumi made and installed at first boot, so every command pins it
      * (`pinnedHostKeys`). Absent in snapshots before host keys were pinned: none of those machines is.
@@ -76,6 +78,7 @@ export function guardSnapshot(spec: ClusterSpec, plan: ClusterPlan, images: { re
             ...(hasHavip(plan) ? { switchRange } : {}),
         },
         ...(images.image ? { image: images.image } : {}),
+        kubernetesVersion: spec.kubernetes.version,
         pinnedHostKeys: plan.nodes.filter((n) => pinned.includes(n.name)).map((n) => n.name),
         nodes: plan.nodes.map((n) => {
             const image = images.nodeImages?.[n.name] ?? images.image;
