@@ -315,7 +315,7 @@ systemctl restart kubelet
 `),
 
     etcdDefrag: script("etcd-defrag.sh",
-        "Usage: etcd-defrag.sh <endpoint> <ca> <cert> <key> <min free bytes>. Defragments this etcd member when at least <min free bytes>, and a fifth of its database file, is free space (compaction frees pages but the file, which the quota counts, keeps its size); a member blocks its clients while it defragments, so the members' timers are apart.", `
+        "Usage: etcd-defrag.sh <endpoint> <ca> <cert> <key> <min free bytes>. Defragments this etcd member when at least <min free bytes>, and a fifth of its database file, is free space (compaction frees pages but the file, which the quota counts, keeps its size); a member blocks its clients while it defragments, so the members' timers are apart, and a leader hands its leadership to a follower first. Under a NOSPACE alarm it defragments regardless and exits 3: the alarm is disarmed by hand (docs/backups.md).", `
 endpoint="$1"
 ca="$2"
 cert="$3"
@@ -330,14 +330,33 @@ if [ -z "$size" ] || [ -z "$used" ]; then
     echo "etcd-defrag: cannot read the database size of $endpoint: $status" >&2
     exit 1
 fi
+nospace=""
+if ctl --command-timeout=10s alarm list | grep -q NOSPACE; then
+    nospace=1
+    echo "etcd-defrag: the cluster has a NOSPACE alarm: etcd takes only reads and deletes until it is disarmed; defragmenting this member regardless of free space" >&2
+fi
 free=$((size - used))
-if [ "$free" -lt "$min_free" ] || [ $((free * 5)) -lt "$size" ]; then
+if [ -z "$nospace" ] && { [ "$free" -lt "$min_free" ] || [ $((free * 5)) -lt "$size" ]; }; then
     echo "etcd-defrag: $free of $size bytes free, nothing to do"
     exit 0
+fi
+member="$(grep -o '"member_id":[0-9]*' <<<"$status" | head -n 1 | cut -d: -f2 || true)"
+leader="$(grep -o '"leader":[0-9]*' <<<"$status" | head -n 1 | cut -d: -f2 || true)"
+if [ -n "$member" ] && [ "$member" = "$leader" ]; then
+    self="$(ctl --command-timeout=10s endpoint status -w simple | cut -d, -f2 | tr -d ' ')"
+    target="$(ctl --command-timeout=10s member list -w simple | awk -F', ' -v self="$self" '$1 != self && $2 == "started" && $NF == "false" { print $1; exit }')"
+    if [ -n "$target" ]; then
+        echo "etcd-defrag: this member leads; handing the leadership to $target first (a defragmenting leader stalls every write)"
+        ctl --command-timeout=30s move-leader "$target"
+    fi
 fi
 echo "etcd-defrag: $free of $size bytes free, defragmenting"
 ctl --command-timeout=900s defrag
 ctl --command-timeout=10s endpoint status -w table
+if [ -n "$nospace" ]; then
+    echo "etcd-defrag: NOSPACE alarm still raised: defragment every member, then disarm it by hand (docs/backups.md, NOSPACE)" >&2
+    exit 3
+fi
 `),
 
     writeSentinel: script("write-sentinel.sh",

@@ -110,12 +110,54 @@ describe("etcd members as ClusterJoin starts them: defragmentation, a replaced m
             const st = await status();
             return st.dbSize - st.dbSizeInUse >= DEFRAG_MIN_FREE_BYTES ? st : undefined;
         }, 30_000, 500);
+        // This member leads when it defragments: it hands the leadership over first.
+        const self = (await m.exec(program("etcdctl"), ["--endpoints=https://127.0.0.1:2379", "--cacert=/etc/etcd/pki/ca.crt",
+            "--cert=/etc/etcd/pki/server.crt", "--key=/etc/etcd/pki/server.key", "endpoint", "status", "-w", "simple"])).stdout.split(",")[1].trim();
+        const moved = await ctl("move-leader", self);
+        assert.ok(moved.code === 0 || /already leader/.test(moved.stderr), moved.stderr);
+        assert.equal((await status()).leader, (await status()).header.member_id, "member 0 leads before its defragmentation");
         assert.equal((await m.exec("systemctl", ["start", DEFRAG_SERVICE], 120_000)).code, 0, log());
         assert.match(log(), /defragmenting/);
+        assert.match(log(), /this member leads; handing the leadership to [0-9a-f]{16} first/);
         const after = await status();
+        assert.notEqual(after.leader, after.header.member_id, "another member leads after it");
         assert.ok(after.dbSize < before.dbSize / 2, `the file shrank from ${before.dbSize} to ${after.dbSize} bytes`);
         const other = JSON.parse((await etcdctl(m, "endpoint", "status", "-w", "json")).stdout) as any[];
         assert.ok(other.filter((x) => x.Status.dbSize > after.dbSize * 2).length >= 1, "the other members were not defragmented by this member's timer");
+    });
+
+    it("under a NOSPACE alarm defragments regardless and exits 3; the documented procedure (delete, compact, defragment, disarm) brings writes back", async () => {
+        const m = machines[1];
+        const script = etcdDefragFiles(ctx, members[1]).find((f) => f.path.endsWith("etcd-defrag.sh"))!;
+        m.write(script.path, script.content, 0o755);
+        // A member of its own with a 4 MiB quota on loopback, with this member's certificates.
+        m.write("/etc/systemd/system/lab-etcd-quota.service", `[Service]\nExecStart=${program("etcd")} --name quota --data-dir /var/lib/etcd-quota ` +
+            "--listen-client-urls https://127.0.0.1:32379 --advertise-client-urls https://127.0.0.1:32379 --listen-peer-urls http://127.0.0.1:32380 " +
+            "--initial-advertise-peer-urls http://127.0.0.1:32380 --initial-cluster quota=http://127.0.0.1:32380 --quota-backend-bytes=4194304 " +
+            "--cert-file /etc/etcd/pki/server.crt --key-file /etc/etcd/pki/server.key --trusted-ca-file /etc/etcd/pki/ca.crt --client-cert-auth\n");
+        assert.equal((await m.exec("systemctl", ["start", "lab-etcd-quota.service"])).code, 0);
+        const q = (...a: string[]) => m.exec(program("etcdctl"), ["--endpoints=https://127.0.0.1:32379", "--cacert=/etc/etcd/pki/ca.crt",
+            "--cert=/etc/etcd/pki/server.crt", "--key=/etc/etcd/pki/server.key", "--dial-timeout=2s", "--command-timeout=5s", ...a], 20_000);
+        try {
+            await waitFor("the small member", async () => (await q("endpoint", "health")).code === 0, 30_000, 250);
+            const fill = await m.sh(`v=$(head -c 500000 /dev/zero | tr '\\0' x); for i in $(seq 1 40); do echo "$v" | ${program("etcdctl")} --endpoints=https://127.0.0.1:32379 ` +
+                "--cacert=/etc/etcd/pki/ca.crt --cert=/etc/etcd/pki/server.crt --key=/etc/etcd/pki/server.key put big-$i >/dev/null 2>&1 || { echo \"full at $i\"; exit 0; }; done; exit 1", 120_000);
+            assert.match(fill.stdout, /full at \d+/, "the quota is reached");
+            assert.match((await q("alarm", "list")).stdout, /alarm:NOSPACE/);
+            assert.equal((await q("del", "big-", "--prefix")).code, 0, "deletes are taken under NOSPACE");
+            const rev = JSON.parse((await q("endpoint", "status", "-w", "json")).stdout)[0].Status.header.revision;
+            assert.equal((await q("compaction", String(rev), "--physical")).code, 0);
+            const run = await m.exec("bash", [script.path, "https://127.0.0.1:32379", "/etc/etcd/pki/ca.crt", "/etc/etcd/pki/server.crt", "/etc/etcd/pki/server.key", String(DEFRAG_MIN_FREE_BYTES)], 120_000);
+            assert.equal(run.code, 3, `${run.stdout}${run.stderr}`);
+            assert.match(run.stderr, /the cluster has a NOSPACE alarm/);
+            assert.match(run.stdout, /defragmenting/, "regardless of the 64 MiB threshold");
+            assert.match(run.stderr, /NOSPACE alarm still raised: defragment every member, then disarm it by hand/);
+            assert.notEqual((await q("put", "after", "1")).code, 0, "still read-only before the disarm");
+            assert.equal((await q("alarm", "disarm")).code, 0);
+            assert.equal((await q("put", "after", "1")).code, 0, "writes are back");
+        } finally {
+            await m.exec("systemctl", ["stop", "lab-etcd-quota.service"]);
+        }
     });
 
     it("rejoins a member whose data is gone as a replacement (etcd alone refuses it: already bootstrapped)", async () => {
