@@ -24,6 +24,8 @@ export { checkChange, enforceChangeGuard, guardSnapshot, parseGuardSnapshot } fr
 export { parseRollOut, rollOutPlan } from "./plan/roll-out";
 export type { HeldBack, RolledOut } from "./plan/roll-out";
 export type { Effect } from "./plan/change-rules";
+export { describeSteps, upgradeSteps } from "./plan/upgrade";
+export type { UpgradeStep, VersionChange } from "./plan/upgrade";
 export type { GuardNode, GuardResult, GuardSnapshot, NodeChange } from "./plan/change-guard";
 export { renderCluster, renderNode } from "./render/node";
 export type { NodeBundle } from "./render/node";
