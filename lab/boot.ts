@@ -11,12 +11,13 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { program } from "./bins/locate";
-import { binSetDir } from "./bins/locate";
+import { binSetDir, kubernetesReleases } from "./bins/locate";
 import { LAB_LIB, Machine } from "./machine";
 
 const INSTALL = "install-kubernetes.sh";
 const MOUNT_DISK = "mount-data-disk.sh";
 const NODE_INSTALL = path.join(__dirname, "node-install.sh");
+const APT_SHIM = path.join(__dirname, "apt-shim.sh");
 const RUNCMD = "/var/lib/cloud/instance/scripts/runcmd";
 
 interface WriteFile { path: string; content: string; permissions?: string; append?: boolean }
@@ -40,8 +41,11 @@ export function labRuncmd(runcmd: readonly (string | string[])[], m: Machine, im
     return runcmd.map((entry) => {
         if (Array.isArray(entry) && entry[0] === "bash" && entry[1]?.endsWith(`/${INSTALL}`)) {
             m.write(`${LAB_LIB}/node-install.sh`, readFileSync(NODE_INSTALL), 0o755);
+            m.write(`${LAB_LIB}/apt-shim.sh`, readFileSync(APT_SHIM), 0o755);
             m.write(`${LAB_LIB}/containerd.service`, containerdUnit());
-            return ["bash", `${LAB_LIB}/node-install.sh`, binSetDir(), `${LAB_LIB}/containerd.service`, images, m.cgroupRoot];
+            // install-kubernetes.sh's <apt-base> <minor> <version>: the same release, from the lab's archive.
+            const [base, minor, version] = entry.slice(2, 5);
+            return ["bash", `${LAB_LIB}/node-install.sh`, binSetDir(), `${LAB_LIB}/containerd.service`, images, m.cgroupRoot, kubernetesReleases(), base, minor, version];
         }
         if (Array.isArray(entry) && entry[0] === "bash" && entry[1]?.endsWith(`/${MOUNT_DISK}`)) {
             return ["echo", `lab: no data disk (${entry[2]}); ${entry[3]} is a directory on the lab's disk`];

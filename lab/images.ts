@@ -13,7 +13,7 @@ import type { RenderContext } from "../components/render/context";
 import { nodeProxyImage } from "../components/render/node-proxy";
 import { FLANNEL } from "../components/render/pod-network";
 import { BIN_CACHE } from "./bins/products";
-import { program } from "./bins/locate";
+import { program, programAt } from "./bins/locate";
 import { DISK_ROOT } from "./machine";
 
 /** The lab's own image for the network and DNS checks: busybox (sh, wget, nslookup, httpd, nc). */
@@ -53,12 +53,14 @@ function pauseProgram(ctx: RenderContext): string {
 export function labImages(ctx: RenderContext): ImageSpec[] {
     const repo = ctx.spec.mirrors.imageRepository;
     const v = `v${ctx.spec.kubernetes.version}`;
-    const kube = (name: string, extra: Partial<ImageSpec> = {}): ImageSpec => ({ ref: `${repo}/${name}:${v}`, programs: { [`/usr/local/bin/${name}`]: program(name) }, ...extra });
+    const kube = (name: string, extra: Partial<ImageSpec> = {}): ImageSpec => ({ ref: `${repo}/${name}:${v}`, programs: { [`/usr/local/bin/${name}`]: programAt(name, v) }, ...extra });
+    const etcdTag = ctx.etcdImage.split(":").pop()!;
+    const coredns = coreDnsImage(repo, ctx.spec.kubernetes.minor);
     return [
         { ref: ctx.pauseImage, entrypoint: ["/pause"], files: { "/pause": pauseProgram(ctx) } },
         kube("kube-apiserver"), kube("kube-controller-manager"), kube("kube-scheduler"), kube("kube-proxy", { iptables: true }),
-        { ref: ctx.etcdImage, programs: { "/usr/local/bin/etcd": program("etcd"), "/usr/local/bin/etcdctl": program("etcdctl") } },
-        { ref: coreDnsImage(repo, ctx.spec.kubernetes.minor), entrypoint: ["/coredns"], programs: { "/coredns": program("coredns") } },
+        { ref: ctx.etcdImage, programs: { "/usr/local/bin/etcd": programAt("etcd", etcdTag), "/usr/local/bin/etcdctl": programAt("etcdctl", etcdTag) } },
+        { ref: coredns, entrypoint: ["/coredns"], programs: { "/coredns": programAt("coredns", coredns.split(":").pop()!) } },
         { ref: FLANNEL.image, entrypoint: ["/opt/bin/flanneld"], programs: { "/opt/bin/flanneld": program("flanneld") }, iptables: true, busybox: true },
         { ref: FLANNEL.cniPluginImage, programs: { "/flannel": program("flannel") }, busybox: true },
         { ref: PROBE_IMAGE, entrypoint: ["/bin/sh"], busybox: true },

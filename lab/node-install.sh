@@ -7,33 +7,52 @@
 # containerd's release. The kubelet runs through a wrapper that adds the lab's cgroup flags,
 # containerd's runc uses cgroupfs (no systemd here), and the images are imported from the lab's
 # image tarball because no registry is reachable. containerd is left running.
+# kubeadm, kubelet and kubectl are the lab's "packages": /usr/bin runs them through
+# $LAB_LIB/pkg/<name>, which the lab's apt-get (apt-shim.sh) points at the release it installs
+# from RELEASES_DIR/v<version>/, as install-kubernetes.sh would install them from APT_BASE.
 #
-# Usage: node-install.sh BIN_DIR CONTAINERD_UNIT IMAGES_TAR CGROUP_ROOT
+# Usage: node-install.sh BIN_DIR CONTAINERD_UNIT IMAGES_TAR CGROUP_ROOT RELEASES_DIR APT_BASE MINOR VERSION
 set -euo pipefail
 
 bins=$1
 containerd_unit=$2
 images=$3
 cgroup_root=$4
+releases=$5
+apt_base=$6
+minor=$7
+version=$8
+lab_lib=/usr/local/lib/kubeadm-ha-lab
 
-for p in kubectl crictl; do
-    ln -sf "$bins/$p" "/usr/bin/$p"
+# What install-kubernetes.sh leaves: the repository of the minor, the packages installed and held.
+install -d -m 0755 /etc/apt/sources.list.d /etc/apt/keyrings
+echo "deb [signed-by=/etc/apt/keyrings/kubernetes-apt-keyring.gpg] ${apt_base%/}/v${minor}/deb/ /" > /etc/apt/sources.list.d/kubernetes.list
+install -d "$lab_lib/pkg" /var/lib/kubeadm-ha-lab/apt
+echo "$releases" > /var/lib/kubeadm-ha-lab/apt/releases
+for p in apt-get apt-mark; do
+    ln -sf "$lab_lib/apt-shim.sh" "/usr/bin/$p"
 done
+apt-get update -q
+apt-get install -y -q "kubelet=${version}-*" "kubeadm=${version}-*" "kubectl=${version}-*"
+apt-mark hold kubelet kubeadm kubectl
+
+ln -sf "$lab_lib/pkg/kubectl" /usr/bin/kubectl
+ln -sf "$bins/crictl" /usr/bin/crictl
 cat > /usr/bin/kubeadm <<EOF
 #!/bin/sh
 # The lab's kubeadm: init and join skip the SystemVerification preflight check, which fails on
 # this cgroup v1 machine (a CVM of a supported image has cgroup v2).
 case "\$1 \$2" in
     "init phase"*|"join phase"*) ;;
-    init*|join*) exec $bins/kubeadm "\$@" --ignore-preflight-errors=SystemVerification ;;
+    init*|join*) exec $lab_lib/pkg/kubeadm "\$@" --ignore-preflight-errors=SystemVerification ;;
 esac
-exec $bins/kubeadm "\$@"
+exec $lab_lib/pkg/kubeadm "\$@"
 EOF
 chmod 0755 /usr/bin/kubeadm
 cat > /usr/bin/kubelet <<EOF
 #!/bin/sh
 # The lab's kubelet: cgroupfs under this machine's own cgroup (no systemd), on cgroup v1.
-exec $bins/kubelet "\$@" --cgroup-driver=cgroupfs --cgroup-root=$cgroup_root --fail-cgroupv1=false
+exec $lab_lib/pkg/kubelet "\$@" --cgroup-driver=cgroupfs --cgroup-root=$cgroup_root --fail-cgroupv1=false
 EOF
 chmod 0755 /usr/bin/kubelet
 for p in containerd containerd-shim-runc-v2 ctr; do

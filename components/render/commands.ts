@@ -76,3 +76,35 @@ export function joinCommands(controlPlaneEndpoint: string, token: string, caCert
 export function reloadEncryption(port: number): string {
     return `sudo bash -s -- ${port} ${PATHS.encryptionConfig} ${PATHS.manifests}/kube-apiserver.yaml /etc/kubernetes/admin.conf`;
 }
+
+const VERSION = /^1\.\d{1,2}\.\d{1,3}$/;
+const NODE_NAME = /^[a-z0-9]([a-z0-9.-]{0,61}[a-z0-9])?$/;
+
+/**
+ * One machine's step of a rolling upgrade to `version` (kubeadm-upgrade.sh on stdin,
+ * UPGRADE_SCRIPTS): `apply` on the first master, `node` on the others, `worker` on a worker
+ * (drained and uncordoned from the first master by `drainNode`). `endpointUrl` is the API
+ * endpoint the gates read (`https://<address>:<port>`), `endpointName` the name its certificate has.
+ */
+export function upgradeNode(mode: "apply" | "node" | "worker", version: string, node: string, endpointUrl: string, endpointName: string): string {
+    if (!VERSION.test(version) || !NODE_NAME.test(node) || !/^https:\/\/[0-9a-z.:[\]-]+$/.test(endpointUrl) || !NODE_NAME.test(endpointName)) {
+        throw new Error(`upgradeNode: bad argument (${version}, ${node}, ${endpointUrl}, ${endpointName})`);
+    }
+    return `sudo bash -s -- ${mode} ${version} ${node} ${endpointUrl} ${endpointName}`;
+}
+
+/** On the first master, before and after a worker's upgrade step (node-drain.sh on stdin). */
+export function drainNode(step: "drain" | "uncordon", node: string, version: string): string {
+    if (!VERSION.test(version) || !NODE_NAME.test(node)) {
+        throw new Error(`drainNode: bad argument (${node}, ${version})`);
+    }
+    return `sudo bash -s -- ${step} ${node} ${version}`;
+}
+
+/** On an external etcd member: runs it from `image` (etcd-upgrade.sh on stdin). */
+export function upgradeEtcdMember(image: string): string {
+    if (!/^[a-z0-9.:/_-]+:[0-9a-z.-]+$/.test(image)) {
+        throw new Error(`upgradeEtcdMember: bad image ${image}`);
+    }
+    return `sudo bash -s -- ${image} ${STAGED_ETCD_MANIFEST}`;
+}

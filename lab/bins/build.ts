@@ -7,7 +7,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { binSetDir, versionCheck } from "./locate";
+import { binSetDir, CURRENT, versionCheck } from "./locate";
 import { BIN_CACHE, BINS_DIR, buildDir, BuildRecord, COMPLETE, completedBuild, ldflags, Product, PRODUCTS, requiredVersion } from "./products";
 
 const started = Date.now();
@@ -104,7 +104,7 @@ async function main(): Promise<void> {
     if (PRODUCTS.every((p) => completedBuild(p))) {
         rmSync(`${set}.partial`, { recursive: true, force: true });
         mkdirSync(`${set}.partial`);
-        for (const p of PRODUCTS) {
+        for (const p of CURRENT) {
             const dir = completedBuild(p)!.dir;
             for (const prog of readdirSync(dir).filter((f) => f !== COMPLETE)) {
                 symlinkSync(path.join(dir, prog), path.join(`${set}.partial`, prog));

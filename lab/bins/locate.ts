@@ -2,24 +2,35 @@
 
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, symlinkSync } from "node:fs";
 import * as path from "node:path";
-import { BIN_CACHE, buildDir, completedBuild, PRODUCTS, requiredVersion } from "./products";
+import { BIN_CACHE, buildDir, completedBuild, Product, PRODUCTS, requiredVersion } from "./products";
 
 /** The directory of links to every built program (one name per set of pins). */
 export function binSetDir(): string {
-    const key = createHash("sha256").update(PRODUCTS.map((p) => buildDir(p)).join("\n")).digest("hex").slice(0, 12);
+    const key = createHash("sha256").update(CURRENT.map((p) => buildDir(p)).join("\n")).digest("hex").slice(0, 12);
     return path.join(BIN_CACHE, `bin-${key}`);
 }
 
-/** Every program `npm run bins` builds. */
-export const PROGRAMS: readonly string[] = PRODUCTS.flatMap((p) => Object.keys(p.programs));
+/** The products of the current releases (the bin set); the previous releases are apart. */
+export const CURRENT: readonly Product[] = PRODUCTS.filter((p) => !p.previousOf);
 
-/** The built program's path, if `npm run bins` has built it. */
-export function builtProgram(name: string): string | undefined {
-    const product = PRODUCTS.find((p) => name in p.programs);
+/** Every program `npm run bins` builds at the current releases. */
+export const PROGRAMS: readonly string[] = CURRENT.flatMap((p) => Object.keys(p.programs));
+
+function programOf(product: Product | undefined, name: string): string | undefined {
     const done = product ? completedBuild(product) : undefined;
     return done && existsSync(path.join(done.dir, name)) ? path.join(done.dir, name) : undefined;
+}
+
+/** The built program's path (current release), if `npm run bins` has built it. */
+export function builtProgram(name: string): string | undefined {
+    return programOf(CURRENT.find((p) => name in p.programs), name);
+}
+
+/** The previous release's build of a program (kubeadm 1.36, etcd 3.6), if `npm run bins` has built it. */
+export function previousProgram(name: string): string | undefined {
+    return programOf(PRODUCTS.find((p) => p.previousOf && name in p.programs), name);
 }
 
 /** Like builtProgram, but throws a message that says how to build it. */
@@ -58,4 +69,38 @@ export function versionCheck(name: string, file: string, version: string): strin
     return r.status === 0 && said.includes(version.replace(/^v/, ""))
         ? undefined
         : `${name} does not report version ${version}: exit ${r.status}, said ${JSON.stringify(said.slice(0, 300))}`;
+}
+
+/**
+ * The built program `name` at release `version` (`1.36.3`, `v1.37.2`, etcd's image tag `3.6.8-0`,
+ * CoreDNS's `v1.14.2`), from the current or the previous release's build; throws naming what to build.
+ */
+export function programAt(name: string, version: string): string {
+    const want = version.replace(/^v/, "").replace(/-\d+$/, "");
+    const product = PRODUCTS.find((p) => name in p.programs && requiredVersion(p).replace(/^v/, "") === want);
+    if (!product) {
+        throw new Error(`${name} ${version}: no product of lab/bins/products.ts builds this release (${PRODUCTS.filter((p) => name in p.programs).map((p) => requiredVersion(p)).join(", ")})`);
+    }
+    return programOf(product, name) ?? program(`${name} of ${product.name}`);
+}
+
+/**
+ * A directory with `v<version>/{kubeadm,kubelet,kubectl}` for every Kubernetes release built (the
+ * lab's package archive: lab/apt-shim.sh installs from it); made once per process.
+ */
+export function kubernetesReleases(): string {
+    const dir = path.join(BIN_CACHE, "releases");
+    for (const p of PRODUCTS.filter((x) => x.module === "k8s.io/kubernetes")) {
+        const done = completedBuild(p);
+        if (!done) {
+            continue;
+        }
+        const release = path.join(dir, requiredVersion(p));
+        mkdirSync(release, { recursive: true });
+        for (const prog of ["kubeadm", "kubelet", "kubectl"]) {
+            rmSync(path.join(release, prog), { force: true });
+            symlinkSync(path.join(done.dir, prog), path.join(release, prog));
+        }
+    }
+    return dir;
 }

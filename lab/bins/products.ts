@@ -28,6 +28,11 @@ export interface Product {
     readonly cgo?: boolean;
     /** Go build tags. @default none */
     readonly tags?: readonly string[];
+    /**
+     * The previous release of the product named here (a cluster is brought up at it and upgraded):
+     * its programs stay out of the bin set and are found with `previousProgram`. @default a current product
+     */
+    readonly previousOf?: string;
 }
 
 /** What kube::version::ldflags sets (hack/lib/version.sh), for client-go and component-base alike. */
@@ -38,16 +43,18 @@ function kubernetesStamps(version: string, buildDate: string): Record<string, st
         .flatMap((pkg) => Object.entries(values).map(([k, v]) => [`${pkg}.${k}`, v])));
 }
 
+const KUBERNETES_PROGRAMS = Object.fromEntries(["kubeadm", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubelet", "kube-proxy", "kubectl"]
+    .map((p) => [p, `k8s.io/kubernetes/cmd/${p}`]));
+const ETCD_PROGRAMS = { etcd: "go.etcd.io/etcd/server/v3", etcdctl: "go.etcd.io/etcd/etcdctl/v3", etcdutl: "go.etcd.io/etcd/etcdutl/v3" };
+
 export const PRODUCTS: readonly Product[] = [
-    {
-        name: "kubernetes", module: "k8s.io/kubernetes",
-        programs: Object.fromEntries(["kubeadm", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubelet", "kube-proxy", "kubectl"]
-            .map((p) => [p, `k8s.io/kubernetes/cmd/${p}`])),
-        stamps: kubernetesStamps,
-    },
+    { name: "kubernetes", module: "k8s.io/kubernetes", programs: KUBERNETES_PROGRAMS, stamps: kubernetesStamps },
+    // The previous minor and the etcd its kubeadm deploys: the upgrade rehearsal starts there.
+    { name: "kubernetes-1.36", module: "k8s.io/kubernetes", programs: KUBERNETES_PROGRAMS, stamps: kubernetesStamps, previousOf: "kubernetes" },
+    { name: "etcd-3.6", module: "go.etcd.io/etcd/server/v3", programs: ETCD_PROGRAMS, stamps: () => ({}), previousOf: "etcd" },
     {
         name: "etcd", module: "go.etcd.io/etcd/server/v3",
-        programs: { etcd: "go.etcd.io/etcd/server/v3", etcdctl: "go.etcd.io/etcd/etcdctl/v3", etcdutl: "go.etcd.io/etcd/etcdutl/v3" },
+        programs: ETCD_PROGRAMS,
         stamps: () => ({}),
     },
     {
@@ -55,6 +62,7 @@ export const PRODUCTS: readonly Product[] = [
         programs: { coredns: "github.com/coredns/coredns" },
         stamps: () => ({}),
     },
+    { name: "coredns-1.14.2", module: "github.com/coredns/coredns", programs: { coredns: "github.com/coredns/coredns" }, stamps: () => ({}), previousOf: "coredns" },
     // The node runtime: containerd 2.x (config version 3), runc, crictl, the CNI plugins the pod
     // network delegates to, and flanneld (its Tencent VPC backend's SDK is a stand-in: see
     // lab/bins/flannel/tencentcloud-vpc-stub/go.mod).
