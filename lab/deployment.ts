@@ -32,6 +32,8 @@ export interface DeployedCommand {
     /** The host key the command pins for its machine and for the bastion hop (`ssh-ed25519 …`), when it pins one. */
     readonly hostKey?: string;
     readonly proxyHostKey?: string;
+    /** The command's `triggers`, as JSON (a change reruns it). */
+    readonly triggers?: string;
     /** Names of the commands that must finish first. */
     readonly after: readonly string[];
 }
@@ -84,6 +86,7 @@ export async function deployment(stackFile: { config?: Record<string, unknown> }
         return {
             name: r.name, host: String(inputs.connection.host), create: String(inputs.create),
             ...(inputs.stdin !== undefined ? { stdin: String(inputs.stdin) } : {}), after: commandDeps(r, byUrn),
+            ...(inputs.triggers !== undefined ? { triggers: JSON.stringify(inputs.triggers) } : {}),
             ...(inputs.connection.hostKey ? { hostKey: String(inputs.connection.hostKey) } : {}),
             ...(inputs.connection.proxy?.hostKey ? { proxyHostKey: String(inputs.connection.proxy.hostKey) } : {}),
         };
