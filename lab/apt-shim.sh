@@ -5,12 +5,25 @@
 # that minor's repository and changes a held package only with --allow-change-held-packages, as
 # apt does (exit 100 otherwise); installing points $LAB_LIB/pkg/<name> at the built program of
 # that release. `apt-mark hold|unhold|showhold` keeps the holds. Other packages are refused.
+#
+# Set up first with `apt-shim.sh archive RELEASES_DIR APT_BASE MINOR`: what install-kubernetes.sh
+# leaves before it installs (the repository line of the minor), the archive, apt-get and apt-mark.
 set -euo pipefail
 
 state=/var/lib/kubeadm-ha-lab/apt
 pkg_dir=/usr/local/lib/kubeadm-ha-lab/pkg
-releases="$(cat "$state/releases")"
 list=/etc/apt/sources.list.d/kubernetes.list
+if [ "$(basename "$0") ${1:-}" = "apt-shim.sh archive" ]; then
+    install -d -m 0755 "$(dirname "$list")" /etc/apt/keyrings
+    echo "deb [signed-by=/etc/apt/keyrings/kubernetes-apt-keyring.gpg] ${3%/}/v$4/deb/ /" > "$list"
+    install -d "$pkg_dir" "$state"
+    echo "$2" > "$state/releases"
+    for p in apt-get apt-mark; do
+        ln -sf "$(realpath "$0")" "/usr/bin/$p"
+    done
+    exit 0
+fi
+releases="$(cat "$state/releases")"
 touch "$state/held"
 
 fail() {

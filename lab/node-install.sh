@@ -25,13 +25,7 @@ version=$8
 lab_lib=/usr/local/lib/kubeadm-ha-lab
 
 # What install-kubernetes.sh leaves: the repository of the minor, the packages installed and held.
-install -d -m 0755 /etc/apt/sources.list.d /etc/apt/keyrings
-echo "deb [signed-by=/etc/apt/keyrings/kubernetes-apt-keyring.gpg] ${apt_base%/}/v${minor}/deb/ /" > /etc/apt/sources.list.d/kubernetes.list
-install -d "$lab_lib/pkg" /var/lib/kubeadm-ha-lab/apt
-echo "$releases" > /var/lib/kubeadm-ha-lab/apt/releases
-for p in apt-get apt-mark; do
-    ln -sf "$lab_lib/apt-shim.sh" "/usr/bin/$p"
-done
+bash "$lab_lib/apt-shim.sh" archive "$releases" "$apt_base" "$minor"
 apt-get update -q
 apt-get install -y -q "kubelet=${version}-*" "kubeadm=${version}-*" "kubectl=${version}-*"
 apt-mark hold kubelet kubeadm kubectl

@@ -78,12 +78,9 @@ describe("the lab's package archive on a test machine (lab/apt-shim.sh)", functi
         lab = Lab.create("10.252.0.0/16");
         m = await addMachine(lab, "m", "10.252.1.1", "lab-apt-1");
         m.write(`${LAB_LIB}/apt-shim.sh`, readFileSync(path.join(__dirname, "..", "lab", "apt-shim.sh")), 0o755);
-        // What node-install.sh does before it installs the packages.
+        // As node-install.sh sets it up, with kubeadm and kubelet 1.36.3 installed and held.
         const r = await m.sh([
-            "install -d /etc/apt/sources.list.d /var/lib/kubeadm-ha-lab/apt /usr/local/lib/kubeadm-ha-lab/pkg",
-            "echo 'deb [signed-by=/etc/apt/keyrings/kubernetes-apt-keyring.gpg] https://pkgs.k8s.io/core:/stable:/v1.36/deb/ /' > /etc/apt/sources.list.d/kubernetes.list",
-            `echo ${kubernetesReleases()} > /var/lib/kubeadm-ha-lab/apt/releases`,
-            `ln -sf ${LAB_LIB}/apt-shim.sh /usr/bin/apt-get && ln -sf ${LAB_LIB}/apt-shim.sh /usr/bin/apt-mark`,
+            `bash ${LAB_LIB}/apt-shim.sh archive ${kubernetesReleases()} https://pkgs.k8s.io/core:/stable: 1.36`,
             "apt-get update -q && apt-get install -y -q kubeadm=1.36.3-* kubelet=1.36.3-* && apt-mark hold kubeadm kubelet",
         ].join("\n"));
         assert.equal(r.code, 0, r.stderr);

@@ -2,7 +2,7 @@
 
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, rmSync, symlinkSync } from "node:fs";
+import { existsSync, mkdirSync, readlinkSync, renameSync, rmSync, symlinkSync } from "node:fs";
 import * as path from "node:path";
 import { BIN_CACHE, buildDir, completedBuild, Product, PRODUCTS, requiredVersion } from "./products";
 
@@ -33,11 +33,13 @@ export function previousProgram(name: string): string | undefined {
     return programOf(PRODUCTS.find((p) => p.previousOf && name in p.programs), name);
 }
 
+const notBuilt = (what: string) => new Error(`${what} is not built: run \`npm run bins\` (builds it from its Go module into ${BIN_CACHE})`);
+
 /** Like builtProgram, but throws a message that says how to build it. */
 export function program(name: string): string {
     const found = builtProgram(name);
     if (!found) {
-        throw new Error(`${name} is not built: run \`npm run bins\` (builds it from its Go module into ${BIN_CACHE})`);
+        throw notBuilt(name);
     }
     return found;
 }
@@ -81,14 +83,24 @@ export function programAt(name: string, version: string): string {
     if (!product) {
         throw new Error(`${name} ${version}: no product of lab/bins/products.ts builds this release (${PRODUCTS.filter((p) => name in p.programs).map((p) => requiredVersion(p)).join(", ")})`);
     }
-    return programOf(product, name) ?? program(`${name} of ${product.name}`);
+    const found = programOf(product, name);
+    if (!found) {
+        throw notBuilt(`${name} of ${product.name}`);
+    }
+    return found;
 }
+
+let releases: string | undefined;
 
 /**
  * A directory with `v<version>/{kubeadm,kubelet,kubectl}` for every Kubernetes release built (the
- * lab's package archive: lab/apt-shim.sh installs from it); made once per process.
+ * lab's package archive: lab/apt-shim.sh installs from it); made once per process, each link
+ * replaced in one rename, so machines of another run reading it never find one missing.
  */
 export function kubernetesReleases(): string {
+    if (releases) {
+        return releases;
+    }
     const dir = path.join(BIN_CACHE, "releases");
     for (const p of PRODUCTS.filter((x) => x.module === "k8s.io/kubernetes")) {
         const done = completedBuild(p);
@@ -98,9 +110,23 @@ export function kubernetesReleases(): string {
         const release = path.join(dir, requiredVersion(p));
         mkdirSync(release, { recursive: true });
         for (const prog of ["kubeadm", "kubelet", "kubectl"]) {
-            rmSync(path.join(release, prog), { force: true });
-            symlinkSync(path.join(done.dir, prog), path.join(release, prog));
+            const link = path.join(release, prog);
+            const target = path.join(done.dir, prog);
+            if (readlinkOr(link) !== target) {
+                rmSync(`${link}.${process.pid}`, { force: true });
+                symlinkSync(target, `${link}.${process.pid}`);
+                renameSync(`${link}.${process.pid}`, link);
+            }
         }
     }
+    releases = dir;
     return dir;
+}
+
+function readlinkOr(link: string): string | undefined {
+    try {
+        return readlinkSync(link);
+    } catch {
+        return undefined;
+    }
 }

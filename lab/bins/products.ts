@@ -45,6 +45,7 @@ function kubernetesStamps(version: string, buildDate: string): Record<string, st
 
 const KUBERNETES_PROGRAMS = Object.fromEntries(["kubeadm", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kubelet", "kube-proxy", "kubectl"]
     .map((p) => [p, `k8s.io/kubernetes/cmd/${p}`]));
+const COREDNS_PROGRAMS = { coredns: "github.com/coredns/coredns" };
 const ETCD_PROGRAMS = { etcd: "go.etcd.io/etcd/server/v3", etcdctl: "go.etcd.io/etcd/etcdctl/v3", etcdutl: "go.etcd.io/etcd/etcdutl/v3" };
 
 export const PRODUCTS: readonly Product[] = [
@@ -59,10 +60,10 @@ export const PRODUCTS: readonly Product[] = [
     },
     {
         name: "coredns", module: "github.com/coredns/coredns",
-        programs: { coredns: "github.com/coredns/coredns" },
+        programs: COREDNS_PROGRAMS,
         stamps: () => ({}),
     },
-    { name: "coredns-1.14.2", module: "github.com/coredns/coredns", programs: { coredns: "github.com/coredns/coredns" }, stamps: () => ({}), previousOf: "coredns" },
+    { name: "coredns-1.14.2", module: "github.com/coredns/coredns", programs: COREDNS_PROGRAMS, stamps: () => ({}), previousOf: "coredns" },
     // The node runtime: containerd 2.x (config version 3), runc, crictl, the CNI plugins the pod
     // network delegates to, and flanneld (its Tencent VPC backend's SDK is a stand-in: see
     // lab/bins/flannel/tencentcloud-vpc-stub/go.mod).
