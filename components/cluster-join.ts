@@ -19,8 +19,11 @@ import { ENABLE_BACKUPS_COMMAND } from "./render/etcd-backup";
 import { ENABLE_DEFRAG_COMMAND } from "./render/etcd-defrag";
 import { SCRIPTS } from "./render/scripts";
 import { ENCRYPTION_SCRIPTS } from "./render/scripts-encryption";
+import { UPGRADE_SCRIPTS } from "./render/scripts-upgrade";
+import { workerBatch } from "./plan/upgrade";
 import {
-    APPLY_ADDONS, ENSURE_BOOTSTRAP_TOKEN, INSTALL_SECRETS, KUBEADM_INIT, KUBEADM_JOIN, startEtcdMember, UPLOAD_CERTS, uploadCertsStdin, useLocalApiserver, WAIT_FOR_BOOTSTRAP,
+    APPLY_ADDONS, drainNode, ENSURE_BOOTSTRAP_TOKEN, INSTALL_SECRETS, KUBEADM_INIT, KUBEADM_JOIN, startEtcdMember, upgradeEtcdMember, upgradeNode, UPLOAD_CERTS, uploadCertsStdin,
+    useLocalApiserver, WAIT_FOR_BOOTSTRAP,
 } from "./render/commands";
 
 /** A command whose stdin carries secrets logs its stderr only. */
@@ -78,6 +81,22 @@ export interface ClusterJoinArgs {
      * `trigger` (a digest of that configuration) changes. @default no such step
      */
     readonly encryptionReload?: { readonly command: string; readonly trigger: pulumi.Input<string> };
+    /**
+     * The rolling upgrade's steps (docs/upgrades.md), each rerun when the version (an etcd member's:
+     * the image) changes and a no-op on a machine already there: the external etcd members one by one,
+     * master-0 (`kubeadm upgrade apply`), the other masters one by one, then the workers a quarter at a
+     * time (drained from master-0, upgraded, uncordoned). The add-ons are applied again after master-0's step.
+     */
+    readonly upgrade: {
+        /** Kubernetes release, `1.37.2`. */
+        readonly version: string;
+        /** The etcd image of external members (kubeadm's for the minor). */
+        readonly etcdImage: string;
+        /** The endpoint the gates read the API through, `https://<address>:<port>`. */
+        readonly endpointUrl: pulumi.Input<string>;
+        /** The endpoint's name in the apiserver certificate. */
+        readonly endpointName: string;
+    };
 }
 
 export class ClusterJoin extends pulumi.ComponentResource {
@@ -106,7 +125,7 @@ export class ClusterJoin extends pulumi.ComponentResource {
         });
         // Output is kept out of the state in clear (stdout and stderr are secret outputs); a command whose
         // stdin is secret logs only its stderr (SECRET_STDIN), so nothing it echoes reaches the deployment log.
-        const run = (n: PlannedNode, step: string, create: string, dependsOn: pulumi.Resource[], extra: Partial<command.remote.CommandArgs> = {}) =>
+        const run = (n: PlannedNode, step: string, create: pulumi.Input<string>, dependsOn: pulumi.Resource[], extra: Partial<command.remote.CommandArgs> = {}) =>
             new command.remote.Command(`${n.name}-${step}`, { connection: connection(n), create, ...extra },
                 { parent: this, dependsOn, additionalSecretOutputs: ["stdout", "stderr"] });
 
@@ -123,6 +142,14 @@ export class ClusterJoin extends pulumi.ComponentResource {
         const [first, ...others] = masters;
         const triggers = [...args.triggers];
         const init = run(first, "kubeadm-init", KUBEADM_INIT, [prepared[first.name], ...etcdStarted, ...(args.endpointReady ?? [])], { triggers });
+        const up = args.upgrade;
+        // One member at a time, each after the one before it is back (etcd-upgrade.sh gates on that); a
+        // leader hands on to the last member, so followers go first and the leader last.
+        let etcdUpgraded: pulumi.Resource[] = [];
+        for (const [i, n] of members.entries()) {
+            etcdUpgraded = [this.done[n.name] = run(n, "etcd-upgrade", upgradeEtcdMember(up.etcdImage, members[members.length - 1].hostname), [etcdStarted[i], init, ...etcdUpgraded],
+                { stdin: UPGRADE_SCRIPTS.etcdUpgrade.content, triggers: [up.etcdImage] })];
+        }
         this.done[first.name] = init;
         let previous: pulumi.Resource = init;
         // A node added a day after init still finds the bootstrap token (kubeadm init makes it for 24 h).
@@ -149,9 +176,31 @@ export class ClusterJoin extends pulumi.ComponentResource {
                     { stdin: ENCRYPTION_SCRIPTS.reloadEncryption.content, triggers: [args.encryptionReload.trigger] })];
             }
         }
+        // The rolling upgrade: master-0, the other masters one by one, the workers a quarter at a time.
+        const upgradeStep = (n: PlannedNode, mode: "apply" | "node" | "worker", after: pulumi.Resource[]) =>
+            run(n, "upgrade", pulumi.output(up.endpointUrl).apply((url) => upgradeNode(mode, up.version, n.hostname, url, up.endpointName)), after,
+                { stdin: UPGRADE_SCRIPTS.kubeadmUpgrade.content, triggers: [up.version] });
+        // After every master's join steps, which rerun (as no-ops) when the version changes.
+        let upgraded: pulumi.Resource = this.done[first.name] = upgradeStep(first, "apply", [init, previous, ...etcdUpgraded]);
         if (args.addonsScript) {
-            // Reruns when the manifest changes (a new flannel release, a CoreDNS replica count).
-            this.addons = run(first, "addons", APPLY_ADDONS, [init], { stdin: args.addonsScript, triggers: [args.addonsScript] });
+            // Reruns when the manifest changes (a new flannel release, a CoreDNS replica count) and after
+            // master-0's upgrade (kubeadm upgrade apply puts its own CoreDNS Deployment back).
+            this.addons = run(first, "addons", APPLY_ADDONS, [init, upgraded], { stdin: args.addonsScript, triggers: [args.addonsScript, up.version] });
+        }
+        for (const m of others) {
+            upgraded = this.done[m.name] = upgradeStep(m, "node", [upgraded, this.done[m.name]]);
+        }
+        const workers = args.nodes.filter((n) => n.role === "worker");
+        const size = workerBatch(workers.length);
+        let batchDone: pulumi.Resource[] = [upgraded];
+        for (let i = 0; i < workers.length; i += size) {
+            batchDone = workers.slice(i, i + size).map((w) => {
+                const drain = run(first, `drain-${w.name}`, drainNode("drain", w.hostname, up.version), [...batchDone, this.done[w.name]],
+                    { stdin: UPGRADE_SCRIPTS.nodeDrain.content, triggers: [up.version] });
+                const step = upgradeStep(w, "worker", [drain]);
+                return (this.done[w.name] = run(first, `uncordon-${w.name}`, drainNode("uncordon", w.hostname, up.version), [step],
+                    { stdin: UPGRADE_SCRIPTS.nodeDrain.content, triggers: [up.version] }));
+            });
         }
         for (const [node, script] of Object.entries(args.defragScripts ?? {})) {
             const n = args.nodes.find((x) => x.name === node && x.etcdMember);

@@ -214,6 +214,10 @@ export class KubeadmCluster extends pulumi.ComponentResource {
             privateKey: pki.sshPrivateKey, bastionHost: bastion.publicIp, endpointReady: [endpoint],
             hostKeys: Object.fromEntries(Object.entries(pki.hostKeys).map(([n, k]) => [n, k.publicKey])), bastionName: byRole("bastion")[0].name,
             triggers: [endpoint.address, spec.kubernetes.version], workersUseLocalProxy: plan.endpoint.kind === "node-local-proxy",
+            upgrade: {
+                version: spec.kubernetes.version, etcdImage: ctx.etcdImage, endpointName: plan.endpoint.dnsName,
+                endpointUrl: pulumi.interpolate`https://${endpoint.address}:${plan.endpoint.port}`,
+            },
             addonsScript: addonsInstallScript(spec, plan), certificateKeys: pki.certificateKeys,
             defragScripts: Object.fromEntries(ctx.etcdMembers.map((m) => [m.name, secretInstallScript(etcdDefragFiles(ctx, m))])),
             encryptionReload: {

@@ -14,8 +14,8 @@ import type { PlannedNode } from "../components/plan/topology";
 import { RenderContext, renderContext } from "../components/render/context";
 import { haproxyConfig } from "../components/render/haproxy";
 import { bootFromUserData } from "./boot";
-import { deployment, Deployment } from "./deployment";
-import { imageTarball, labImages } from "./images";
+import { deployment, Deployment, LabState } from "./deployment";
+import { ImageSpec, imageTarball, labImages } from "./images";
 import { ExecResult, Lab, rssMbOf, waitFor } from "./lab";
 import { addMachine, Machine } from "./machine";
 import { CommandRun, runCommands } from "./remote-commands";
@@ -113,15 +113,22 @@ export async function readyNodes(c: BroughtUp): Promise<string[]> {
 /** fs.inotify.max_user_instances of one machine (the kernel's default). */
 const INOTIFY_INSTANCES_PER_MACHINE = 128;
 
+export interface BringUpOptions {
+    /** The images every machine has (an upgrade's machines need both releases'). @default the stack's */
+    readonly images?: readonly ImageSpec[];
+    /** Kept for the next run of the program (deployment.ts). @default none */
+    readonly state?: LabState;
+}
+
 /** Brings a stack up in `lab`; `log` gets progress lines. */
 export async function bringUp(lab: Lab, stackFile: { config?: Record<string, unknown> }, stack: string, spec: ClusterSpec, plan: ClusterPlan,
-    log: (s: string) => void): Promise<BroughtUp> {
+    log: (s: string) => void, o: BringUpOptions = {}): Promise<BroughtUp> {
     const t0 = Date.now();
     log("program: index.ts under mocks with real crypto (user-data, secret bundles, remote commands)");
-    const deployed = await deployment(stackFile, stack);
+    const deployed = await deployment(stackFile, stack, o.state ? { state: o.state } : {});
     const c = new BroughtUp(lab, spec, plan, deployed);
     try {
-        return await bringUpMachines(c, t0, log);
+        return await bringUpMachines(c, t0, log, o.images ?? labImages(renderContext(spec, plan)));
     } catch (e) {
         c.stopWatchingMemory();
         throw e;
@@ -129,7 +136,7 @@ export async function bringUp(lab: Lab, stackFile: { config?: Record<string, unk
 }
 
 /** The machines booted and the program's commands run (a failure stops the memory sampler first: bringUp). */
-async function bringUpMachines(c: BroughtUp, t0: number, log: (s: string) => void): Promise<BroughtUp> {
+async function bringUpMachines(c: BroughtUp, t0: number, log: (s: string) => void, imageSpecs: readonly ImageSpec[]): Promise<BroughtUp> {
     const { lab, spec, plan, deployed } = c;
     const step = async <T>(name: string, fn: () => Promise<T> | T): Promise<T> => {
         const start = Date.now();
@@ -138,7 +145,7 @@ async function bringUpMachines(c: BroughtUp, t0: number, log: (s: string) => voi
         return out;
     };
     c.watchMemory();
-    const images = await step("images", () => imageTarball(labImages(renderContext(spec, plan)), log));
+    const images = await step("images", () => imageTarball(imageSpecs, log));
     const byIp = new Map<string, Machine>();
     await step("machines", async () => {
         const workers = plan.nodes.filter((n) => n.role === "worker");

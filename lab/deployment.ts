@@ -74,9 +74,34 @@ const resolved = async (v: unknown): Promise<Record<string, unknown>> => {
     return (value ?? {}) as Record<string, unknown>;
 };
 
-/** Runs the program for a stack file and returns its instances and remote commands. */
-export async function deployment(stackFile: { config?: Record<string, unknown> }, stack: string): Promise<Deployment> {
-    const preview = await previewStack(stackFile, stack, {}, (type, inputs) => realTlsOutputs(type, inputs) ?? randomOutputs(type, inputs));
+/**
+ * What the lab keeps of a deployment between two runs of the program, as a stack's state does: the
+ * outputs of every key, certificate and random value by type and name, with the inputs they were
+ * made from. The next run reuses them while the inputs are the same (a changed input makes a new one,
+ * as the replacement the provider would plan).
+ */
+export type LabState = Map<string, { readonly inputs: string; readonly outputs: Record<string, any> }>;
+
+/**
+ * Runs the program for a stack file and returns its instances and remote commands. `deployedOutputs`
+ * are the stack's outputs of the last update (the change guard reads its snapshot there); `state`
+ * is filled on a first run and reused on the next (an update of the same stack).
+ */
+export async function deployment(stackFile: { config?: Record<string, unknown> }, stack: string,
+    o: { readonly deployedOutputs?: Record<string, unknown>; readonly state?: LabState } = {}): Promise<Deployment> {
+    const made = (type: string, inputs: Record<string, any>, name: string) => {
+        const key = `${type}::${name}`;
+        const kept = o.state?.get(key);
+        if (kept && kept.inputs === JSON.stringify(inputs)) {
+            return kept.outputs;
+        }
+        const out = realTlsOutputs(type, inputs) ?? randomOutputs(type, inputs);
+        if (out) {
+            o.state?.set(key, { inputs: JSON.stringify(inputs), outputs: out });
+        }
+        return out;
+    };
+    const preview = await previewStack(stackFile, stack, o.deployedOutputs ?? {}, made);
     const byUrn = new Map(preview.resources.map((r) => [r.urn, r]));
     const instances = preview.resources.filter((r) => r.type === INSTANCE).map((r) => ({
         name: r.name, hostname: String(r.inputs.hostname), privateIp: String(r.inputs.privateIp), userData: String(withoutSecrets(r.inputs.userDataRaw)),

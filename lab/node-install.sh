@@ -34,11 +34,11 @@ ln -sf "$lab_lib/pkg/kubectl" /usr/bin/kubectl
 ln -sf "$bins/crictl" /usr/bin/crictl
 cat > /usr/bin/kubeadm <<EOF
 #!/bin/sh
-# The lab's kubeadm: init and join skip the SystemVerification preflight check, which fails on
-# this cgroup v1 machine (a CVM of a supported image has cgroup v2).
+# The lab's kubeadm: init, join and upgrade apply|node skip the SystemVerification preflight
+# check, which fails on this cgroup v1 machine (a CVM of a supported image has cgroup v2).
 case "\$1 \$2" in
     "init phase"*|"join phase"*) ;;
-    init*|join*) exec $lab_lib/pkg/kubeadm "\$@" --ignore-preflight-errors=SystemVerification ;;
+    init*|join*|"upgrade apply"|"upgrade node") exec $lab_lib/pkg/kubeadm "\$@" --ignore-preflight-errors=SystemVerification ;;
 esac
 exec $lab_lib/pkg/kubeadm "\$@"
 EOF

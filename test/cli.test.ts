@@ -181,19 +181,21 @@ describe("npm run plan", () => {
         assert.doesNotMatch(r.err, /^\s+at /m);
     });
 
-    it("--against a deployed plan of the minor before: refuses the upgrade until rolling upgrades run, and prints its order with --allow-disruption", () => {
+    it("--against a deployed plan of the minor before: accepts the upgrade and prints the order it takes", () => {
         const older = path.join(dir, "Pulumi.prod-keepalived-1.36.yaml");
         writeFileSync(older, readFileSync(path.join(ROOT, "stacks", "Pulumi.prod-keepalived.yaml"), "utf8").replace(/kubernetesVersion: "[^"]+"/, `kubernetesVersion: "1.36.3"`));
         const deployed = path.join(dir, "deployed-1.36.json");
         writeFileSync(deployed, plan("--config", older, "--json", "--no-preview").out);
         assert.equal(JSON.parse(readFileSync(deployed, "utf8")).changeGuardSnapshot.kubernetesVersion, "1.36.3");
-        const refused = plan("--stack", "prod-keepalived", "--no-preview", "--against", deployed);
-        assert.equal(refused.code, 1);
-        assert.match(refused.err, /kubernetesVersion: got "1\.36\.3 -> 1\.37\.2"; rolling upgrades of running machines are not implemented yet/);
-        const shown = plan("--stack", "prod-keepalived", "--no-preview", "--against", deployed, "--allow-disruption");
+        const shown = plan("--stack", "prod-keepalived", "--no-preview", "--against", deployed);
         assert.equal(shown.code, 0, shown.err);
         assert.match(shown.err, /^ {2}Kubernetes 1\.36\.3 -> 1\.37\.2, in this order:\n {4}1\. prod-ka-etcd-0: etcd 3\.6\.8-0 -> 3\.7\.0-0/m);
         assert.match(shown.err, /^ {4}4\. prod-ka-master-0: drain, kubeadm upgrade apply v1\.37\.2/m);
+        const skipped = path.join(dir, "deployed-1.35.json");
+        writeFileSync(skipped, readFileSync(deployed, "utf8").replace(/("kubernetesVersion": *)"1\.36\.3"/g, `$1"1.35.4"`));
+        const refused = plan("--stack", "prod-keepalived", "--no-preview", "--against", skipped);
+        assert.equal(refused.code, 1);
+        assert.match(refused.err, /kubernetesVersion: got "1\.35\.4 -> 1\.37\.2"; skips 1 minor release/);
     });
 
     it("names a misspelt kubeadm-ha:cluster key and the rename that fixes it", () => {

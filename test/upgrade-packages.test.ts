@@ -50,8 +50,9 @@ describe("the upgrade commands", () => {
         assert.throws(() => upgradeNode("node", "1.37.2; reboot", "prod-master-1", "https://10.0.1.100:6443", "api"), /bad argument/);
         assert.throws(() => upgradeNode("worker", "1.37.2", "prod general", "https://10.0.1.100:6443", "api"), /bad argument/);
         assert.throws(() => drainNode("drain", "$(id)", "1.37.2"), /bad argument/);
-        assert.equal(upgradeEtcdMember("registry.k8s.io/etcd:3.7.0-0"), "sudo bash -s -- registry.k8s.io/etcd:3.7.0-0 /etc/kubeadm-ha/etcd.yaml");
-        assert.throws(() => upgradeEtcdMember("etcd:3.7 && true"), /bad image/);
+        assert.equal(upgradeEtcdMember("registry.k8s.io/etcd:3.7.0-0", "prod-etcd-2"), "sudo bash -s -- registry.k8s.io/etcd:3.7.0-0 /etc/kubeadm-ha/etcd.yaml prod-etcd-2");
+        assert.throws(() => upgradeEtcdMember("etcd:3.7 && true", "prod-etcd-2"), /bad image/);
+        assert.throws(() => upgradeEtcdMember("registry.k8s.io/etcd:3.7.0-0", "x; true"), /bad image .* or member/);
     });
 
     it("each script prints its usage and exits 64 on a wrong argument count", () => {

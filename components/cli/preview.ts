@@ -22,7 +22,7 @@ export interface Preview {
  * A configuration error or a guard refusal is thrown as the program throws it.
  */
 export async function previewStack(stackFile: { config?: Record<string, unknown> }, stack: string, deployedOutputs: Record<string, unknown> = {},
-    mockOutputs?: (type: string, inputs: Record<string, any>) => Record<string, any> | undefined,
+    mockOutputs?: (type: string, inputs: Record<string, any>, name: string) => Record<string, any> | undefined,
     /** The newest public image getImages answers. @default PREVIEW_IMAGE */
     publicImage?: string): Promise<Preview> {
     const recorder = await installCloudMocks({ project: "kubeadm-ha", stack, ...(publicImage ? { publicImage } : {}) }, deployedOutputs, mockOutputs);

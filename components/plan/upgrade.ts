@@ -1,14 +1,9 @@
 // A change of `kubernetesVersion` on a deployed cluster, as the change guard judges it: kubeadm
 // upgrades one minor at a time and never downgrades, and an upgrade is its own update (nothing
 // else that takes machines down rides along). An accepted upgrade gets the order kubeadm
-// documents: the external etcd members one by one when the etcd release changes, master-0
-// (`kubeadm upgrade apply`), the other masters one by one (`kubeadm upgrade node`), then the
-// workers in batches. Pure.
-//
-// Not implemented yet: running that order on the machines. Until it is, the guard refuses a
-// version change on a deployed cluster (a machine created meanwhile would join at the new version,
-// a kubelet newer than the API servers, which the version skew policy forbids) and prints the
-// order to follow by hand; `kubeadm-ha:allowDisruptiveChange` turns the refusal into a warning.
+// documents, which ClusterJoin's upgrade steps run (docs/upgrades.md): the external etcd members
+// one by one when the etcd release changes, master-0 (`kubeadm upgrade apply`), the other masters
+// one by one (`kubeadm upgrade node`), then the workers in batches. Pure.
 
 import type { Issue } from "./errors";
 import type { GuardNode, GuardSnapshot } from "./guard-snapshot";
@@ -41,7 +36,7 @@ export function upgradeSteps(nodes: readonly GuardNode[], from: number, version:
     if (etcd.length > 0 && kubeadmImages(from).etcd !== kubeadmImages(to).etcd) {
         steps.push(...etcd.map((n) => ({
             nodes: [n.name],
-            action: `etcd ${kubeadmImages(from).etcd} -> ${kubeadmImages(to).etcd} (followers first, the leader last; each member healthy and caught up before the next)`,
+            action: `etcd ${kubeadmImages(from).etcd} -> ${kubeadmImages(to).etcd} (followers first, the leader last: a leader hands on to the last member; each member healthy and caught up before the next)`,
         })));
     }
     const [first, ...others] = nodes.filter((n) => n.role === "master");
@@ -90,14 +85,11 @@ export function versionChange(previous: GuardSnapshot, next: GuardSnapshot, down
         return refuse(`comes with ${downCount} machine(s) taken down for other reasons in the same update: an upgrade drains and restarts the machines one by one, and a replacement or a restart meanwhile can take more down at once than the order allows`,
             "do the other change in its own update first (or after), then the upgrade alone");
     }
-    const steps = upgradeSteps(previous.nodes, a.minor, b.version);
-    return {
-        change, steps,
-        refusals: [{
-            path: "kubernetesVersion", got: change,
-            problem: "rolling upgrades of running machines are not implemented yet, and a machine created at the new version would join API servers of the old one (the version skew policy forbids a kubelet newer than the API server)",
-            fix: `upgrade by hand in this order, then set kubernetesVersion: "${now}": ${describeSteps(steps).join(" ")}; ` +
-                "or, for a cluster that may go down, set kubeadm-ha:allowDisruptiveChange to true",
-        }],
-    };
+    const deployed = new Set(previous.nodes.map((n) => n.name));
+    const added = next.nodes.filter((n) => !deployed.has(n.name) && n.role !== "bastion").map((n) => n.name);
+    if (added.length > 0) {
+        return refuse(`comes with ${added.length} new machine(s) (${added.join(", ")}): they would join at ${now} while the API servers still run ${was}, and the version skew policy forbids a kubelet newer than its API server`,
+            "add them in their own update, before the upgrade or after it");
+    }
+    return { change, steps: upgradeSteps(previous.nodes, a.minor, b.version), refusals: [] };
 }

@@ -101,10 +101,10 @@ export function drainNode(step: "drain" | "uncordon", node: string, version: str
     return `sudo bash -s -- ${step} ${node} ${version}`;
 }
 
-/** On an external etcd member: runs it from `image` (etcd-upgrade.sh on stdin). */
-export function upgradeEtcdMember(image: string): string {
-    if (!/^[a-z0-9.:/_-]+:[0-9a-z.-]+$/.test(image)) {
-        throw new Error(`upgradeEtcdMember: bad image ${image}`);
+/** On an external etcd member: runs it from `image`, a leadership it holds going to member `last` (etcd-upgrade.sh on stdin). */
+export function upgradeEtcdMember(image: string, last: string): string {
+    if (!/^[a-z0-9.:/_-]+:[0-9a-z.-]+$/.test(image) || !NODE_NAME.test(last)) {
+        throw new Error(`upgradeEtcdMember: bad image ${image} or member ${last}`);
     }
-    return `sudo bash -s -- ${image} ${STAGED_ETCD_MANIFEST}`;
+    return `sudo bash -s -- ${image} ${STAGED_ETCD_MANIFEST} ${last}`;
 }

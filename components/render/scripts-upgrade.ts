@@ -1,7 +1,6 @@
-// The steps of a rolling Kubernetes upgrade, each meant for one remote command of the join wiring
-// and each safe to run again (not wired into ClusterJoin yet: that lands with the lab run that
-// upgrades a cluster from 1.36 to 1.37 through these commands; until then the change guard
-// refuses a version change of a deployed cluster): a step first looks at the machine (the kubeadm and
+// The steps of a rolling Kubernetes upgrade, each one remote command of ClusterJoin and each safe
+// to run again (test/upgrade.test.ts upgrades a cluster from 1.36 to 1.37 through them on test
+// machines, interrupted halfway and run again): a step first looks at the machine (the kubeadm and
 // kubelet it has, the images its static pods run) and does only what is left, so a rerun after a
 // failure continues where the last one stopped. Same form as scripts.ts: constant text, every
 // parameter an argument, `set -euo pipefail`, checked by shellcheck.
@@ -60,21 +59,25 @@ const CLUSTER_GATES = `node_at_version() {
 
 /**
  * etcdctl on this member with \`$pki\`'s server certificate (\`find_etcd\` first: the etcd container
- * changes when the member restarts), and \`handoff\`: a leading member hands its leadership to
- * another started voting member (a restarting leader stalls every write until an election).
+ * changes when the member restarts), and \`handoff [member]\`: a leading member hands its leadership
+ * to another started voting member, the one named when it can (a restarting leader stalls every
+ * write until an election).
  */
 const ETCDCTL = `find_etcd() {
     ${IN_ETCD.replace(/exit 1/g, "return 1").replace(/\n/g, "\n    ")}
 }
 ctl() { "\${in_etcd[@]}" etcdctl --endpoints=https://127.0.0.1:2379 --cacert="$pki/ca.crt" --cert="$pki/server.crt" --key="$pki/server.key" --dial-timeout=5s --command-timeout=15s "$@"; }
 handoff() {
-    local status member leader target
+    local prefer="\${1:-}" status member leader target
     find_etcd
     status="$(ctl endpoint status -w json)"
     member="$(grep -o '"member_id":[0-9]*' <<<"$status" | head -n 1 | cut -d: -f2)"
     leader="$(grep -o '"leader":[0-9]*' <<<"$status" | head -n 1 | cut -d: -f2)"
     if [ -n "$member" ] && [ "$member" = "$leader" ]; then
-        target="$(ctl member list -w simple | awk -F', ' -v self="$(printf '%x' "$member")" '$1 != self && $2 == "started" && $NF == "false" { print $1; exit }')"
+        # The member named \$prefer when it is another started voter, else the first such member.
+        target="$(ctl member list -w simple | awk -F', ' -v self="$(printf '%x' "$member")" -v prefer="$prefer" '
+            $1 != self && $2 == "started" && $NF == "false" { if ($3 == prefer) { print $1; found = 1; exit } if (any == "") any = $1 }
+            END { if (!found && any != "") print any }')"
         if [ -n "$target" ]; then
             echo "$me: $node leads etcd; handing the leadership to $target before it restarts"
             ctl move-leader "$target"
@@ -138,8 +141,8 @@ if have kubelet --version && have kubeadm version -o short && { [ "$mode" = work
 fi
 have kubeadm version -o short || move_packages "$version" kubeadm
 if [ "$mode" != worker ] && [ -f ${PATHS.manifests}/etcd.yaml ]; then
-    # Stacked etcd: kubeadm restarts this member with the new release.
-    handoff
+    # Stacked etcd: kubeadm restarts this member with the new release (its leadership goes to any other voter).
+    handoff ""
 fi
 if [ "$mode" = apply ]; then
     if ! manifest_at kube-apiserver; then
@@ -160,7 +163,10 @@ if ! have kubelet --version; then
 fi
 if [ "$mode" != worker ]; then
     gate "the node Ready at kubelet v$version" node_at_version
-    "\${k[@]}" uncordon "$node"
+    # The new kubelet may start the static pods again (this apiserver among them): wait for them, and
+    # retry the uncordon through a restart.
+    gate "the static pods running v$version and Ready after the kubelet restart" static_pods_at
+    gate "the node uncordoned" "\${k[@]}" uncordon "$node"
     gate "every etcd member healthy after the upgrade" etcd_healthy
     gate "the API answering through the endpoint ($endpoint) after the upgrade" api_through_endpoint
 fi
@@ -192,12 +198,12 @@ esac
 `),
 
     etcdUpgrade: upgradeScript("etcd-upgrade.sh",
-        "Usage: etcd-upgrade.sh <image> <staged manifest>. On an external etcd member: runs it from <image> (the static pod's manifest and the staged copy rewritten), after handing its leadership to another member if it leads; only while every member is healthy, and done once this member serves the new release, healthy and caught up with the leader.", `
-if [ "$#" -ne 2 ]; then
+        "Usage: etcd-upgrade.sh <image> <staged manifest> <last member>. On an external etcd member: runs it from <image> (the static pod's manifest and the staged copy rewritten), after handing its leadership on if it leads, to <last member> (the one upgraded last) unless it is that member; only while every member is healthy, and done once this member serves the new release, healthy and caught up with the leader.", `
+if [ "$#" -ne 3 ]; then
     usage
     exit 64
 fi
-image="$1" staged="$2" node="$(hostname)"
+image="$1" staged="$2" last="$3" node="$(hostname)"
 manifest=${PATHS.manifests}/etcd.yaml
 pki=${PATHS.etcdPki}
 # 3.7.0-0 -> 3.7.0: what the member reports as its server version.
@@ -223,7 +229,9 @@ if grep -q "image: $image\$" "$manifest" && serves_new_release && cluster_health
     exit 0
 fi
 gate "every etcd member healthy before this member restarts" cluster_healthy
-handoff
+# Followers first, the leader last: a leader that is not the last member hands its leadership to the
+# last one, which hands it to an upgraded member in turn.
+if [ "$node" = "$last" ]; then handoff ""; else handoff "$last"; fi
 for f in "$manifest" "$staged"; do
     sed -i -E "s@^( *image: ).*/etcd:[^/]*\\$@\\1\${image}@" "$f"
 done

@@ -90,10 +90,10 @@ export interface CloudMockNames {
 export function installCloudMocks(names: CloudMockNames = {},
     /** What a StackReference reads (the program reads its own last outputs for the change guard). @default {} */
     stackOutputs: Record<string, unknown> = {},
-    /** Outputs that take precedence over the mocks' own, by type and inputs (the lab's real TLS and randomness). */
-    first?: (type: string, inputs: Record<string, any>) => Record<string, any> | undefined): Promise<Recorder> {
+    /** Outputs that take precedence over the mocks' own, by type, inputs and name (the lab's real TLS and randomness). */
+    first?: (type: string, inputs: Record<string, any>, name: string) => Record<string, any> | undefined): Promise<Recorder> {
     const withStacks = (type: string, name: string, inputs: Record<string, any>) =>
-        type === "pulumi:pulumi:StackReference" ? { outputs: stackOutputs, secretOutputNames: [] } : first?.(type, inputs) ?? outputs(type, name, inputs);
+        type === "pulumi:pulumi:StackReference" ? { outputs: stackOutputs, secretOutputNames: [] } : first?.(type, inputs, name) ?? outputs(type, name, inputs);
     const { publicImage, ...ids } = names;
     return installRecorder({ outputs: withStacks, call: callsWith(publicImage ?? PREVIEW_IMAGE), ...ids });
 }

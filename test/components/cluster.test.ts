@@ -6,7 +6,10 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
-import { reloadEncryption } from "../../components/render/commands";
+import { drainNode, reloadEncryption, upgradeEtcdMember } from "../../components/render/commands";
+import { UPGRADE_SCRIPTS } from "../../components/render/scripts-upgrade";
+import { workerBatch } from "../../components/plan/upgrade";
+import { renderContext } from "../../components/render/context";
 import { SCRIPTS } from "../../components/render/scripts";
 import { ENCRYPTION_SCRIPTS } from "../../components/render/scripts-encryption";
 import { parse } from "yaml";
@@ -93,7 +96,10 @@ describe("KubeadmCluster under mocks, for every stack", function () {
                 // master-0: init and the add-ons (pod network, CoreDNS HA); every etcd member: its defragmentation timer.
                 const defrag = run.plan.nodes.filter((n) => n.etcdMember).length;
                 // Every master: the step that makes its apiserver use the installed encryption keys.
-                const expectedCommands = 2 * joined + nodes("etcd").length + 2 + 4 * (masters - 1) + (perWorker + 1) * nodes("worker").length + backups + defrag + masters;
+                // The rolling upgrade: every etcd member's and every master's step; per worker, its drain,
+                // its step and its uncordon.
+                const upgrade = nodes("etcd").length + masters + 3 * nodes("worker").length;
+                const expectedCommands = 2 * joined + nodes("etcd").length + 2 + 4 * (masters - 1) + (perWorker + 1) * nodes("worker").length + backups + defrag + masters + upgrade;
                 assert.equal(count(rec, COMMAND), expectedCommands);
             });
 
@@ -315,7 +321,7 @@ describe("KubeadmCluster under mocks, for every stack", function () {
                 for (const m of members) {
                     const cmd = byName(rec, COMMAND, `${m.name}-etcd-backup`);
                     assert.ok(isWireSecret(cmd.wireInputs.stdin), `${m.name}: the backup files travel as a secret`);
-                    const last = m.role === "etcd" ? "etcd-start" : m.name === nodes("master")[0].name ? "kubeadm-init" : "use-local-apiserver";
+                    const last = m.role === "etcd" ? "etcd-upgrade" : "upgrade";
                     assert.ok(cmd.dependencies.includes(byName(rec, COMMAND, `${m.name}-${last}`).urn), `${m.name}: after its member's last step (${last})`);
                     assert.match(cmd.inputs.create, /^sudo bash -s && sudo bash \/usr\/local\/lib\/kubeadm-ha\/enable-etcd-backups\.sh kubeadm-ha-etcd-backup\.timer kubeadm-ha-config-archive\.timer$/);
                     const files = scriptFiles(plain(cmd.inputs.stdin));
@@ -363,6 +369,69 @@ describe("KubeadmCluster under mocks, for every stack", function () {
                 }
             });
 
+            it("rolls an upgrade in kubeadm's order: etcd members one by one, master-0's apply after every join, the other masters one by one, then the workers a batch at a time", () => {
+                const cmd = (name: string) => byName(run.rec, COMMAND, name);
+                const after = (name: string, before: string, why: string) => assert.ok(cmd(name).dependencies.includes(cmd(before).urn), `${name} after ${before}: ${why}`);
+                const version = run.spec.kubernetes.version;
+                const [first, ...others] = nodes("master");
+                const members = nodes("etcd");
+                const { etcdImage } = renderContext(run.spec, run.plan);
+                for (const [i, m] of members.entries()) {
+                    const step = cmd(`${m.name}-etcd-upgrade`);
+                    assert.equal(step.inputs.create, upgradeEtcdMember(etcdImage, members[members.length - 1].hostname));
+                    assert.equal(step.inputs.stdin, UPGRADE_SCRIPTS.etcdUpgrade.content);
+                    assert.deepEqual(step.inputs.triggers, [etcdImage], "reruns when the etcd image changes, and only then");
+                    after(step.name, `${m.name}-etcd-start`, "its member runs");
+                    after(step.name, `${first.name}-kubeadm-init`, "the cluster exists");
+                    if (i > 0) {
+                        after(step.name, `${members[i - 1].name}-etcd-upgrade`, "one member at a time");
+                    }
+                }
+                const modes = (n: { name: string; hostname: string }, mode: string) => {
+                    const step = cmd(`${n.name}-upgrade`);
+                    assert.match(step.inputs.create, new RegExp(`^sudo bash -s -- ${mode} ${version.replace(/\./g, "\\.")} ${n.hostname} https://\\S+:${run.plan.endpoint.port} ${run.plan.endpoint.dnsName}$`), step.name);
+                    assert.equal(step.inputs.stdin, UPGRADE_SCRIPTS.kubeadmUpgrade.content);
+                    assert.deepEqual(step.inputs.triggers, [version], "reruns when the version changes");
+                    return step;
+                };
+                modes(first, "apply");
+                after(`${first.name}-upgrade`, others.length ? `${others[others.length - 1].name}-use-local-apiserver` : `${first.name}-kubeadm-init`, "every master's join steps first");
+                if (members.length) {
+                    after(`${first.name}-upgrade`, `${members[members.length - 1].name}-etcd-upgrade`, "etcd first");
+                }
+                after(`${first.name}-addons`, `${first.name}-upgrade`, "kubeadm upgrade apply puts its CoreDNS back; the add-ons follow");
+                assert.deepEqual(cmd(`${first.name}-addons`).inputs.triggers.slice(-1), [version]);
+                let previous = `${first.name}-upgrade`;
+                for (const m of others) {
+                    modes(m, "node");
+                    after(`${m.name}-upgrade`, previous, "one master at a time");
+                    previous = `${m.name}-upgrade`;
+                }
+                const workers = nodes("worker");
+                const size = workerBatch(workers.length);
+                for (const [i, w] of workers.entries()) {
+                    const drain = cmd(`${first.name}-drain-${w.name}`);
+                    assert.equal(drain.inputs.create, drainNode("drain", w.hostname, version));
+                    const local = run.plan.endpoint.kind === "node-local-proxy";
+                    after(drain.name, `${w.name}-${local ? "use-local-apiserver" : "kubeadm-join"}`, "a joined worker");
+                    const batchStart = i - (i % size);
+                    if (batchStart === 0) {
+                        after(drain.name, previous, "after every master");
+                    } else {
+                        for (const p of workers.slice(batchStart - size, batchStart)) {
+                            after(drain.name, `${first.name}-uncordon-${p.name}`, "after the batch before");
+                        }
+                    }
+                    for (const p of workers.slice(batchStart, i)) {
+                        assert.ok(!drain.dependencies.includes(cmd(`${first.name}-uncordon-${p.name}`).urn), `${w.name} drains together with ${p.name}`);
+                    }
+                    modes(w, "worker");
+                    after(`${w.name}-upgrade`, drain.name, "drained first");
+                    assert.equal(cmd(`${first.name}-uncordon-${w.name}`).inputs.create, drainNode("uncordon", w.hostname, version));
+                    after(`${first.name}-uncordon-${w.name}`, `${w.name}-upgrade`, "uncordoned once upgraded");
+                }
+            });
+
             it("makes every master's apiserver use the installed encryption keys, one master after the other, again whenever the key list changes", async () => {
                 const urnOf = (name: string) => byName(run.rec, COMMAND, name).urn;
                 let previous: string | undefined;
@@ -397,9 +466,11 @@ describe("KubeadmCluster under mocks, for every stack", function () {
         const after = await runStack("prod", (c) => { c.workerPools[0].count = 5; });
         const added = after.rec.resources.filter((r) => !snapshot.has(r.urn));
         assert.deepEqual(added.map((r) => `${r.type} ${r.name}`).sort(), [
-            `${COMMAND} prod-general-3-kubeadm-join`, `${COMMAND} prod-general-3-ready`, `${COMMAND} prod-general-3-secrets`,
-            `${COMMAND} prod-general-4-kubeadm-join`, `${COMMAND} prod-general-4-ready`, `${COMMAND} prod-general-4-secrets`,
+            `${COMMAND} prod-general-3-kubeadm-join`, `${COMMAND} prod-general-3-ready`, `${COMMAND} prod-general-3-secrets`, `${COMMAND} prod-general-3-upgrade`,
+            `${COMMAND} prod-general-4-kubeadm-join`, `${COMMAND} prod-general-4-ready`, `${COMMAND} prod-general-4-secrets`, `${COMMAND} prod-general-4-upgrade`,
             `${COMMAND} prod-master-0-bootstrap-token-for-prod-general-3`, `${COMMAND} prod-master-0-bootstrap-token-for-prod-general-4`,
+            `${COMMAND} prod-master-0-drain-prod-general-3`, `${COMMAND} prod-master-0-drain-prod-general-4`,
+            `${COMMAND} prod-master-0-uncordon-prod-general-3`, `${COMMAND} prod-master-0-uncordon-prod-general-4`,
             `${T("Instance")} prod-general-3`, `${T("Instance")} prod-general-4`,
             `${HOST_KEY} prod-pki-prod-general-3-host-key`, `${HOST_KEY} prod-pki-prod-general-4-host-key`,
         ]);
@@ -418,7 +489,7 @@ describe("KubeadmCluster under mocks, for every stack", function () {
         const pins = async (snapshot: any) => {
             const p = await previewStack(grown, "prod-keepalived", { changeGuardSnapshot: snapshot });
             const keyed = p.recorder.ofType(T("Instance")).filter((i) => plain(i.inputs.userDataRaw).includes("ssh_keys:")).map((i) => i.name);
-            const verified = new Set(p.recorder.ofType(COMMAND).filter((c) => withoutSecrets(c.inputs.connection).hostKey).map((c) => c.name.replace(/-(ready|secrets|kubeadm-join)$/, "")));
+            const verified = new Set(p.recorder.ofType(COMMAND).filter((c) => withoutSecrets(c.inputs.connection).hostKey).map((c) => c.name.replace(/-(ready|secrets|kubeadm-join|upgrade)$/, "")));
             return { keyed, verified: [...verified], snapshot: await value<any>(p.outputs.changeGuardSnapshot), keys: p.recorder.ofType(HOST_KEY).filter((k) => k.name.endsWith("-host-key")).map((k) => k.name) };
         };
         const once = await pins(older);

@@ -34,7 +34,7 @@ describe("change guard: Kubernetes upgrades", () => {
         assert.ok(etcd.length === 3 && masters.length === 3 && workers.length >= 2);
         assert.deepEqual(steps.map((s) => s.nodes), [...etcd.map((n) => [n]), ...masters.map((n) => [n]),
             ...Array.from({ length: Math.ceil(workers.length / workerBatch(workers.length)) }, (_, i) => workers.slice(i * workerBatch(workers.length), (i + 1) * workerBatch(workers.length)))]);
-        assert.match(steps[0].action, /^etcd 3\.6\.8-0 -> 3\.7\.0-0 \(followers first, the leader last/);
+        assert.match(steps[0].action, /^etcd 3\.6\.8-0 -> 3\.7\.0-0 \(followers first, the leader last: a leader hands on to the last member/);
         assert.match(steps[3].action, /kubeadm upgrade apply v1\.37\.2/);
         assert.match(steps[4].action, /kubeadm upgrade node/);
         assert.match(steps[steps.length - 1].action, /^drain \(respecting PodDisruptionBudgets\)/);
@@ -62,14 +62,14 @@ describe("change guard: Kubernetes upgrades", () => {
         assert.equal(checkChange(moved, at("1.37.2")).upgrade?.steps.length, 0, "no order for a refused combination");
     });
 
-    it("refuses an accepted upgrade until rolling upgrades run, with the order to follow by hand; allowDisruptiveChange makes it a warning", () => {
+    it("accepts a one-minor upgrade alone, and refuses one that brings new machines (they would join newer than the API servers)", () => {
         const result = checkChange(at("1.36.3"), at("1.37.2"));
-        const [r] = result.refusals;
-        assert.equal(result.refusals.length, 1);
-        assert.match(r.problem, /rolling upgrades of running machines are not implemented yet.*version skew policy/);
-        assert.match(r.fix!, /upgrade by hand in this order, then set kubernetesVersion: "1\.37\.2": 1\. prod-etcd-0: etcd .* 4\. prod-master-0: drain, kubeadm upgrade apply v1\.37\.2/);
-        assert.throws(() => enforceChangeGuard(result, false), /not implemented yet/);
-        assert.deepEqual(enforceChangeGuard(result, true).map((w) => w.path), ["kubernetesVersion"]);
+        assert.deepEqual(result.refusals, []);
+        assert.doesNotThrow(() => enforceChangeGuard(result, false));
+        const [grown] = versionRefusals(at("1.36.3"), at("1.37.2", (c) => { c.workerPools[0].count += 1; }));
+        assert.match(grown.problem, /comes with 1 new machine\(s\) \(prod-general-\d+\): they would join at 1\.37\.2 while the API servers still run 1\.36\.3/);
+        assert.match(grown.fix!, /in their own update, before the upgrade or after it/);
+        assert.deepEqual(versionRefusals(at("1.37.2"), at("1.37.2", (c) => { c.workerPools[0].count += 1; })), [], "growing without an upgrade is no version matter");
     });
 
     it("takes a quarter of the workers at once, at least one", () => {
