@@ -120,7 +120,7 @@ export class UpgradeLoad {
 /** What the load saw, from `from` (ms since the epoch) on. */
 export interface LoadOutcome {
     readonly reads: { readonly total: number; readonly failed: number; readonly why: string };
-    readonly writes: { readonly acknowledged: number; readonly failed: number; readonly lost: number; readonly why: string };
+    readonly writes: { readonly total: number; readonly acknowledged: number; readonly failed: number; readonly lost: number; readonly why: string };
     /** etcd: members, the fewest healthy in one sampling round, the rounds without a quorum, the rounds. */
     readonly etcd: { readonly members: number; readonly minHealthy: number; readonly roundsWithoutQuorum: number; readonly rounds: number };
     /** The workload's fewest healthy pods in a sample, the PDB's minimum, samples the API did not answer. */
@@ -140,7 +140,7 @@ export function loadOutcome(reads: readonly ProbeResult[], writes: readonly Prob
     const answered = pdb.filter((s) => s.status === 200 && typeof s.value === "number").map((s) => s.value as number);
     return {
         reads: { total: reads.length, failed: reads.filter((r) => !r.ok).length, why: failureSummary(reads) },
-        writes: { acknowledged: acknowledged.length, failed: writes.length - acknowledged.length, lost: acknowledged.filter((w) => !stored.has(w.key!)).length, why: failureSummary(writes) },
+        writes: { total: writes.length, acknowledged: acknowledged.length, failed: writes.length - acknowledged.length, lost: acknowledged.filter((w) => !stored.has(w.key!)).length, why: failureSummary(writes) },
         etcd: { members: members.length, minHealthy: healthy.length ? Math.min(...healthy) : 0, roundsWithoutQuorum: healthy.filter((h) => h <= members.length / 2).length, rounds: healthy.length },
         workload: { minHealthy: answered.length ? Math.min(...answered) : -1, minimum, unanswered: pdb.length - answered.length },
     };

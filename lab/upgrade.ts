@@ -215,8 +215,8 @@ export async function upgradeRehearsal(stack: string, options: { timeLimitMs?: n
  */
 export function upgradeKept(r: UpgradeReport): boolean {
     const l = r.load;
-    const resetsOnly = !!l && (l.reads.failed === 0 || /^ \(\d+ x no reply "ECONNRESET"\)$/.test(l.reads.why));
-    return !r.error && !!l && resetsOnly && l.reads.failed <= l.reads.total / 100 && l.writes.failed === 0 && l.writes.lost === 0 && l.etcd.roundsWithoutQuorum === 0 &&
+    const resets = (p: { failed: number; why: string }) => p.failed === 0 || /^ \(\d+ x no reply "ECONNRESET"\)$/.test(p.why);
+    return !r.error && !!l && resets(l.reads) && resets(l.writes) && l.reads.failed <= l.reads.total / 100 && l.writes.failed <= l.writes.total / 100 && l.writes.lost === 0 && l.etcd.roundsWithoutQuorum === 0 &&
         l.workload.minHealthy >= l.workload.minimum && Object.entries(r.versions).every(([k, v]) => !k.endsWith(" kubelet") || v === `v${r.to}`) &&
         r.checks.length === 6 && r.checks.every((c) => c.status === "pass") && r.printedSecrets.length === 0;
 }
