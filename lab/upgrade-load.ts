@@ -56,6 +56,8 @@ export class UpgradeLoad {
     readonly endpointUrl: string;
     readonly reads: Probe;
     readonly writes: Probe;
+    /** The files of etcd's CA and of the apiserver's etcd client certificate, on the client host. */
+    readonly etcdTls: { readonly ca: string; readonly cert: string; readonly key: string };
     private readonly poller: Daemon;
     private readonly samplesFile: string;
 
@@ -97,7 +99,7 @@ export class UpgradeLoad {
         this.writes = new Probe(this.client, this.endpointUrl, admin, { ...o, intervalMs: 500, name: "upgrade-writes", writePrefix: `upgrade-${c.lab.prefix}` });
         // etcd's /health with the apiserver's etcd client certificate.
         const pki = (f: string) => file(f.replace(/\//g, "-"), etcdPki[f]);
-        const etcdTls = { ca: pki("etcd/ca.crt"), cert: pki("apiserver-etcd-client.crt"), key: pki("apiserver-etcd-client.key") };
+        const etcdTls = (this.etcdTls = { ca: pki("etcd/ca.crt"), cert: pki("apiserver-etcd-client.crt"), key: pki("apiserver-etcd-client.key") });
         const pdb = `${this.endpointUrl}/apis/policy/v1/namespaces/${WORKLOAD_NS}/poddisruptionbudgets/web`;
         const targets = [
             ...c.plan.nodes.filter((n) => n.etcdMember).map((n) => ({ name: n.name, url: `https://${n.privateIp}:2379/health`, field: "health", ...etcdTls })),

@@ -90,8 +90,8 @@ async function versions(c: BroughtUp, load: UpgradeLoad): Promise<Record<string,
         out[p.metadata.name] = String(p.spec.containers[0].image).split(":").pop()!;
     }
     for (const n of c.plan.nodes.filter((x) => x.etcdMember)) {
-        const r = await load.client.exec("curl", ["-sf", "--max-time", "5", "--cacert", path.join(c.lab.dir, "upgrade-etcd-ca.crt"),
-            "--cert", path.join(c.lab.dir, "upgrade-apiserver-etcd-client.crt"), "--key", path.join(c.lab.dir, "upgrade-apiserver-etcd-client.key"), `https://${n.privateIp}:2379/version`]);
+        const r = await load.client.exec("curl", ["-sf", "--max-time", "5", "--cacert", load.etcdTls.ca, "--cert", load.etcdTls.cert, "--key", load.etcdTls.key,
+            `https://${n.privateIp}:2379/version`]);
         out[`${n.name} etcd`] = r.code === 0 ? JSON.parse(r.stdout).etcdserver : `unreachable (${r.code})`;
     }
     return out;
