@@ -19,10 +19,11 @@ import { ENABLE_BACKUPS_COMMAND } from "./render/etcd-backup";
 import { ENABLE_DEFRAG_COMMAND } from "./render/etcd-defrag";
 import { SCRIPTS } from "./render/scripts";
 import { ENCRYPTION_SCRIPTS } from "./render/scripts-encryption";
+import { LIFECYCLE_SCRIPTS } from "./render/scripts-lifecycle";
 import { UPGRADE_SCRIPTS } from "./render/scripts-upgrade";
 import { workerBatch } from "./plan/upgrade";
 import {
-    APPLY_ADDONS, drainNode, ENSURE_BOOTSTRAP_TOKEN, INSTALL_SECRETS, KUBEADM_INIT, KUBEADM_JOIN, startEtcdMember, upgradeEtcdMember, upgradeNode, UPLOAD_CERTS, uploadCertsStdin,
+    APPLY_ADDONS, apiserverEtcdServers, drainNode, leaveControlPlane, leaveEtcd, removeNode, ENSURE_BOOTSTRAP_TOKEN, INSTALL_SECRETS, KUBEADM_INIT, KUBEADM_JOIN, startEtcdMember, upgradeEtcdMember, upgradeNode, UPLOAD_CERTS, uploadCertsStdin,
     useLocalApiserver, WAIT_FOR_BOOTSTRAP,
 } from "./render/commands";
 
@@ -30,6 +31,9 @@ import {
 const SECRET_STDIN = { logging: "stderr" } as const;
 
 const TYPE = "kubeadm-ha:index:ClusterJoin";
+
+/** Makes the remote command `<node>-<step>` (no `create`: it only runs its `delete`). */
+type Run = (n: PlannedNode, step: string, create: pulumi.Input<string> | undefined, dependsOn: pulumi.Resource[], extra?: Partial<command.remote.CommandArgs>) => command.remote.Command;
 
 export interface ClusterJoinArgs {
     /** Machines to wire, in plan order: etcd members, masters (the first runs init), workers. */
@@ -97,6 +101,13 @@ export interface ClusterJoinArgs {
         /** The endpoint's name in the apiserver certificate. */
         readonly endpointName: string;
     };
+    /**
+     * External etcd members that join a running cluster (the membership grows; not in the deployed
+     * snapshot): each waits for the cluster and joins as a learner, never bootstrapping one. @default none
+     */
+    readonly joiningEtcdMembers?: readonly string[];
+    /** The port every kube-apiserver listens on (the endpoint's). @default 6443 */
+    readonly apiserverPort?: number;
 }
 
 export class ClusterJoin extends pulumi.ComponentResource {
@@ -125,8 +136,8 @@ export class ClusterJoin extends pulumi.ComponentResource {
         });
         // Output is kept out of the state in clear (stdout and stderr are secret outputs); a command whose
         // stdin is secret logs only its stderr (SECRET_STDIN), so nothing it echoes reaches the deployment log.
-        const run = (n: PlannedNode, step: string, create: pulumi.Input<string>, dependsOn: pulumi.Resource[], extra: Partial<command.remote.CommandArgs> = {}) =>
-            new command.remote.Command(`${n.name}-${step}`, { connection: connection(n), create, ...extra },
+        const run: Run = (n, step, create, dependsOn, extra = {}) =>
+            new command.remote.Command(`${n.name}-${step}`, { connection: connection(n), ...(create === undefined ? {} : { create }), ...extra },
                 { parent: this, dependsOn, additionalSecretOutputs: ["stdout", "stderr"] });
 
         const prepared: Record<string, command.remote.Command> = {};
@@ -135,9 +146,10 @@ export class ClusterJoin extends pulumi.ComponentResource {
             prepared[n.name] = run(n, "secrets", INSTALL_SECRETS, [ready], { ...SECRET_STDIN, stdin: pulumi.secret(args.secretScripts[n.name]), triggers: [args.secretScripts[n.name]] });
         }
         this.done = {};
-        // Reruns when the member's certificates change (renewal), so etcd starts with the new ones.
+        // Reruns when the member's certificates change (renewal: etcd reads its certificate files at every TLS handshake, so a running member
+        // takes the new ones without a restart) and when the membership changes (a new member joins as a learner, etcd-member-start.sh).
         const members = args.nodes.filter((n) => n.role === "etcd");
-        const etcdStarted = members.map((n) => (this.done[n.name] = run(n, "etcd-start", startEtcdMember(n, members), [prepared[n.name]],
+        const etcdStarted = members.map((n) => (this.done[n.name] = run(n, "etcd-start", startEtcdMember(n, members, args.joiningEtcdMembers?.includes(n.name)), [prepared[n.name]],
             { stdin: SCRIPTS.etcdMemberStart.content, triggers: [args.secretScripts[n.name]] })));
         const [first, ...others] = masters;
         const triggers = [...args.triggers];
@@ -202,6 +214,7 @@ export class ClusterJoin extends pulumi.ComponentResource {
                     { stdin: UPGRADE_SCRIPTS.nodeDrain.content, triggers: [up.version] }));
             });
         }
+        this.lifecycle(run, args.apiserverPort ?? 6443, first, others, members, workers);
         for (const [node, script] of Object.entries(args.defragScripts ?? {})) {
             const n = args.nodes.find((x) => x.name === node && x.etcdMember);
             if (!n) {
@@ -218,5 +231,31 @@ export class ClusterJoin extends pulumi.ComponentResource {
             run(n, n.etcdMember ? "etcd-backup" : "config-archive", `${INSTALL_SECRETS} && ${ENABLE_BACKUPS_COMMAND}`, [this.done[n.name]], { ...SECRET_STDIN, stdin: pulumi.secret(script), triggers: [script] });
         }
         this.registerOutputs({});
+    }
+
+    /**
+     * The steps that change the membership (docs/node-lifecycle.md). With external etcd, every
+     * apiserver follows the members (one master after the other, once every member runs). And each
+     * machine gets a step whose `delete` runs before the machine is deleted, since it depends on the
+     * machine's steps: a worker is drained and its Node deleted (from master-0), a master leaves the
+     * control plane, an external etcd member leaves the membership.
+     */
+    private lifecycle(run: Run, port: number, first: PlannedNode, others: readonly PlannedNode[], members: readonly PlannedNode[], workers: readonly PlannedNode[]): void {
+        if (members.length > 0) {
+            let after: pulumi.Resource[] = members.map((n) => this.done[n.name]);
+            for (const m of [first, ...others]) {
+                after = [run(m, "etcd-servers", apiserverEtcdServers(members, port, m === first ? "first" : "other"), [this.done[m.name], ...after],
+                    { stdin: LIFECYCLE_SCRIPTS.apiserverEtcdServers.content, triggers: [members.map((x) => x.privateIp).join(",")] })];
+            }
+        }
+        for (const w of workers) {
+            run(first, `remove-${w.name}`, undefined, [this.done[w.name]], { delete: removeNode(w.hostname), stdin: LIFECYCLE_SCRIPTS.nodeRemove.content });
+        }
+        for (const m of others) {
+            run(m, "leave", undefined, [this.done[m.name]], { delete: leaveControlPlane(m.hostname, m.etcdMember ? "stacked" : "external"), stdin: LIFECYCLE_SCRIPTS.masterLeave.content });
+        }
+        for (const n of members) {
+            run(n, "etcd-leave", undefined, [this.done[n.name]], { delete: leaveEtcd(n, members), stdin: LIFECYCLE_SCRIPTS.etcdLeave.content });
+        }
     }
 }

@@ -218,6 +218,9 @@ export class KubeadmCluster extends pulumi.ComponentResource {
                 version: spec.kubernetes.version, etcdImage: ctx.etcdImage, endpointName: plan.endpoint.dnsName,
                 endpointUrl: pulumi.interpolate`https://${endpoint.address}:${plan.endpoint.port}`,
             },
+            apiserverPort: plan.endpoint.port,
+            // Members the deployed cluster does not have yet join it (the snapshot's external members).
+            joiningEtcdMembers: joiningMembers(args.previousSnapshot ?? undefined, byRole("etcd")),
             addonsScript: addonsInstallScript(spec, plan), certificateKeys: pki.certificateKeys,
             defragScripts: Object.fromEntries(ctx.etcdMembers.map((m) => [m.name, secretInstallScript(etcdDefragFiles(ctx, m))])),
             encryptionReload: {
@@ -274,4 +277,10 @@ function backupScripts(ctx: RenderContext, backup: EtcdBackup, members: readonly
         .apply(([bucket, role, archiveKey]) => secretInstallScript(etcdBackupSshFiles(ctx, m, {
             storage: { kind: "cos", region: ctx.spec.region, role, ...(ctx.spec.backup.replicaRegion ? { replicaRegion: ctx.spec.backup.replicaRegion } : {}) }, bucket, archiveKey,
         }))))]));
+}
+
+/** The external etcd members of `members` that a deployed cluster (`deployed`, its snapshot) does not have yet: they join it. */
+function joiningMembers(deployed: GuardSnapshot | undefined, members: readonly PlannedNode[]): string[] {
+    const had = new Set((deployed?.nodes ?? []).filter((n) => n.role === "etcd").map((n) => n.name));
+    return had.size === 0 ? [] : members.filter((m) => !had.has(m.name)).map((m) => m.name);
 }

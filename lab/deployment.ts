@@ -27,7 +27,10 @@ export interface DeployedCommand {
     /** The resource name (`<node>-<step>`). */
     readonly name: string;
     readonly host: string;
+    /** What runs when the resource is created (empty: nothing, a step that only has a `delete`). */
     readonly create: string;
+    /** What runs when the resource is deleted, before what it depends on. */
+    readonly delete?: string;
     readonly stdin?: string;
     /** The host key the command pins for its machine and for the bastion hop (`ssh-ed25519 …`), when it pins one. */
     readonly hostKey?: string;
@@ -109,7 +112,8 @@ export async function deployment(stackFile: { config?: Record<string, unknown> }
     const commands = preview.resources.filter((r) => r.type === COMMAND).map((r) => {
         const inputs = withoutSecrets(r.inputs);
         return {
-            name: r.name, host: String(inputs.connection.host), create: String(inputs.create),
+            name: r.name, host: String(inputs.connection.host), create: inputs.create === undefined ? "" : String(inputs.create),
+            ...(inputs.delete !== undefined ? { delete: String(inputs.delete) } : {}),
             ...(inputs.stdin !== undefined ? { stdin: String(inputs.stdin) } : {}), after: commandDeps(r, byUrn),
             ...(inputs.triggers !== undefined ? { triggers: JSON.stringify(inputs.triggers) } : {}),
             ...(inputs.connection.hostKey ? { hostKey: String(inputs.connection.hostKey) } : {}),

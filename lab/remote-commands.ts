@@ -36,6 +36,12 @@ export async function runCommands(commands: readonly DeployedCommand[], machineA
                 return { name: c.name, startMs: Date.now() - t0, ms: 0, code: -1, output: "not run: a command it waits for failed" };
             }
             const startMs = Date.now() - t0;
+            if (c.create === "") {
+                // A step with only a `delete`: nothing runs when it is created.
+                const none = { name: c.name, startMs, ms: 0, code: 0, output: "" };
+                runs.push(none);
+                return none;
+            }
             log(`  ${c.name}: ${c.create.length > 110 ? `${c.create.slice(0, 107)}...` : c.create}`);
             const r = await machineAt(c.host).exec("bash", ["-c", c.create], COMMAND_TIMEOUT_MS, c.stdin);
             const run = { name: c.name, startMs, ms: Date.now() - t0 - startMs, code: r.code, output: `${r.stdout}${r.stderr}` };

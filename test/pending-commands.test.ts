@@ -2,7 +2,7 @@
 
 import { strict as assert } from "node:assert";
 import type { DeployedCommand } from "../lab/deployment";
-import { pendingCommands } from "../lab/pending-commands";
+import { deletedCommands, pendingCommands } from "../lab/pending-commands";
 
 const cmd = (name: string, after: string[] = [], extra: Partial<DeployedCommand> = {}): DeployedCommand => ({ name, host: "10.0.1.1", create: `run ${name}`, after, ...extra });
 
@@ -20,5 +20,15 @@ describe("the commands an update runs", () => {
     it("each wait for the pending commands they depend on, through those that do not run", () => {
         const after = before.map((c) => (c.triggers ? { ...c, triggers: '["1.37.2"]' } : c));
         assert.deepEqual(pendingCommands(before, after).map((c) => [c.name, c.after]), [["b", []], ["d", ["b"]]]);
+    });
+
+    it("never run a step that has only a delete when it is created; a removed resource's delete runs after the removed ones that depend on it", () => {
+        const hooks = [...before, cmd("w-join", ["a"]), cmd("w-done", ["w-join"]), cmd("w-remove", ["w-done"], { create: "", delete: "remove w" }),
+            cmd("w-leave", ["w-remove"], { create: "", delete: "leave w" }), cmd("w-last", ["w-leave"], { create: "", delete: "last w" })];
+        assert.deepEqual(pendingCommands(before, hooks).map((c) => c.name), ["w-join", "w-done"], "the hooks create nothing");
+        assert.deepEqual(pendingCommands(hooks, hooks.map((c) => (c.delete ? { ...c, delete: `${c.delete} again` } : c))), [], "a changed delete runs nothing");
+        const deleted = deletedCommands(hooks, before);
+        assert.deepEqual(deleted.map((c) => [c.name, c.create, c.after]), [["w-remove", "remove w", ["w-leave"]], ["w-leave", "leave w", ["w-last"]], ["w-last", "last w", []]]);
+        assert.deepEqual(deletedCommands(hooks, hooks), []);
     });
 });

@@ -8,6 +8,7 @@
 import { CHANGE_RULES, DOWN, Effect, EFFECTS } from "./change-rules";
 import { Issue, ValidationError } from "./errors";
 import type { GuardNode, GuardSnapshot } from "./guard-snapshot";
+import { membershipChange } from "./membership";
 import { UpgradeStep, versionChange } from "./upgrade";
 
 export { guardSnapshot, hasHavip, havipSwitchRange, parseGuardSnapshot, pinnedHostKeys, SYSTEM_DISK_GB, systemDiskOf } from "./guard-snapshot";
@@ -104,8 +105,12 @@ export function checkChange(previous: GuardSnapshot | undefined, next: GuardSnap
     }));
     const down = changes.filter((c) => DOWN.has(c.effect));
 
-    const members = previous.nodes.filter((n) => n.etcdMember);
-    const hitMembers = down.filter((c) => c.node.etcdMember);
+    const membership = membershipChange(previous, next, changes);
+    refusals.push(...membership.refusals);
+    warnings.push(...membership.warnings);
+    // A member that leaves goes through its leave step first: the membership shrinks, nothing is down.
+    const members = previous.nodes.filter((n) => n.etcdMember && !membership.leaving.includes(n));
+    const hitMembers = down.filter((c) => c.node.etcdMember && c.effect !== "removed");
     const quorum = Math.floor(members.length / 2) + 1;
     const breaking = members.length - quorum + 1;
     if (members.length > 0 && hitMembers.length >= breaking) {

@@ -47,11 +47,12 @@ export const APPLY_ADDONS = `${INSTALL_SECRETS} && sudo bash ${scriptPath(SCRIPT
  * stdin: it is not in the user-data of members made before it existed, which keep theirs), and
  * wait (at most 10 minutes) until it serves: kubeadm init's preflight asks every member for its version, and
  * fails when one has not pulled its image and started yet. A member is ready once it has a
- * quorum, so the members' steps, which run at once, finish together.
+ * quorum, so the members' steps, which run at once, finish together. A member `joining` a running
+ * cluster (the membership grows) waits for it to answer and never bootstraps one of its own.
  */
-export function startEtcdMember(member: PlannedNode, members: readonly PlannedNode[]): string {
+export function startEtcdMember(member: PlannedNode, members: readonly PlannedNode[], joining = false): string {
     const others = members.filter((m) => m.name !== member.name).map((m) => `https://${m.privateIp}:2379`).join(",");
-    return `sudo bash -s -- ${STAGED_ETCD_MANIFEST} https://${member.privateIp}:2380 ${others} && ` +
+    return `sudo bash -s -- ${STAGED_ETCD_MANIFEST} https://${member.privateIp}:2380 ${others}${joining ? " join" : ""} && ` +
         `timeout 600 sh -c 'until curl -sf --max-time 2 http://127.0.0.1:${METRICS_PORT}/readyz >/dev/null; do sleep 2; done'`;
 }
 
@@ -107,4 +108,34 @@ export function upgradeEtcdMember(image: string, last: string): string {
         throw new Error(`upgradeEtcdMember: bad image ${image} or member ${last}`);
     }
     return `sudo bash -s -- ${image} ${STAGED_ETCD_MANIFEST} ${last}`;
+}
+
+/** On the first master, the `delete` of a worker's remove step: drains the node, deletes its Node (node-remove.sh on stdin). */
+export function removeNode(node: string): string {
+    if (!NODE_NAME.test(node)) {
+        throw new Error(`removeNode: bad node name ${node}`);
+    }
+    return `sudo bash -s -- ${node}`;
+}
+
+/** On a master other than the first, the `delete` of its leave step (master-leave.sh on stdin). */
+export function leaveControlPlane(node: string, etcd: "stacked" | "external"): string {
+    if (!NODE_NAME.test(node)) {
+        throw new Error(`leaveControlPlane: bad node name ${node}`);
+    }
+    return `sudo bash -s -- ${node} ${etcd}`;
+}
+
+/** On an external etcd member, the `delete` of its leave step: out of the membership through the others (etcd-leave.sh on stdin). */
+export function leaveEtcd(member: PlannedNode, members: readonly PlannedNode[]): string {
+    const others = members.filter((m) => m.name !== member.name).map((m) => `https://${m.privateIp}:2379`).join(",");
+    return `sudo bash -s -- https://${member.privateIp}:2380 ${others}`;
+}
+
+/** On a master with external etcd: its apiserver's `--etcd-servers` become `members`' client URLs (apiserver-etcd-servers.sh on stdin). */
+export function apiserverEtcdServers(members: readonly PlannedNode[], port: number, role: "first" | "other"): string {
+    if (!Number.isInteger(port) || port < 1 || port > 65535) {
+        throw new Error(`apiserverEtcdServers: bad port ${port}`);
+    }
+    return `sudo bash -s -- ${members.map((m) => `https://${m.privateIp}:2379`).join(",")} ${port} ${role}`;
 }

@@ -18,7 +18,8 @@ export const DRAIN_TIMEOUT_SECONDS = 600;
 /** How long each gate waits (seconds). */
 export const GATE_SECONDS = 300;
 
-const ADMIN = "/etc/kubernetes/admin.conf";
+/** The admin kubeconfig kubeadm writes on every master. */
+export const ADMIN = "/etc/kubernetes/admin.conf";
 
 /**
  * `move_packages <version> <package...>`: the Kubernetes apt repository of the version's minor,
@@ -63,7 +64,7 @@ const CLUSTER_GATES = `node_at_version() {
  * to another started voting member, the one named when it can (a restarting leader stalls every
  * write until an election).
  */
-const ETCDCTL = `find_etcd() {
+export const ETCDCTL = `find_etcd() {
     ${IN_ETCD.replace(/exit 1/g, "return 1").replace(/\n/g, "\n    ")}
 }
 ctl() { "\${in_etcd[@]}" etcdctl --endpoints=https://127.0.0.1:2379 --cacert="$pki/ca.crt" --cert="$pki/server.crt" --key="$pki/server.key" --dial-timeout=5s --command-timeout=15s "$@"; }
@@ -86,7 +87,7 @@ handoff() {
 }`;
 
 /** A script that arrives on stdin (it cannot read itself): \`me\` names it, \`usage\` prints its purpose. */
-function upgradeScript(name: string, purpose: string, body: string) {
+export function upgradeScript(name: string, purpose: string, body: string) {
     return script(name, purpose, `me="${name}"\nusage() {\n    cat >&2 <<'USAGE'\n${purpose}\nUSAGE\n}\n${body.trim()}`);
 }
 

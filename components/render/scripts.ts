@@ -269,49 +269,134 @@ exit 1
 `),
 
     etcdMemberStart: script("etcd-member-start.sh",
-        "Usage: etcd-member-start.sh <staged manifest> <this member's peer URL> <the other members' client URLs, comma-separated>. On an etcd machine once its certificates are in place: installs the etcd static pod and restarts the kubelet. A member with an empty data directory whose peer URL the running cluster knows as started before is a replacement: the old member is removed and this one added, and it starts with --initial-cluster-state=existing (etcd refuses a new member that was bootstrapped before).", `
+        "Usage: etcd-member-start.sh <staged manifest> <this member's peer URL> <the other members' client URLs, comma-separated> [join]. On an etcd machine once its certificates are in place: installs the etcd static pod and restarts the kubelet. A member with an empty data directory that a running cluster does not list yet (the membership grows: `join`, and then it waits for the cluster to answer, never bootstrapping one of its own) is added as a learner (one at a time: etcd takes one learner, so it waits its turn), starts with --initial-cluster-state=existing and the cluster's membership, and is promoted to a voting member once it caught up. One whose peer URL the cluster knows as started before is a replacement: the old member is removed and this one added. Either way etcd refuses a member bootstrapped as new.", `
 staged="$1"
 peer="$2"
 others="$3"
+mode="\${4:-bootstrap}"
 pki=${PATHS.etcdPki}
 tls=(--cacert "$pki/ca.crt" --cert "$pki/server.crt" --key "$pki/server.key")
-# POSTs to etcd's cluster API (its JSON gateway); fails with etcd's answer.
+name="$(grep -o -- '--name=[^ "]*' "$staged" | head -n 1 | cut -d= -f2)"
+# POSTs to etcd's cluster API (its JSON gateway); prints the answer, fails with it.
 member_api() {
     local out
-    out="$(curl -sS --max-time 10 "\${tls[@]}" -X POST -d "$3" -w ' HTTP %{http_code}' "$1/v3/cluster/member/$2")"
+    out="$(curl -sS --max-time 10 "\${tls[@]}" -X POST -d "$3" -w ' HTTP %{http_code}' "$1/v3/cluster/member/$2")" || return 1
     if [ "\${out##* HTTP }" != 200 ]; then
         echo "etcd-member-start: member $2 at $1 answered: $out" >&2
         return 1
     fi
+    printf '%s\\n' "\${out% HTTP *}"
 }
-state=new
+# What the cluster's member list says of the member at $peer: "replace <id>" (it started before),
+# "learner <id>" (added, not yet started), "listed" (an initial member) or "absent".
+verdict() {
+    python3 -c 'import json, sys
+ms = [m for m in json.loads(sys.argv[2]).get("members", []) if sys.argv[1] in m.get("peerURLs", [])]
+m = ms[0] if ms else None
+print("absent" if m is None else "replace " + m["ID"] if m.get("clientURLs") else "learner " + m["ID"] if m.get("isLearner") else "listed")' "$peer" "$1"
+}
+# The ID of the member at $peer when it is a learner.
+learner_id() {
+    python3 -c 'import json, sys
+print("".join(m["ID"] for m in json.loads(sys.argv[2]).get("members", []) if sys.argv[1] in m.get("peerURLs", []) and m.get("isLearner")))' "$peer" "$1"
+}
+# The --initial-cluster a member joining a running cluster starts with: its membership, this member by $name.
+membership() {
+    python3 -c 'import json, sys
+print(",".join((m.get("name") or sys.argv[2]) + "=" + m["peerURLs"][0] for m in json.loads(sys.argv[1]).get("members", [])))' "$1" "$name"
+}
+state=new initial="" url=""
 # No write-ahead log: the member has no data (etcd's own test; a refused start leaves empty directories).
 if ! compgen -G "${ETCD_DATA_DIR}/member/wal/*.wal" >/dev/null; then
-    for url in \${others//,/ }; do
-        if ! members="$(curl -sf --max-time 5 "\${tls[@]}" -X POST -d '{}' "$url/v3/cluster/member/list")"; then
-            continue
+    # A member that joins asks until the cluster answers (at most 10 minutes); at a bootstrap the others may not run yet.
+    members=""
+    for attempt in $(seq 1 120); do
+        for url in \${others//,/ }; do
+            if members="$(member_api "$url" list '{}' 2>&1)"; then
+                break 2
+            fi
+            echo "etcd-member-start: no member list from $url: $members" >&2
+            members=""
+        done
+        if [ "$mode" != join ] || [ "$attempt" -eq 120 ]; then
+            break
         fi
-        # The member at this peer URL, if it ever started (then it has client URLs).
-        old="$(python3 -c 'import json, sys
-for m in json.loads(sys.argv[2]).get("members", []):
-    if sys.argv[1] in m.get("peerURLs", []) and m.get("clientURLs"):
-        print(m["ID"])' "$peer" "$members")"
-        if [ -n "$old" ]; then
-            echo "etcd-member-start: replacing member $old at $peer (its data is gone)"
-            member_api "$url" remove "{\\"ID\\":\\"$old\\"}"
-            member_api "$url" add "{\\"peerURLs\\":[\\"$peer\\"]}"
-            state=existing
-        fi
-        break
+        sleep 5
     done
+    if [ "$mode" = join ] && [ -z "$members" ]; then
+        echo "etcd-member-start: no member of the running cluster answers at $others: a joining member never bootstraps a cluster of its own" >&2
+        exit 1
+    fi
+    if [ -n "$members" ]; then
+        read -r what id <<<"$(verdict "$members")"
+        case "$what" in
+            replace)
+                echo "etcd-member-start: replacing member $id at $peer (its data is gone)"
+                member_api "$url" remove "{\\"ID\\":\\"$id\\"}" >/dev/null
+                member_api "$url" add "{\\"peerURLs\\":[\\"$peer\\"]}" >/dev/null
+                state=existing ;;
+            absent)
+                # etcd takes one learner at a time (another joining member goes first), and none while a
+                # voting member is not connected (a restart nearby): both pass, so it waits (at most 15 minutes).
+                for attempt in $(seq 1 180); do
+                    if out="$(member_api "$url" add "{\\"peerURLs\\":[\\"$peer\\"],\\"isLearner\\":true}" 2>&1)"; then
+                        echo "etcd-member-start: added $peer as a learner"
+                        break
+                    fi
+                    if ! grep -q -e "too many learner" -e "unhealthy cluster" <<<"$out" || [ "$attempt" -eq 180 ]; then
+                        echo "$out" >&2
+                        exit 1
+                    fi
+                    sleep 5
+                done
+                state=existing ;;
+            learner) state=existing ;;
+        esac
+        if [ "$state" = existing ]; then
+            initial="$(membership "$(member_api "$url" list '{}')")"
+        fi
+    fi
 fi
 manifest=${PATHS.manifests}/etcd.yaml
+# Written beside the manifests directory: the kubelet runs every file inside it as a static pod, so a
+# copy there would stop the member when it goes away.
+next=/etc/kubernetes/etcd.yaml.next
 install -d -m 0755 ${PATHS.manifests}
-sed "s|--initial-cluster-state=new|--initial-cluster-state=$state|" "$staged" > "$manifest.tmp"
-chmod 0600 "$manifest.tmp"
-mv -f "$manifest.tmp" "$manifest"
-echo "etcd-member-start: initial cluster state $state"
-systemctl restart kubelet
+if [ -n "$initial" ]; then
+    sed -e "s|--initial-cluster-state=new|--initial-cluster-state=$state|" -e "s|--initial-cluster=[^ \\"]*|--initial-cluster=$initial|" "$staged" > "$next"
+else
+    sed "s|--initial-cluster-state=new|--initial-cluster-state=$state|" "$staged" > "$next"
+fi
+chmod 0600 "$next"
+if cmp -s "$next" "$manifest"; then
+    # A rerun (the membership around it changed): the member keeps running, its kubelet too.
+    rm -f "$next"
+    echo "etcd-member-start: the static pod is unchanged"
+else
+    mv -f "$next" "$manifest"
+    echo "etcd-member-start: initial cluster state $state\${initial:+, initial cluster $initial}"
+    systemctl restart kubelet
+fi
+# A learner is promoted to a voting member once it caught up with the leader (etcd refuses before; at most 10 minutes).
+for u in \${others//,/ }; do
+    if members="$(member_api "$u" list '{}' 2>/dev/null)"; then
+        id="$(learner_id "$members")"
+        if [ -n "$id" ]; then
+            for attempt in $(seq 1 300); do
+                if member_api "$u" promote "{\\"ID\\":\\"$id\\"}" >/dev/null 2>&1; then
+                    echo "etcd-member-start: learner $id promoted to a voting member"
+                    break
+                fi
+                if [ "$attempt" -eq 300 ]; then
+                    echo "etcd-member-start: learner $id at $peer did not catch up with the leader in 10 minutes; run the update again" >&2
+                    exit 1
+                fi
+                sleep 2
+            done
+        fi
+        break
+    fi
+done
 `),
 
     etcdDefrag: script("etcd-defrag.sh",

@@ -99,7 +99,10 @@ describe("KubeadmCluster under mocks, for every stack", function () {
                 // The rolling upgrade: every etcd member's and every master's step; per worker, its drain,
                 // its step and its uncordon.
                 const upgrade = nodes("etcd").length + masters + 3 * nodes("worker").length;
-                const expectedCommands = 2 * joined + nodes("etcd").length + 2 + 4 * (masters - 1) + (perWorker + 1) * nodes("worker").length + backups + defrag + masters + upgrade;
+                // The membership: with external etcd every master's etcd-servers step; the steps whose
+                // delete takes a machine out: every worker's remove, every joining master's leave, every external member's leave.
+                const lifecycle = (external ? masters : 0) + nodes("worker").length + (masters - 1) + nodes("etcd").length;
+                const expectedCommands = 2 * joined + nodes("etcd").length + 2 + 4 * (masters - 1) + (perWorker + 1) * nodes("worker").length + backups + defrag + masters + upgrade + lifecycle;
                 assert.equal(count(rec, COMMAND), expectedCommands);
             });
 
@@ -470,6 +473,7 @@ describe("KubeadmCluster under mocks, for every stack", function () {
             `${COMMAND} prod-general-4-kubeadm-join`, `${COMMAND} prod-general-4-ready`, `${COMMAND} prod-general-4-secrets`, `${COMMAND} prod-general-4-upgrade`,
             `${COMMAND} prod-master-0-bootstrap-token-for-prod-general-3`, `${COMMAND} prod-master-0-bootstrap-token-for-prod-general-4`,
             `${COMMAND} prod-master-0-drain-prod-general-3`, `${COMMAND} prod-master-0-drain-prod-general-4`,
+            `${COMMAND} prod-master-0-remove-prod-general-3`, `${COMMAND} prod-master-0-remove-prod-general-4`,
             `${COMMAND} prod-master-0-uncordon-prod-general-3`, `${COMMAND} prod-master-0-uncordon-prod-general-4`,
             `${T("Instance")} prod-general-3`, `${T("Instance")} prod-general-4`,
             `${HOST_KEY} prod-pki-prod-general-3-host-key`, `${HOST_KEY} prod-pki-prod-general-4-host-key`,

@@ -60,7 +60,7 @@ describe("change guard (old plan vs new plan)", () => {
         assert.deepEqual(r1.warnings, []);
     });
 
-    it("counts a restart, an address change and a removal as a member down; quorum margin scales with the size", () => {
+    it("counts a restart and an address change as a member down; quorum margin scales with the size", () => {
         const prod = snapshotOf(prodConfig());
         const members = prod.nodes.filter((n) => n.etcdMember).map((n) => n.name);
         assert.equal(members.length, 5);
@@ -74,12 +74,36 @@ describe("change guard (old plan vs new plan)", () => {
         const three = checkChange(ipMoved, prod);
         assert.deepEqual(three.refusals.map((r) => r.path), ["etcd"]);
         assert.ok(three.changes.every((c) => c.effect === "replaced"), "a member with a new address is a new member");
-        // Shrinking 5 -> 3 removes 2 members in one update.
-        const shrunk = prodConfig();
-        shrunk.etcd.members = 3;
-        const shrink = checkChange(prod, snapshotOf(shrunk));
+    });
+
+    it("changes the external etcd membership in an update of its own: members leave before their machines go (not down), new ones join one at a time", () => {
+        const prod = snapshotOf(prodConfig());
+        const sized = (members: number) => {
+            const c = prodConfig();
+            c.etcd.members = members;
+            return snapshotOf(c);
+        };
+        // Shrinking 5 -> 3 removes 2 members in one update: they leave first, so it is no quorum risk.
+        const shrink = checkChange(prod, sized(3));
         assert.deepEqual(shrink.changes.map((c) => [c.node.name, c.effect]), [["prod-etcd-3", "removed"], ["prod-etcd-4", "removed"]]);
-        assert.deepEqual([shrink.refusals.length, shrink.warnings.length], [0, 1]);
+        assert.deepEqual(shrink.refusals, []);
+        assert.deepEqual(shrink.warnings.map((w) => [w.path, w.got]), [["etcd", "etcd 5 -> 3 members (leaving: prod-etcd-3, prod-etcd-4)"]]);
+        assert.match(shrink.warnings[0].problem, /apiserver is pointed at the 3 remaining members, one master after the other; then prod-etcd-3, prod-etcd-4 leave the membership/);
+        // Growing 3 -> 5: learners one at a time, then the apiservers.
+        const grow = checkChange(sized(3), prod);
+        assert.deepEqual([grow.changes, grow.refusals], [[], []]);
+        assert.deepEqual(grow.warnings.map((w) => w.got), ["etcd 3 -> 5 members (joining: prod-etcd-3, prod-etcd-4)"]);
+        assert.match(grow.warnings[0].problem, /prod-etcd-3, prod-etcd-4 join one at a time, each as a learner promoted once it caught up with the leader; then every master's apiserver is pointed at the 5 members/);
+        // Not with a member restarted in the same update, in either direction.
+        const restarting = deployedWith(sized(3), ["prod-etcd-0"], { instanceType: "S5.SMALL2" });
+        assert.deepEqual(refusedPaths(restarting, prod), ["etcd"]);
+        assert.match(checkChange(restarting, prod).refusals[0].problem, /changes the etcd membership while it takes down prod-etcd-0 in place/);
+        assert.deepEqual(refusedPaths(deployedWith(prod, ["prod-etcd-1"], { instanceType: "S5.SMALL2" }), sized(3)), ["etcd"]);
+        // Adding and removing members in one update is refused (a deployed member the plan no longer has, and new ones).
+        const three = sized(3);
+        const odd = { ...three, nodes: [...three.nodes.filter((n) => n.name !== "prod-etcd-2"), { ...three.nodes.find((n) => n.name === "prod-etcd-2")!, name: "prod-etcd-9" }] };
+        const both = checkChange({ ...odd, nodes: [...odd.nodes, three.nodes.find((n) => n.name === "prod-etcd-2")!] }, prod);
+        assert.ok(both.refusals.some((r) => /adds and removes etcd members at once/.test(r.problem)), JSON.stringify(both.refusals));
     });
 
     it("refuses a config change that reaches every master, every LB machine or every worker; a data disk grows in place", () => {

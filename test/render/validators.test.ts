@@ -13,6 +13,7 @@ import { StaticPodSchema } from "../../components/render/pods";
 import { SCRIPTS } from "../../components/render/scripts";
 import { ENCRYPTION_SCRIPTS } from "../../components/render/scripts-encryption";
 import { UPGRADE_SCRIPTS } from "../../components/render/scripts-upgrade";
+import { LIFECYCLE_SCRIPTS } from "../../components/render/scripts-lifecycle";
 import { Lab, labUnavailable } from "../../lab/lab";
 import { allStacks, renderStack } from "../helpers/rendered";
 import { missingPrograms, skipUnless } from "../helpers/skip";
@@ -71,7 +72,7 @@ describe("rendered files, checked by the programs that read them", function () {
         const scripts = filesEndingWith(root, ".sh");
         const unique = [...new Map(scripts.map((s) => [s.label.split(":")[1], s.path])).values()];
         // Every named script, those that arrive on a command's stdin or over SSH instead of in user-data included.
-        for (const s of [...Object.values(SCRIPTS), ...Object.values(ENCRYPTION_SCRIPTS), ...Object.values(UPGRADE_SCRIPTS)]) {
+        for (const s of [...Object.values(SCRIPTS), ...Object.values(ENCRYPTION_SCRIPTS), ...Object.values(UPGRADE_SCRIPTS), ...Object.values(LIFECYCLE_SCRIPTS)]) {
             const file = path.join(root, `stdin-${s.name}`);
             writeFileSync(file, s.content);
             unique.push(file);
