@@ -74,9 +74,19 @@ export class BroughtUp {
         this.peakRssMb = Math.max(this.peakRssMb, this.rssMb());
     }
 
-    /** The Kubernetes nodes (masters and workers) of the plan. */
+    /** Nodes an update took out of the cluster (their machines are gone). */
+    readonly removed = new Set<string>();
+
+    /** The Kubernetes nodes (masters and workers) of the plan, but those removed. */
     get kubernetesNodes(): PlannedNode[] {
-        return this.plan.nodes.filter((n) => n.role === "master" || n.role === "worker");
+        return this.plan.nodes.filter((n) => (n.role === "master" || n.role === "worker") && !this.removed.has(n.name));
+    }
+
+    /** `node` leaves the cluster: its machine is deleted (every process killed, its link down). */
+    deleteMachine(node: PlannedNode): void {
+        this.machine(node).crash();
+        this.machines.delete(node.name);
+        this.removed.add(node.name);
     }
 }
 

@@ -48,7 +48,7 @@ export class ClusterChecks {
     }
 
     private get workers(): PlannedNode[] {
-        return this.c.plan.nodes.filter((n) => n.role === "worker");
+        return this.c.kubernetesNodes.filter((n) => n.role === "worker");
     }
 
     /** Runs a command in a probe pod (bounded). */

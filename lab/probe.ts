@@ -25,14 +25,15 @@ export class Probe {
     readonly writePrefix?: string;
     private readonly file: string;
 
-    /** Starts a bounded stream of new connections to the endpoint `url`: reads, or ConfigMap creations named `writePrefix`-<seq>. */
-    constructor(host: Host, url: string, tls: { ca: string; cert: string; key: string }, o: { intervalMs: number; durationMs: number; timeoutMs: number; writePrefix?: string; name: string }) {
+    /** Starts a bounded stream of new connections to the endpoint `url`: reads, or ConfigMap creations named `writePrefix`-<seq> (with `etcdPut`, etcd keys put into the member at `url`). */
+    constructor(host: Host, url: string, tls: { ca: string; cert: string; key: string },
+        o: { intervalMs: number; durationMs: number; timeoutMs: number; writePrefix?: string; name: string; etcdPut?: boolean }) {
         this.file = path.join(host.lab.dir, "logs", `probe-${o.name}.jsonl`);
         if (o.writePrefix) {
             this.writePrefix = o.writePrefix;
         }
         this.daemon = host.spawn(`probe-${o.name}`, process.execPath, [PROBER, url, tls.ca, tls.cert, tls.key, String(o.intervalMs), String(o.durationMs), String(o.timeoutMs), this.file,
-            ...(o.writePrefix ? ["write", o.writePrefix] : [])]);
+            ...(o.writePrefix ? [o.etcdPut ? "etcd-put" : "write", o.writePrefix] : [])]);
     }
 
     /** Waits (bounded by the probe's own duration) for the probe to finish. */

@@ -1,11 +1,13 @@
 // The rehearsal's load generator, a client of the real kube-apiserver: from a client test host,
 // one new HTTPS connection every <interval> ms to the endpoint <url>, authenticated with the admin
 // client certificate, for at most <duration> ms: GET the kubeadm-config ConfigMap (read), or
-// create a ConfigMap named <name prefix>-<seq> in `default` (write; acknowledged = 201 Created).
+// create a ConfigMap named <name prefix>-<seq> in `default` (write; acknowledged = 201 Created), or,
+// with an etcd member as <url>, put the key <name prefix>-<seq> through etcd's JSON gateway
+// (etcd-put; acknowledged = 200).
 // Each result is one JSON line: {seq, start, end (ms since the epoch), ok, status, key, error, localPort}.
 // Bounded in count and time by construction.
 //
-// node prober.js <url> <ca> <cert> <key> <interval ms> <duration ms> <request timeout ms> <out file> [write <name prefix>]
+// node prober.js <url> <ca> <cert> <key> <interval ms> <duration ms> <request timeout ms> <out file> [write|etcd-put <name prefix>]
 "use strict";
 
 const https = require("node:https");
@@ -26,9 +28,11 @@ function probe() {
         return;
     }
     const n = seq++;
-    const key = mode === "write" ? `${prefix}-${String(n).padStart(6, "0")}` : undefined;
-    const target = new URL(key ? "/api/v1/namespaces/default/configmaps" : "/api/v1/namespaces/kube-system/configmaps/kubeadm-config", url);
-    const body = key ? JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: key }, data: { written: String(Date.now()) } }) : undefined;
+    const key = mode === "write" || mode === "etcd-put" ? `${prefix}-${String(n).padStart(6, "0")}` : undefined;
+    const b64 = (v) => Buffer.from(v).toString("base64");
+    const target = new URL(mode === "etcd-put" ? "/v3/kv/put" : key ? "/api/v1/namespaces/default/configmaps" : "/api/v1/namespaces/kube-system/configmaps/kubeadm-config", url);
+    const body = mode === "etcd-put" ? JSON.stringify({ key: b64(key), value: b64(String(Date.now())) })
+        : key ? JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: key }, data: { written: String(Date.now()) } }) : undefined;
     const start = Date.now();
     inflight++;
     let finished = false;
@@ -41,7 +45,7 @@ function probe() {
         inflight--;
         fs.writeSync(out, `${JSON.stringify({ seq: n, start, end: Date.now(), ok, status, key, error, localPort })}\n`);
     };
-    const expected = key ? 201 : 200;
+    const expected = mode === "write" ? 201 : 200;
     const headers = body ? { "content-type": "application/json", "content-length": Buffer.byteLength(body) } : {};
     const req = https.request(target, { method: key ? "POST" : "GET", ...tls, agent: false, timeout: Number(timeout), headers }, (res) => {
         let text = "";

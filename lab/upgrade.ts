@@ -27,6 +27,7 @@ import { table } from "../components/plan/report";
 import { pendingCommands } from "./pending-commands";
 import { CommandRun, runCommands } from "./remote-commands";
 import { loadOutcome, LoadOutcome, UpgradeLoad, workload, WORKLOAD_NS } from "./upgrade-load";
+import { removalKept, RemovalReport, removeWorker } from "./node-removal";
 
 type StackFile = { config: Record<string, any> };
 
@@ -51,6 +52,8 @@ export interface UpgradeReport {
     /** From the first upgrade command to the last one of the rerun (ms). */
     readonly upgradeMs: number;
     readonly load?: LoadOutcome;
+    /** After the upgrade, under the same load: the last worker removed (its pool one smaller). */
+    readonly removal?: RemovalReport;
     /** At the end: every node's kubelet, every static pod's image tag, every etcd member's release. */
     readonly versions: Readonly<Record<string, string>>;
     readonly checks: readonly CheckResult[];
@@ -183,6 +186,8 @@ export async function upgradeRehearsal(stack: string, options: { timeLimitMs?: n
             const ready = await readyNodes(c!);
             return want.every((n) => ready.includes(n));
         }, 300_000, 2000);
+        log("one worker fewer: the update drains the last worker and deletes its Node before its machine");
+        report.removal = (await removeWorker(c, next, stack, state, updated, (ip) => byIp.get(ip)!, workers, log, t0)).report;
         report.versions = await versions(c, load);
         await load.stop();
         const stored = new Set((await c.kubectl(["get", "configmaps", "-n", "default", "-o", "jsonpath={.items[*].metadata.name}"], 60_000)).stdout.split(" "));
@@ -216,7 +221,7 @@ export async function upgradeRehearsal(stack: string, options: { timeLimitMs?: n
 export function upgradeKept(r: UpgradeReport): boolean {
     const l = r.load;
     const resets = (p: { failed: number; why: string }) => p.failed === 0 || /^ \(\d+ x no reply "ECONNRESET"\)$/.test(p.why);
-    return !r.error && !!l && resets(l.reads) && resets(l.writes) && l.reads.failed <= l.reads.total / 100 && l.writes.failed <= l.writes.total / 100 && l.writes.lost === 0 && l.etcd.roundsWithoutQuorum === 0 &&
+    return !r.error && !!l && !!r.removal && removalKept(r.removal) && resets(l.reads) && resets(l.writes) && l.reads.failed <= l.reads.total / 100 && l.writes.failed <= l.writes.total / 100 && l.writes.lost === 0 && l.etcd.roundsWithoutQuorum === 0 &&
         l.workload.minHealthy >= l.workload.minimum && Object.entries(r.versions).every(([k, v]) => !k.endsWith(" kubelet") || v === `v${r.to}`) &&
         r.checks.length === 6 && r.checks.every((c) => c.status === "pass") && r.printedSecrets.length === 0;
 }
@@ -233,6 +238,9 @@ export function renderUpgradeReport(r: UpgradeReport): string {
             `  writes: ${l.writes.failed} failed${l.writes.why}, ${l.writes.lost} of ${l.writes.acknowledged} acknowledged lost`,
             `  etcd: fewest healthy members in a round ${l.etcd.minHealthy} of ${l.etcd.members}; ${l.etcd.roundsWithoutQuorum} of ${l.etcd.rounds} rounds without a quorum`,
             `  workload: fewest healthy pods ${l.workload.minHealthy} (PDB minimum ${l.workload.minimum}); ${l.workload.unanswered} samples unanswered`] : []),
+        ...(r.removal ? ["", `Then ${r.removal.worker} removed (its pool one smaller): ${removalKept(r.removal) ? "its pods moved before its machine went" : "FAILED"}`,
+            `  its remove step ${secs(r.removal.deletes.find((d) => d.name.endsWith(`-remove-${r.removal!.worker}`))?.ms ?? 0)}; commands run again: ${r.removal.created.length}; its Node gone before the machine: ${r.removal.nodeGoneFirst}`,
+            `  the workload's pods on it: ${r.removal.podsOnIt.join(", ") || "none"}; afterwards on ${r.removal.nodesAfter.join(", ")}, ${r.removal.readyBeforeMachineGone} of ${r.removal.replicas} Ready when the machine went`] : []),
         "", "Upgrade steps, first run (took):", table(["step", "took"], steps(r.firstRun)),
         "", "Upgrade steps, rerun (took):", table(["step", "took"], steps(r.rerun)),
         "", "Versions at the end:", table(["what", "runs"], Object.entries(r.versions)),

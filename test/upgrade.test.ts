@@ -32,7 +32,7 @@ describe("a rolling upgrade on real nodes (prod-keepalived, the previous release
         assert.equal(r.error, undefined);
         assert.equal(r.from, productVersion("kubernetes-1.36").replace(/^v/, ""));
         assert.equal(r.machines, 12);
-        assert.equal(r.bringUpCommands.total, 71, "ClusterJoin's commands for prod-keepalived: the add-ons, defragmentation timers, encryption reloads, key archives and the upgrade steps among them");
+        assert.equal(r.bringUpCommands.total, 83, "ClusterJoin's commands for prod-keepalived: the add-ons, defragmentation timers, encryption reloads, key archives, the upgrade steps and the membership steps among them");
         assert.deepEqual([r.bringUpCommands.ran, r.bringUpCommands.succeeded], [r.bringUpCommands.total, r.bringUpCommands.total]);
     });
 
@@ -63,9 +63,22 @@ describe("a rolling upgrade on real nodes (prod-keepalived, the previous release
         assert.ok(l.workload.minHealthy >= l.workload.minimum, `workload: ${l.workload.minHealthy} < ${l.workload.minimum}`);
     });
 
+    it("removes a worker as its pool shrinks: drained under the PodDisruptionBudget, its Node deleted, its pods elsewhere before its machine goes", () => {
+        const m = r.removal!;
+        assert.equal(m.worker, "prod-ka-general-3");
+        assert.deepEqual(m.created, [], "one worker fewer changes no other command");
+        assert.deepEqual(m.deletes.map((d) => [d.name, d.code]), [["prod-ka-master-0-remove-prod-ka-general-3", 0]], "the only delete hook of a worker is its remove step");
+        assert.match(m.deletes[0].output, /drained and its Node deleted/);
+        assert.ok(m.podsOnIt.length > 0, "the worker ran a pod of the workload");
+        assert.ok(m.nodeGoneFirst, "the Node was gone before the machine");
+        assert.ok(!m.nodesAfter.includes(m.hostname), `no pod left on it: ${m.nodesAfter.join(", ")}`);
+        assert.ok(m.readyBeforeMachineGone >= m.replicas - 1, `${m.readyBeforeMachineGone} of ${m.replicas} Ready when the machine went`);
+        assert.ok(r.load!.workload.minHealthy >= r.load!.workload.minimum, "the PDB held through the removal too (sampled every second)");
+    });
+
     it("leaves every kubelet, static pod and etcd member on the new release", () => {
         const kubelets = Object.entries(r.versions).filter(([k]) => k.endsWith(" kubelet"));
-        assert.equal(kubelets.length, 7);
+        assert.equal(kubelets.length, 6, "3 masters and the 3 workers left after the removal");
         assert.deepEqual(kubelets.filter(([, v]) => v !== `v${r.to}`), []);
         const staticPods = Object.entries(r.versions).filter(([k]) => /^kube-(apiserver|controller-manager|scheduler)-/.test(k));
         assert.equal(staticPods.length, 9);
