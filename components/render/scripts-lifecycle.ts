@@ -6,6 +6,7 @@
 // shellcheck. A step that cannot finish fails, so the machine is kept, and names the fix.
 
 import { PATHS } from "./context";
+import { UNTIL_ACCEPTED } from "./scripts";
 import { ADMIN, DRAIN_TIMEOUT_SECONDS, ETCDCTL, upgradeScript } from "./scripts-upgrade";
 
 /** How long a leaving node's Node object may take to go (seconds). */
@@ -118,6 +119,7 @@ fi
 peer="$1" others="$2"
 pki=${PATHS.etcdPki}
 ${ETCD_API}
+${UNTIL_ACCEPTED}
 list="" url=""
 for url in \${others//,/ }; do
     if list="$(etcd_api "$url" cluster/member/list '{}' 2>/dev/null)"; then
@@ -147,20 +149,11 @@ if s.get("leader") == s.get("header", {}).get("member_id"):
     fi
     # etcd refuses a membership change while a voting member is not connected (strict reconfiguration
     # check), and an election after the leader handed on delays the answer: both pass (at most 5 minutes).
-    for attempt in $(seq 1 60); do
-        if out="$(etcd_api "$url" cluster/member/remove "{\\"ID\\":\\"$id\\"}" 2>&1)"; then
-            break
-        fi
-        # A remove whose answer timed out may have been applied: then the member is gone.
-        if grep -q "member not found" <<<"$out"; then
-            break
-        fi
-        if ! grep -q -e "unhealthy cluster" -e "timed out" <<<"$out" || [ "$attempt" -eq 60 ]; then
-            echo "$out" >&2
-            exit 1
-        fi
-        sleep 5
-    done
+    # A remove whose answer timed out may have been applied: then the member is gone ("member not found").
+    if ! out="$(until_accepted 60 "unhealthy cluster|timed out" etcd_api "$url" cluster/member/remove "{\\"ID\\":\\"$id\\"}" 2>&1)" && ! grep -q "member not found" <<<"$out"; then
+        echo "$out" >&2
+        exit 1
+    fi
     echo "$me: member $id at $peer removed (through $url)"
 else
     echo "$me: no member at $peer: already removed"

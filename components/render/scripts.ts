@@ -25,6 +25,27 @@ for _ in $(seq 1 60); do
 done`;
 
 /**
+ * `until_accepted <tries> <retryable pattern> <command...>`: runs the command every 5 s while it
+ * fails with an answer that matches the pattern (etcd refusing a membership change for a while);
+ * prints the answer, or fails with the last one. Part of etcd-member-start.sh and etcd-leave.sh.
+ */
+export const UNTIL_ACCEPTED = `until_accepted() {
+    local tries="$1" pattern="$2" attempt out
+    shift 2
+    for attempt in $(seq 1 "$tries"); do
+        if out="$("$@" 2>&1)"; then
+            printf '%s\\n' "$out"
+            return 0
+        fi
+        if ! grep -q -E "$pattern" <<<"$out" || [ "$attempt" -eq "$tries" ]; then
+            printf '%s\\n' "$out" >&2
+            return 1
+        fi
+        sleep 5
+    done
+}`;
+
+/**
  * Shell lines that set `in_etcd` to what runs etcdctl on this member: nothing where the host has
  * etcdctl (the lab), else `crictl exec` into the running etcd static pod (a node has no etcdctl).
  * Part of etcd-backup.sh and etcd-defrag.sh.
@@ -287,6 +308,7 @@ member_api() {
     fi
     printf '%s\\n' "\${out% HTTP *}"
 }
+${UNTIL_ACCEPTED}
 # What the cluster's member list says of the member at $peer: "replace <id>" (it started before),
 # "learner <id>" (added, not yet started), "listed" (an initial member) or "absent".
 verdict() {
@@ -338,17 +360,8 @@ if ! compgen -G "${ETCD_DATA_DIR}/member/wal/*.wal" >/dev/null; then
             absent)
                 # etcd takes one learner at a time (another joining member goes first), and none while a
                 # voting member is not connected (a restart nearby): both pass, so it waits (at most 15 minutes).
-                for attempt in $(seq 1 180); do
-                    if out="$(member_api "$url" add "{\\"peerURLs\\":[\\"$peer\\"],\\"isLearner\\":true}" 2>&1)"; then
-                        echo "etcd-member-start: added $peer as a learner"
-                        break
-                    fi
-                    if ! grep -q -e "too many learner" -e "unhealthy cluster" <<<"$out" || [ "$attempt" -eq 180 ]; then
-                        echo "$out" >&2
-                        exit 1
-                    fi
-                    sleep 5
-                done
+                until_accepted 180 "too many learner|unhealthy cluster" member_api "$url" add "{\\"peerURLs\\":[\\"$peer\\"],\\"isLearner\\":true}" >/dev/null
+                echo "etcd-member-start: added $peer as a learner"
                 state=existing ;;
             learner) state=existing ;;
         esac
