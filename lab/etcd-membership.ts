@@ -22,8 +22,9 @@ import { imageTarball, labImages } from "./images";
 import { Host, Lab } from "./lab";
 import { addMachine, Machine } from "./machine";
 import { deletedCommands, pendingCommands } from "./pending-commands";
-import { Probe, ProbeResult } from "./probe";
+import { failureSummary, Probe, ProbeResult } from "./probe";
 import { CommandRun, runCommands } from "./remote-commands";
+import { healthyPerRound, Sample } from "./upgrade-load";
 
 type StackFile = { config: Record<string, any> };
 
@@ -199,23 +200,14 @@ async function tally(results: readonly ProbeResult[], member: Machine, prefix: s
     const range = await gateway(member, "kv/range", { key: b64(`${prefix}-`), range_end: b64(`${prefix}.`), keys_only: true });
     const stored = new Set(((range.kvs ?? []) as any[]).map((kv) => Buffer.from(kv.key, "base64").toString("utf8")));
     const acknowledged = results.filter((r) => r.ok);
-    const reasons = new Map<string, number>();
-    results.filter((r) => !r.ok).forEach((r) => reasons.set(r.error ?? String(r.status), (reasons.get(r.error ?? String(r.status)) ?? 0) + 1));
     return {
         total: results.length, acknowledged: acknowledged.length, failed: results.length - acknowledged.length,
-        lost: acknowledged.filter((r) => !stored.has(r.key!)).length, why: [...reasons].map(([w, n]) => `${n} x ${w}`).join("; "),
+        lost: acknowledged.filter((r) => !stored.has(r.key!)).length, why: failureSummary(results),
     };
 }
 
 function health(file: string, names: readonly string[]): MembershipReport["health"] {
-    const rounds = new Map<number, number>();
-    for (const l of readFileSync(file, "utf8").split("\n").filter(Boolean)) {
-        const s = JSON.parse(l) as { round: number; target: string; value?: unknown };
-        if (names.includes(s.target)) {
-            rounds.set(s.round, (rounds.get(s.round) ?? 0) + (s.value === "true" ? 1 : 0));
-        }
-    }
-    const healthy = [...rounds.values()];
+    const healthy = healthyPerRound(readFileSync(file, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as Sample), names);
     return { rounds: healthy.length, minHealthy: healthy.length ? Math.min(...healthy) : 0, roundsWithoutQuorum: healthy.filter((h) => h === 0).length };
 }
 
@@ -234,7 +226,7 @@ export function renderMembershipReport(r: MembershipReport): string {
         ...(r.error ? [`stopped: ${r.error}`] : []),
         `grow (${(r.grow.ms / 1000).toFixed(1)} s): ${r.afterGrow.join(", ")}`, ...r.grow.guard.map((g) => `  guard: ${g}`), ...steps(r.grow.runs),
         `shrink (${(r.shrink.ms / 1000).toFixed(1)} s): ${r.afterShrink.join(", ")}`, ...r.shrink.guard.map((g) => `  guard: ${g}`), ...steps(r.shrink.runs),
-        `writes every 100 ms: ${r.writes.failed} of ${r.writes.total} failed${r.writes.why ? ` (${r.writes.why})` : ""}, ${r.writes.lost} of ${r.writes.acknowledged} acknowledged lost`,
+        `writes every 100 ms: ${r.writes.failed} of ${r.writes.total} failed${r.writes.why}, ${r.writes.lost} of ${r.writes.acknowledged} acknowledged lost`,
         `health of the 3 members that stay, every second: fewest healthy ${r.health.minHealthy} of 3; ${r.health.roundsWithoutQuorum} of ${r.health.rounds} rounds with none (no quorum)`,
     ].join("\n");
 }

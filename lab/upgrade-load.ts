@@ -129,15 +129,20 @@ export interface LoadOutcome {
     readonly workload: { readonly minHealthy: number; readonly minimum: number; readonly unanswered: number };
 }
 
-/** Tallies the load. `stored` are the names of the ConfigMaps the cluster holds at the end. */
-export function loadOutcome(reads: readonly ProbeResult[], writes: readonly ProbeResult[], samples: readonly Sample[], members: readonly string[],
-    minimum: number, stored: ReadonlySet<string>): LoadOutcome {
-    const acknowledged = writes.filter((w) => w.ok);
+/** How many of `members` answered healthy in each sampling round of poller.js (`health` "true"). */
+export function healthyPerRound(samples: readonly Sample[], members: readonly string[]): number[] {
     const rounds = new Map<number, number>();
     for (const s of samples.filter((x) => members.includes(x.target))) {
         rounds.set(s.round, (rounds.get(s.round) ?? 0) + (s.value === "true" ? 1 : 0));
     }
-    const healthy = [...rounds.values()];
+    return [...rounds.values()];
+}
+
+/** Tallies the load. `stored` are the names of the ConfigMaps the cluster holds at the end. */
+export function loadOutcome(reads: readonly ProbeResult[], writes: readonly ProbeResult[], samples: readonly Sample[], members: readonly string[],
+    minimum: number, stored: ReadonlySet<string>): LoadOutcome {
+    const acknowledged = writes.filter((w) => w.ok);
+    const healthy = healthyPerRound(samples, members);
     const pdb = samples.filter((s) => s.target === "pdb-healthy");
     const answered = pdb.filter((s) => s.status === 200 && typeof s.value === "number").map((s) => s.value as number);
     return {
