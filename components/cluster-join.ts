@@ -69,6 +69,20 @@ export interface ClusterJoinArgs {
      */
     readonly workersUseLocalProxy?: boolean;
     /**
+     * With node-local proxies: the command (`followMasters`) that rewrites a worker's proxy
+     * configuration and reloads it. Each worker runs it once every master has its steps, and again
+     * whenever the masters change (the command carries the configuration), so the proxies follow a
+     * control plane that grows or shrinks. @default no such step
+     */
+    readonly localProxyFollow?: string;
+    /**
+     * The machines of the endpoint tier whose HAProxy balances over the masters (keepalived-haproxy's
+     * pair, lvs-haproxy's real servers) and the command (`followMasters`) that rewrites and reloads it:
+     * run on one machine after the other once every master has its steps, again whenever the masters
+     * change. @default no such step (a CLB follows the masters' attachments)
+     */
+    readonly lbFollow?: { readonly nodes: readonly PlannedNode[]; readonly command: string };
+    /**
      * What master-0 applies after init, as an installer script of the manifest and apply-addons.sh
      * (`addonsInstallScript`): the pod network and CoreDNS HA. @default nothing applied
      */
@@ -214,7 +228,7 @@ export class ClusterJoin extends pulumi.ComponentResource {
                     { stdin: UPGRADE_SCRIPTS.nodeDrain.content, triggers: [up.version] }));
             });
         }
-        this.lifecycle(run, args.apiserverPort ?? 6443, first, others, members, workers);
+        this.lifecycle(run, args.apiserverPort ?? 6443, first, others, members, workers, args);
         for (const [node, script] of Object.entries(args.defragScripts ?? {})) {
             const n = args.nodes.find((x) => x.name === node && x.etcdMember);
             if (!n) {
@@ -238,9 +252,11 @@ export class ClusterJoin extends pulumi.ComponentResource {
      * apiserver follows the members (one master after the other, once every member runs). And each
      * machine gets a step whose `delete` runs before the machine is deleted, since it depends on the
      * machine's steps: a worker is drained and its Node deleted (from master-0), a master leaves the
-     * control plane, an external etcd member leaves the membership.
+     * control plane, an external etcd member leaves the membership. Every proxy over the masters
+     * (workers' node-local ones, the LB machines' HAProxy: `follow`) follows them.
      */
-    private lifecycle(run: Run, port: number, first: PlannedNode, others: readonly PlannedNode[], members: readonly PlannedNode[], workers: readonly PlannedNode[]): void {
+    private lifecycle(run: Run, port: number, first: PlannedNode, others: readonly PlannedNode[], members: readonly PlannedNode[], workers: readonly PlannedNode[],
+        follow: Pick<ClusterJoinArgs, "localProxyFollow" | "lbFollow">): void {
         if (members.length > 0) {
             let after: pulumi.Resource[] = members.map((n) => this.done[n.name]);
             for (const m of [first, ...others]) {
@@ -250,6 +266,17 @@ export class ClusterJoin extends pulumi.ComponentResource {
         }
         for (const w of workers) {
             run(first, `remove-${w.name}`, undefined, [this.done[w.name]], { delete: removeNode(w.hostname), stdin: LIFECYCLE_SCRIPTS.nodeRemove.content });
+        }
+        // The proxies follow the masters after new masters joined and before leaving ones go (creates run before deletes).
+        const masters = [first, ...others].map((m) => this.done[m.name]);
+        if (follow.localProxyFollow) {
+            for (const w of workers) {
+                run(w, "proxy-backends", follow.localProxyFollow, [this.done[w.name], ...masters], { stdin: LIFECYCLE_SCRIPTS.proxyBackends.content });
+            }
+        }
+        let lbBefore: pulumi.Resource[] = masters;
+        for (const lb of follow.lbFollow?.nodes ?? []) {
+            lbBefore = [run(lb, "proxy-backends", follow.lbFollow!.command, lbBefore, { stdin: LIFECYCLE_SCRIPTS.proxyBackends.content })];
         }
         for (const m of others) {
             run(m, "leave", undefined, [this.done[m.name]], { delete: leaveControlPlane(m.hostname, m.etcdMember ? "stacked" : "external"), stdin: LIFECYCLE_SCRIPTS.masterLeave.content });

@@ -31,7 +31,8 @@ import type { ClusterConfigInput } from "./plan/config-types";
 import { egressRules, ingressRules, securityRoleOf, securityRoles } from "./plan/security";
 import type { ClusterSpec } from "./plan/spec";
 import type { PlannedNode } from "./plan/topology";
-import { joinCommands, reloadEncryption } from "./render/commands";
+import { followMasters, joinCommands, reloadEncryption } from "./render/commands";
+import { lbProxyConfig, nodeProxyConfig } from "./render/node-proxy";
 import { RenderContext, renderContext, RenderOptions } from "./render/context";
 import { encryptionConfiguration, kubeadmFiles } from "./render/kubeadm";
 import { kubeconfig } from "./render/kubeconfig";
@@ -214,6 +215,8 @@ export class KubeadmCluster extends pulumi.ComponentResource {
             privateKey: pki.sshPrivateKey, bastionHost: bastion.publicIp, endpointReady: [endpoint],
             hostKeys: Object.fromEntries(Object.entries(pki.hostKeys).map(([n, k]) => [n, k.publicKey])), bastionName: byRole("bastion")[0].name,
             triggers: [endpoint.address, spec.kubernetes.version], workersUseLocalProxy: plan.endpoint.kind === "node-local-proxy",
+            ...(plan.endpoint.kind === "node-local-proxy" ? { localProxyFollow: followMasters(nodeProxyConfig(ctx)) } : {}),
+            ...(byRole("lb").length + byRole("haproxy").length > 0 ? { lbFollow: { nodes: [...byRole("lb"), ...byRole("haproxy")], command: followMasters(lbProxyConfig(ctx)) } } : {}),
             upgrade: {
                 version: spec.kubernetes.version, etcdImage: ctx.etcdImage, endpointName: plan.endpoint.dnsName,
                 endpointUrl: pulumi.interpolate`https://${endpoint.address}:${plan.endpoint.port}`,

@@ -1,7 +1,7 @@
 // The service manager of a test machine (no systemd runs as PID 1 here): it reads the machine's
 // unit files and drop-ins the way systemd does (the subset our nodes use: ExecStartPre,
 // ExecStart, Environment, EnvironmentFile, Restart, RestartSec, Type=oneshot with
-// RemainAfterExit) and starts, stops and restarts the units' commands. `systemctl` in the
+// RemainAfterExit, ExecReload) and starts, stops, restarts and reloads the units' commands. `systemctl` in the
 // machine is this script in client mode, so kubeadm, the rendered commands and cloud-init's
 // runcmd drive it exactly as they would drive systemd. Timers are recorded, never fired.
 //
@@ -255,6 +255,21 @@ class Manager {
             case "stop":
                 for (const n of names) {
                     await this.stop(n);
+                }
+                return { code: 0, out: "" };
+            case "reload":
+                // As systemd: each ExecReload in turn, $MAINPID the running main process; a unit that does not run, or has none, fails.
+                for (const n of names) {
+                    const s = this.state(n);
+                    const unit = loadUnit(n);
+                    const reload = unit?.["Service.ExecReload"] ?? [];
+                    if (!s.child || reload.length === 0) {
+                        return { code: 1, out: `Failed to reload ${n}: ${s.child ? "Job type reload is not applicable for unit" : "Unit is not active"} ${n}.\n` };
+                    }
+                    const env = { ...environmentOf(unit), MAINPID: String(s.child.pid) };
+                    for (const line of reload) {
+                        this.runOnce(n, line, env, 60_000);
+                    }
                 }
                 return { code: 0, out: "" };
             case "is-active": {

@@ -86,4 +86,24 @@ describe("test machines", function () {
         assert.match(cat.stdout, /^# (?:\/usr)?\/lib\/systemd\/system\/lab-probe\.service\n\[Service\]\nExecStart=\/bin\/false\n[\s\S]*# \/etc\/systemd\/system\/lab-probe\.service\.d\/10-args\.conf\n/);
         assert.equal((await m.exec("systemctl", ["cat", "no-such.timer"])).code, 1);
     });
+
+    it("reloads a unit as systemd does: each ExecReload with $MAINPID; Debian's haproxy.service reads a new configuration without a restart", async function () {
+        skipUnless(this, labUnavailable(["haproxy", "curl"]));
+        const cfg = (server: string) => ["global", "    log stdout format raw local0", "defaults", "    mode http", "    timeout connect 1s", "    timeout client 5s", "    timeout server 5s",
+            "frontend stats", "    bind 127.0.0.1:18404", "    stats enable", "    stats uri /stats", "backend api", `    server ${server} 127.0.0.1:1 check`, ""].join("\n");
+        m.write("/etc/haproxy/haproxy.cfg", cfg("first"));
+        assert.equal((await m.exec("systemctl", ["reload", "haproxy"])).code, 1, "a unit that does not run is not reloaded");
+        assert.equal((await m.exec("systemctl", ["start", "haproxy"])).code, 0);
+        const servers = async () => (await m.exec("curl", ["-sf", "--max-time", "2", "http://127.0.0.1:18404/stats;csv"])).stdout.split("\n").filter((l) => l.startsWith("api,") && !l.startsWith("api,BACKEND")).map((l) => l.split(",")[1]);
+        await waitFor("haproxy answers", async () => (await servers()).length > 0, 15_000, 200);
+        const pid = (await m.exec("cat", ["/run/haproxy.pid"])).stdout.trim();
+        m.write("/etc/haproxy/haproxy.cfg", cfg("second"));
+        assert.equal((await m.exec("systemctl", ["reload", "haproxy"])).code, 0);
+        await waitFor("the new configuration", async () => (await servers()).includes("second"), 15_000, 200);
+        assert.equal((await m.exec("cat", ["/run/haproxy.pid"])).stdout.trim(), pid, "the same master process: reloaded, not restarted");
+        m.write("/etc/haproxy/haproxy.cfg", "this is not a configuration\n");
+        assert.equal((await m.exec("systemctl", ["reload", "haproxy"])).code, 1, "ExecReload's check refuses a broken configuration");
+        assert.deepEqual(await servers(), ["second"], "and the running one keeps serving");
+        assert.equal((await m.exec("systemctl", ["stop", "haproxy"])).code, 0);
+    });
 });

@@ -32,7 +32,7 @@ describe("a rolling upgrade on real nodes (prod-keepalived, the previous release
         assert.equal(r.error, undefined);
         assert.equal(r.from, productVersion("kubernetes-1.36").replace(/^v/, ""));
         assert.equal(r.machines, 12);
-        assert.equal(r.bringUpCommands.total, 83, "ClusterJoin's commands for prod-keepalived: the add-ons, defragmentation timers, encryption reloads, key archives, the upgrade steps and the membership steps among them");
+        assert.equal(r.bringUpCommands.total, 85, "ClusterJoin's commands for prod-keepalived: the add-ons, defragmentation timers, encryption reloads, key archives, the upgrade steps, the membership steps and the LB machines' proxy steps among them");
         assert.deepEqual([r.bringUpCommands.ran, r.bringUpCommands.succeeded], [r.bringUpCommands.total, r.bringUpCommands.total]);
     });
 

@@ -4,6 +4,7 @@
 import { PATHS } from "./context";
 import type { PlannedNode } from "../plan/topology";
 import { METRICS_PORT, STAGED_ETCD_MANIFEST } from "./etcd";
+import type { ProxyConfig } from "./node-proxy";
 import { SCRIPTS, scriptPath } from "./scripts";
 
 /** Waits (at most 30 minutes) for cloud-init's sentinel. */
@@ -108,6 +109,17 @@ export function upgradeEtcdMember(image: string, last: string): string {
         throw new Error(`upgradeEtcdMember: bad image ${image} or member ${last}`);
     }
     return `sudo bash -s -- ${image} ${STAGED_ETCD_MANIFEST} ${last}`;
+}
+
+/**
+ * On a machine that balances over the masters: its proxy's configuration written and reloaded
+ * (proxy-backends.sh on stdin): `how` is `container:<name>:<USR2|HUP>` or `unit:<name>`.
+ */
+export function followMasters(p: ProxyConfig): string {
+    if (!/^\/[a-z0-9/._-]+$/.test(p.path) || !/^(container:[a-z0-9-]+:(USR2|HUP)|unit:[a-z0-9-]+)$/.test(p.how) || !Number.isInteger(p.health)) {
+        throw new Error(`followMasters: bad proxy ${p.path} ${p.how} ${p.health}`);
+    }
+    return `sudo bash -s -- ${p.path} ${p.how} ${p.health} ${Buffer.from(p.text).toString("base64")}`;
 }
 
 /** On the first master, the `delete` of a worker's remove step: drains the node, deletes its Node (node-remove.sh on stdin). */

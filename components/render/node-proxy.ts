@@ -19,12 +19,28 @@ export function nodeProxyImage(ctx: RenderContext): string {
     return e.proxyImage ?? PROXY_IMAGES[kind];
 }
 
+/** A proxy over the masters: its configuration file and text, how it reads the file again (followMasters), its health port. */
+export interface ProxyConfig { readonly path: string; readonly text: string; readonly how: string; readonly health: number }
+
+/** The node-local proxy's configuration (every master a backend); its container reloads on a signal. */
+export function nodeProxyConfig(ctx: RenderContext): ProxyConfig {
+    const kind = ctx.spec.apiEndpoint.proxy ?? "haproxy";
+    const dir = PATHS.nodeProxyDir;
+    return kind === "haproxy"
+        ? { path: `${dir}/haproxy.cfg`, text: haproxyConfig(ctx, { bind: `127.0.0.1:${ctx.plan.endpoint.port}` }), how: "container:haproxy:USR2", health: HAPROXY_HEALTH_PORT }
+        : { path: `${dir}/nginx.conf`, text: nginxConfig(ctx, "/tmp/nginx.pid"), how: "container:nginx:HUP", health: NGINX_HEALTH_PORT };
+}
+
+/** An LB machine's HAProxy configuration (keepalived-haproxy's pair, lvs-haproxy's real servers); Debian's unit reloads it. */
+export function lbProxyConfig(ctx: RenderContext): ProxyConfig {
+    return { path: PATHS.haproxyConfig, text: haproxyConfig(ctx, { bind: `:${ctx.plan.endpoint.port}` }), how: "unit:haproxy", health: HAPROXY_HEALTH_PORT };
+}
+
 export function nodeProxyFiles(ctx: RenderContext): NodeFile[] {
     const kind = ctx.spec.apiEndpoint.proxy ?? "haproxy";
     const dir = PATHS.nodeProxyDir;
-    const config = kind === "haproxy"
-        ? { path: `${dir}/haproxy.cfg`, text: haproxyConfig(ctx, { bind: `127.0.0.1:${ctx.plan.endpoint.port}` }), command: ["haproxy", "-W", "-db", "-f", `${dir}/haproxy.cfg`], health: HAPROXY_HEALTH_PORT }
-        : { path: `${dir}/nginx.conf`, text: nginxConfig(ctx, "/tmp/nginx.pid"), command: ["nginx", "-c", `${dir}/nginx.conf`], health: NGINX_HEALTH_PORT };
+    const c = nodeProxyConfig(ctx);
+    const config = { ...c, command: kind === "haproxy" ? ["haproxy", "-W", "-db", "-f", c.path] : ["nginx", "-c", c.path] };
     const pod: StaticPod = {
         apiVersion: "v1", kind: "Pod",
         metadata: { name: "kube-apiserver-proxy", namespace: "kube-system", labels: { component: "kube-apiserver-proxy", tier: "node" } },

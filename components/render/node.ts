@@ -10,13 +10,12 @@ import { containerdFiles } from "./containerd";
 import { etcdBackupPackages } from "./etcd-backup";
 import { PATHS, RenderContext, renderContext, RenderOptions } from "./context";
 import { etcdNodeFiles } from "./etcd";
-import { haproxyConfig } from "./haproxy";
 import { keepalivedConfig, keepalivedUnit, lvsDirectorConfig } from "./keepalived";
 import { kubeadmFiles } from "./kubeadm";
 import { KubeadmSecrets, PLACEHOLDER_SECRETS } from "./kubeadm-secrets";
 import { NodeFile, publicFile } from "./node-file";
 import { metadataGuardCommands, metadataGuardFiles } from "./metadata-guard";
-import { nodeProxyFiles } from "./node-proxy";
+import { lbProxyConfig, nodeProxyFiles } from "./node-proxy";
 import { Script, SCRIPTS, scriptFile, scriptPath } from "./scripts";
 import { ini, keyValues } from "./text";
 import { toYaml } from "./yaml";
@@ -65,6 +64,12 @@ function kubernetesNodeCommands(ctx: RenderContext, schedulable: boolean): strin
     ];
 }
 
+/** An LB machine's HAProxy configuration: the same text its proxy-backends step writes when the masters change. */
+function lbHaproxyFile(ctx: RenderContext): NodeFile {
+    const lb = lbProxyConfig(ctx);
+    return publicFile(lb.path, lb.text);
+}
+
 /** Role-specific files and commands. */
 function roleParts(ctx: RenderContext, node: PlannedNode): { files: NodeFile[]; commands: string[][] } {
     const lbUnit = publicFile("/etc/systemd/system/kubeadm-ha-keepalived.service", keepalivedUnit());
@@ -91,7 +96,7 @@ function roleParts(ctx: RenderContext, node: PlannedNode): { files: NodeFile[]; 
             };
         case "lb":
             return {
-                files: [publicFile(PATHS.haproxyConfig, haproxyConfig(ctx, { bind: `:${ctx.plan.endpoint.port}` })),
+                files: [lbHaproxyFile(ctx),
                     publicFile(PATHS.keepalivedConfig, keepalivedConfig(ctx, node)), lbUnit, scriptFile(SCRIPTS.checkHaproxy)],
                 commands: [["systemctl", "enable", "haproxy"], ["systemctl", "restart", "haproxy"], ...startKeepalived],
             };
@@ -99,7 +104,7 @@ function roleParts(ctx: RenderContext, node: PlannedNode): { files: NodeFile[]; 
             return { files: [publicFile(PATHS.keepalivedConfig, lvsDirectorConfig(ctx, node)), lbUnit], commands: [["modprobe", "ip_vs"], ...startKeepalived] };
         case "haproxy":
             return {
-                files: [publicFile(PATHS.haproxyConfig, haproxyConfig(ctx, { bind: `:${ctx.plan.endpoint.port}` })), scriptFile(SCRIPTS.vipOnLoopback),
+                files: [lbHaproxyFile(ctx), scriptFile(SCRIPTS.vipOnLoopback),
                     publicFile(LVS_VIP_UNIT, ini([
                         { name: "Unit", entries: [["Description", "API VIP on loopback for LVS direct routing (kubeadm-ha)"], ["Before", "haproxy.service"]] },
                         { name: "Service", entries: [["Type", "oneshot"], ["RemainAfterExit", "yes"], ["ExecStart", ["/bin/bash", scriptPath(SCRIPTS.vipOnLoopback), ctx.plan.endpoint.vip ?? ""].join(" ")]] },

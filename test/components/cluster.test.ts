@@ -90,8 +90,8 @@ describe("KubeadmCluster under mocks, for every stack", function () {
                 const joined = nodes("etcd").length + masters + nodes("worker").length;
                 // Every etcd member's backup, and with external etcd every master's key archive.
                 const backups = spec.backup.enabled ? run.plan.nodes.filter((n) => n.etcdMember || (external && n.role === "master")).length : 0;
-                // Per worker: its join, and with node-local proxies the switch to its proxy.
-                const perWorker = kind === "node-local-proxy" ? 2 : 1;
+                // Per worker: its join, and with node-local proxies the switch to its proxy and the step that makes its proxy follow the masters.
+                const perWorker = kind === "node-local-proxy" ? 3 : 1;
                 // Per joining master: upload-certs and the token check on master-0, its join, use-local-apiserver.
                 // master-0: init and the add-ons (pod network, CoreDNS HA); every etcd member: its defragmentation timer.
                 const defrag = run.plan.nodes.filter((n) => n.etcdMember).length;
@@ -102,7 +102,9 @@ describe("KubeadmCluster under mocks, for every stack", function () {
                 // The membership: with external etcd every master's etcd-servers step; the steps whose
                 // delete takes a machine out: every worker's remove, every joining master's leave, every external member's leave.
                 const lifecycle = (external ? masters : 0) + nodes("worker").length + (masters - 1) + nodes("etcd").length;
-                const expectedCommands = 2 * joined + nodes("etcd").length + 2 + 4 * (masters - 1) + (perWorker + 1) * nodes("worker").length + backups + defrag + masters + upgrade + lifecycle;
+                // Every LB machine's HAProxy follows the masters.
+                const lbFollow = nodes("lb").length + nodes("haproxy").length;
+                const expectedCommands = 2 * joined + nodes("etcd").length + 2 + 4 * (masters - 1) + (perWorker + 1) * nodes("worker").length + backups + defrag + masters + upgrade + lifecycle + lbFollow;
                 assert.equal(count(rec, COMMAND), expectedCommands);
             });
 

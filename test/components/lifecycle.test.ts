@@ -111,4 +111,73 @@ describe("node and member lifecycle under mocks", function () {
         const fresh = await previewStack(five, "prod-keepalived");
         assert.ok(members.every((m) => !/ join /.test(create(fresh.recorder.resources, `${m.name}-etcd-start`))), "a new cluster bootstraps");
     });
+
+    it("node-local proxies: every worker's proxy follows the masters (its configuration in the command), after every master's steps; a grown control plane changes it", async () => {
+        const three = stackFile("prod-stacked-local");
+        const deployed = await previewStack(three, "prod-stacked-local");
+        const { plan } = planStackFile(three, "prod-stacked-local");
+        const resources = deployed.recorder.resources as RecordedResource[];
+        const cmd = (rs: RecordedResource[], name: string) => {
+            const r = rs.find((x) => x.type === COMMAND && x.name === name);
+            assert.ok(r, `${name} is registered`);
+            return r;
+        };
+        const masters = plan.nodes.filter((n) => n.role === "master");
+        const config = (create: string) => Buffer.from(create.split(" ").pop()!, "base64").toString("utf8");
+        for (const w of plan.nodes.filter((n) => n.role === "worker")) {
+            const step = cmd(resources, `${w.name}-proxy-backends`);
+            const inputs = withoutSecrets(step.inputs);
+            assert.equal(inputs.stdin, LIFECYCLE_SCRIPTS.proxyBackends.content);
+            assert.match(inputs.create, /^sudo bash -s -- \/etc\/kubernetes\/[a-z-]+\/haproxy\.cfg container:haproxy:USR2 8404 [A-Za-z0-9+/=]+$/);
+            const userData = String(withoutSecrets(resources.find((r) => r.type === "tencentcloud:index/instance:Instance" && r.name === w.name)!.inputs.userDataRaw));
+            const text = config(inputs.create);
+            assert.ok(userData.includes(text.split("\n").find((l) => l.includes("server "))!.trim()), "the same configuration as the worker boots with");
+            for (const m of masters) {
+                assert.ok(text.includes(`${m.privateIp}:${plan.endpoint.port}`), `${m.name} is a backend`);
+                assert.ok(step.dependencies.includes(cmd(resources, `${m.name}-upgrade`).urn), `after ${m.name}'s steps`);
+            }
+            assert.ok(step.dependencies.includes(cmd(resources, `${plan.nodes.find((n) => n.role === "master")!.name}-uncordon-${w.name}`).urn), "after the worker's own steps");
+        }
+        const five = stackFile("prod-stacked-local");
+        five.config["kubeadm-ha:cluster"].controlPlane.count = 5;
+        const snapshot = await new Promise((r) => (deployed.outputs.changeGuardSnapshot as any).apply((v: unknown) => (r(v), v)));
+        const grown = await previewStack(five, "prod-stacked-local", { changeGuardSnapshot: snapshot });
+        const added = planStackFile(five, "prod-stacked-local").plan.nodes.filter((n) => n.role === "master").slice(3);
+        const after = config(withoutSecrets(cmd(grown.recorder.resources as RecordedResource[], "prod-nlp-general-0-proxy-backends").inputs).create);
+        for (const m of added) {
+            assert.ok(after.includes(`${m.privateIp}:${plan.endpoint.port}`), `the new ${m.name} is a backend`);
+        }
+    });
+
+    for (const [stack, role] of [["prod-keepalived", "lb"], ["prod-lvs", "haproxy"]] as const) {
+        it(`${stack}: the LB machines' HAProxy follows the masters, one machine after the other, after every master's steps; Debian's unit reloads it`, async () => {
+            const { resources, plan } = await run(stack);
+            const cmd = (name: string) => {
+                const r = resources.find((x) => x.type === COMMAND && x.name === name);
+                assert.ok(r, `${name} is registered`);
+                return r;
+            };
+            const lbs = plan.nodes.filter((n) => n.role === role);
+            assert.ok(lbs.length >= 2);
+            const masters = plan.nodes.filter((n) => n.role === "master");
+            for (const [i, lb] of lbs.entries()) {
+                const step = cmd(`${lb.name}-proxy-backends`);
+                const inputs = withoutSecrets(step.inputs);
+                assert.equal(inputs.connection.host, lb.privateIp);
+                assert.ok(inputs.connection.hostKey, "its host key pinned, as every machine's");
+                assert.equal(inputs.stdin, LIFECYCLE_SCRIPTS.proxyBackends.content);
+                assert.match(inputs.create, /^sudo bash -s -- \/etc\/haproxy\/haproxy\.cfg unit:haproxy 8404 [A-Za-z0-9+/=]+$/);
+                const text = Buffer.from(inputs.create.split(" ").pop(), "base64").toString("utf8");
+                const userData = String(withoutSecrets(resources.find((r) => r.type === "tencentcloud:index/instance:Instance" && r.name === lb.name)!.inputs.userDataRaw));
+                assert.ok(masters.every((m) => text.includes(`${m.privateIp}:${plan.endpoint.port}`)), "every master a backend");
+                assert.ok(text.split("\n").filter((l) => l.trim().startsWith("server ")).every((l) => userData.includes(l.trim())), "the configuration the machine boots with");
+                if (i === 0) {
+                    assert.ok(masters.every((m) => step.dependencies.includes(cmd(`${m.name}-upgrade`).urn)), "after every master's steps");
+                } else {
+                    assert.ok(step.dependencies.includes(cmd(`${lbs[i - 1].name}-proxy-backends`).urn), "after the machine before it");
+                }
+            }
+            assert.ok(!plan.nodes.filter((n) => n.role === "lvs").some((d) => resources.some((r) => r.name === `${d.name}-proxy-backends`)), "LVS directors run no HAProxy");
+        });
+    }
 });
