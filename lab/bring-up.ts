@@ -31,7 +31,52 @@ export class BroughtUp {
     readonly machines = new Map<string, Machine>();
     readonly timeline: Step[] = [];
     commands: CommandRun[] = [];
-    constructor(readonly lab: Lab, readonly spec: ClusterSpec, readonly plan: ClusterPlan, readonly deployed: Deployment) {}
+    /** The image archive every machine boots with (bringUp sets it). */
+    images = "";
+    constructor(readonly lab: Lab, readonly spec: ClusterSpec, public plan: ClusterPlan, public deployed: Deployment) {}
+
+    /** The cluster after an update (update.ts): its plan and what the program deployed. */
+    adopt(plan: ClusterPlan, deployed: Deployment): void {
+        this.plan = plan;
+        this.deployed = deployed;
+    }
+
+    /** The machine at a private address (remote commands name their host so). */
+    machineAt(ip: string): Machine {
+        const n = this.plan.nodes.find((x) => x.privateIp === ip && this.machines.has(x.name));
+        if (!n) {
+            throw new Error(`no test machine at ${ip}`);
+        }
+        return this.machine(n);
+    }
+
+    /** Adds and starts the test machines of `nodes` (of `plan`: workers are numbered in it); they boot with `boot`. */
+    async addMachines(nodes: readonly PlannedNode[], plan: ClusterPlan = this.plan): Promise<void> {
+        const workers = plan.nodes.filter((n) => n.role === "worker");
+        // Each CVM's kernel allows one user 128 inotify instances; here every machine's kubelet and containerd share one kernel (and this machine's own, and a spare).
+        this.lab.raiseSysctl("fs.inotify.max_user_instances", INOTIFY_INSTANCES_PER_MACHINE * (this.machines.size + nodes.length + 2));
+        for (const n of nodes) {
+            const m = await addMachine(this.lab, machineName(n, workers.indexOf(n)), n.privateIp, n.hostname);
+            m.startServices();
+            this.machines.set(n.name, m);
+        }
+    }
+
+    /** Boots the machines of `nodes` from their user-data in `deployed` (each boot's duration goes to the timeline, from `t0`). */
+    boot(nodes: readonly PlannedNode[], deployed: Deployment, t0: number): Promise<void>[] {
+        return nodes.map(async (n) => {
+            const m = this.machine(n);
+            const instance = deployed.instances.find((i) => i.name === n.name);
+            if (!instance) {
+                throw new Error(`the program creates no instance ${n.name}`);
+            }
+            const r = await bootFromUserData(m, instance.userData, this.images);
+            this.timeline.push({ step: `${m.name}: user-data`, startMs: Date.now() - t0 - r.ms, ms: r.ms });
+            if (r.code !== 0) {
+                throw new Error(`${n.name}: cloud-init's runcmd exited ${r.code}:\n${r.output.trim().split("\n").slice(-20).join("\n")}`);
+            }
+        });
+    }
 
     machine(node: PlannedNode | string): Machine {
         const name = typeof node === "string" ? node : node.name;
@@ -90,6 +135,9 @@ export class BroughtUp {
     }
 }
 
+/** fs.inotify.max_user_instances of one machine (the kernel's default). */
+const INOTIFY_INSTANCES_PER_MACHINE = 128;
+
 /** A test machine's name: short (an interface name), by role and ordinal. */
 function machineName(n: PlannedNode, index: number): string {
     const prefix: Record<string, string> = { etcd: "etcd", master: "m", lb: "lb", haproxy: "hap", lvs: "lvs", worker: "w" };
@@ -120,9 +168,6 @@ export async function readyNodes(c: BroughtUp): Promise<string[]> {
         .map((n) => n.metadata.name);
 }
 
-/** fs.inotify.max_user_instances of one machine (the kernel's default). */
-const INOTIFY_INSTANCES_PER_MACHINE = 128;
-
 export interface BringUpOptions {
     /** The images every machine has (an upgrade's machines need both releases'). @default the stack's */
     readonly images?: readonly ImageSpec[];
@@ -147,7 +192,7 @@ export async function bringUp(lab: Lab, stackFile: { config?: Record<string, unk
 
 /** The machines booted and the program's commands run (a failure stops the memory sampler first: bringUp). */
 async function bringUpMachines(c: BroughtUp, t0: number, log: (s: string) => void, imageSpecs: readonly ImageSpec[]): Promise<BroughtUp> {
-    const { lab, spec, plan, deployed } = c;
+    const { spec, plan, deployed } = c;
     const step = async <T>(name: string, fn: () => Promise<T> | T): Promise<T> => {
         const start = Date.now();
         const out = await fn();
@@ -155,19 +200,10 @@ async function bringUpMachines(c: BroughtUp, t0: number, log: (s: string) => voi
         return out;
     };
     c.watchMemory();
-    const images = await step("images", () => imageTarball(imageSpecs, log));
-    const byIp = new Map<string, Machine>();
-    await step("machines", async () => {
-        const workers = plan.nodes.filter((n) => n.role === "worker");
-        // Each CVM's kernel allows one user 128 inotify instances; here every machine's kubelet and containerd share one kernel.
-        lab.raiseSysctl("fs.inotify.max_user_instances", INOTIFY_INSTANCES_PER_MACHINE * (plan.nodes.length + 1));
-        for (const n of plan.nodes.filter((x) => x.role !== "bastion")) {
-            const m = await addMachine(lab, machineName(n, workers.indexOf(n)), n.privateIp, n.hostname);
-            m.startServices();
-            c.machines.set(n.name, m);
-            byIp.set(n.privateIp, m);
-        }
-    });
+    c.images = await step("images", () => imageTarball(imageSpecs, log));
+    const nodes = plan.nodes.filter((x) => x.role !== "bastion");
+    await step("machines", () => c.addMachines(nodes));
+    const byIp = new Map(nodes.map((n) => [n.privateIp, c.machine(n)]));
     if (plan.endpoint.kind === "clb") {
         await step("simulated CLB", () => simulateClb(c, renderContext(spec, plan)));
     }
@@ -175,17 +211,7 @@ async function bringUpMachines(c: BroughtUp, t0: number, log: (s: string) => voi
         throw new Error("apiEndpoint.proxy: the bring-up builds an image for the HAProxy node-local proxy only; rehearse nginx with `npm test`'s nginx checks");
     }
     log(`machines: ${c.machines.size} booting from their user-data (${[...c.machines.values()].map((m) => m.name).join(", ")})`);
-    const boots = [...c.machines].map(async ([name, m]) => {
-        const instance = deployed.instances.find((i) => i.name === name);
-        if (!instance) {
-            throw new Error(`the program creates no instance ${name}`);
-        }
-        const r = await bootFromUserData(m, instance.userData, images);
-        c.timeline.push({ step: `${m.name}: user-data`, startMs: Date.now() - t0 - r.ms, ms: r.ms });
-        if (r.code !== 0) {
-            throw new Error(`${name}: cloud-init's runcmd exited ${r.code}:\n${r.output.trim().split("\n").slice(-20).join("\n")}`);
-        }
-    });
+    const boots = c.boot(nodes, deployed, t0);
     const commands = deployed.commands.filter((x) => byIp.has(x.host));
     const skipped = deployed.commands.filter((x) => !byIp.has(x.host));
     if (skipped.length > 0) {

@@ -9,7 +9,7 @@ import type { BroughtUp } from "./bring-up";
 import { readyNodes } from "./bring-up";
 import type { CheckResult } from "./checks";
 import { PROBE_IMAGE } from "./images";
-import { ExecResult, secs, waitFor } from "./lab";
+import { ExecResult, must, secs, waitFor } from "./lab";
 import type { Machine } from "./machine";
 
 const NS = "kubeadm-ha-lab";
@@ -29,14 +29,6 @@ function probePod(name: string, node: string, labels: Record<string, string> = {
             }],
         },
     };
-}
-
-async function must(r: Promise<ExecResult>, what: string): Promise<string> {
-    const out = await r;
-    if (out.code !== 0) {
-        throw new Error(`${what}: ${out.stderr.trim() || out.stdout.trim()}`);
-    }
-    return out.stdout;
 }
 
 export class ClusterChecks {

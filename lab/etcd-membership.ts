@@ -4,9 +4,9 @@
 // same keys (LabState). Only the etcd members' machines run (booted from their user-data) and
 // their own commands: the `create` of those that change (the new members' boot steps and every
 // member's etcd-start: etcd-member-start.sh adds a new member as a learner and promotes it once
-// caught up) and the `delete` of the ones the program no longer has (etcd-leave.sh). What this
-// rehearsal does not run (no masters here): every master's apiserver following the members
-// (apiserver-etcd-servers.sh, tested under mocks for its order) and the members' upgrade steps.
+// caught up) and the `delete` of the ones the program no longer has (etcd-leave.sh). No masters
+// run here: every master's apiserver following the members (apiserver-etcd-servers.sh) runs in
+// the upgrade test's membership change (resize.ts, on the whole cluster).
 
 import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";

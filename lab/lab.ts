@@ -151,6 +151,15 @@ export class Host {
     }
 }
 
+/** The output of a command that must succeed; else an error naming `what` and the command's own message. */
+export async function must(r: Promise<ExecResult>, what: string): Promise<string> {
+    const out = await r;
+    if (out.code !== 0) {
+        throw new Error(`${what}: ${out.stderr.trim() || out.stdout.trim()}`);
+    }
+    return out.stdout;
+}
+
 /** A duration for reports, to 0.1 s (bring-ups: minutes of work). */
 export const secs = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 /** A duration for reports, to 0.01 s (failovers: seconds of work). */

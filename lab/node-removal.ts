@@ -6,14 +6,13 @@
 // Node deleted). Only then is the machine deleted. Measured: where the worker's pods went, and
 // that they were Ready elsewhere before the machine went.
 
+import { planStackFile } from "../components/plan/stack-file";
 import type { BroughtUp } from "./bring-up";
-import { deployment, Deployment, LabState } from "./deployment";
-import type { Machine } from "./machine";
-import { deletedCommands, pendingCommands } from "./pending-commands";
-import { CommandRun, runCommands } from "./remote-commands";
+import type { LabState } from "./deployment";
+import { must } from "./lab";
+import type { CommandRun } from "./remote-commands";
+import { applyUpdate, StackFile } from "./update";
 import { WORKLOAD_NS } from "./upgrade-load";
-
-type StackFile = { config: Record<string, any> };
 
 export interface RemovalReport {
     /** The removed worker's node name and hostname. */
@@ -43,56 +42,48 @@ function oneWorkerFewer(file: StackFile): StackFile {
 
 /** The workload's pods: name and node. */
 async function workloadPods(c: BroughtUp): Promise<{ name: string; node: string; ready: boolean }[]> {
-    const r = await c.kubectl(["-n", WORKLOAD_NS, "get", "pods", "-o", "json"]);
-    if (r.code !== 0) {
-        throw new Error(`the workload's pods: ${r.stderr}`);
-    }
-    return (JSON.parse(r.stdout).items as any[]).filter((p) => !p.metadata.deletionTimestamp).map((p) => ({
+    const pods = await must(c.kubectl(["-n", WORKLOAD_NS, "get", "pods", "-o", "json"]), "the workload's pods");
+    return (JSON.parse(pods).items as any[]).filter((p) => !p.metadata.deletionTimestamp).map((p) => ({
         name: p.metadata.name, node: p.spec.nodeName ?? "", ready: !!p.status.conditions?.some((x: any) => x.type === "Ready" && x.status === "True"),
     }));
 }
 
 /**
- * Removes the last worker of `file`'s last pool from the cluster `deployed` describes (the state of
- * the last update kept in `state`), under whatever load runs. Returns the next deployment and the report.
+ * Removes the last worker of `file`'s last pool from the cluster `c` holds (its last update's state
+ * kept in `state`), under whatever load runs. Returns the stack file it applied and the report.
  */
-export async function removeWorker(c: BroughtUp, file: StackFile, stack: string, state: LabState, deployed: Deployment,
-    machineAt: (ip: string) => Machine, replicas: number, log: (s: string) => void, t0: number): Promise<{ next: Deployment; report: RemovalReport }> {
+export async function removeWorker(c: BroughtUp, file: StackFile, stack: string, state: LabState, replicas: number, log: (s: string) => void,
+    t0: number): Promise<{ file: StackFile; report: RemovalReport }> {
     const smaller = oneWorkerFewer(file);
-    const next = await deployment(smaller, stack, { state, deployedOutputs: { changeGuardSnapshot: deployed.outputs.changeGuardSnapshot } });
-    const kept = new Set(next.instances.map((i) => i.name));
+    const kept = new Set(planStackFile(smaller, stack).plan.nodes.map((n) => n.name));
     const gone = c.plan.nodes.filter((n) => !kept.has(n.name));
     if (gone.length !== 1 || gone[0].role !== "worker") {
         throw new Error(`one worker fewer removes ${gone.map((n) => n.name).join(", ") || "nothing"}, not one worker`);
     }
     const worker = gone[0];
-    const created = pendingCommands(deployed.commands, next.commands);
-    const deletes = deletedCommands(deployed.commands, next.commands);
-    log(`remove ${worker.name}: ${created.length} commands run again, ${deletes.length} deletes (${deletes.map((d) => d.name).join(", ")})`);
     if (!(await workloadPods(c)).some((p) => p.node === worker.hostname)) {
         // The upgrade drained it last: no pod came back. A rollout spreads the pods over every worker again (one at a time, as the Deployment allows).
         log(`${worker.name} runs no pod of the workload: the workload rolls out again to spread over every worker`);
         for (const args of [["rollout", "restart", "deployment/web"], ["rollout", "status", "deployment/web", "--timeout=180s"]]) {
-            const r = await c.kubectl(["-n", WORKLOAD_NS, ...args], 190_000);
-            if (r.code !== 0) {
-                throw new Error(`kubectl ${args.join(" ")}: ${r.stderr.trim()}`);
-            }
+            await must(c.kubectl(["-n", WORKLOAD_NS, ...args], 190_000), `kubectl ${args.join(" ")}`);
         }
     }
     const podsOnIt = (await workloadPods(c)).filter((p) => p.node === worker.hostname).map((p) => p.name);
-    const r0 = Date.now();
-    await runCommands(created, machineAt, log, t0);
-    const runs = await runCommands(deletes, machineAt, log, t0);
-    const nodeGoneFirst = (await c.kubectl(["get", "node", worker.hostname, "-o", "name"])).stderr.includes("NotFound");
-    const after = await workloadPods(c);
+    let nodeGoneFirst = false;
+    let after: { name: string; node: string; ready: boolean }[] = [];
+    const run = await applyUpdate(c, smaller, stack, state, {
+        log, t0, beforeMachinesGo: async () => {
+            nodeGoneFirst = (await c.kubectl(["get", "node", worker.hostname, "-o", "name"])).stderr.includes("NotFound");
+            after = await workloadPods(c);
+        },
+    });
     const readyBeforeMachineGone = after.filter((p) => p.ready && p.node !== worker.hostname).length;
-    c.deleteMachine(worker);
-    log(`${worker.name}: its remove step took ${((Date.now() - r0) / 1000).toFixed(1)} s; ${readyBeforeMachineGone} of ${replicas} replicas Ready elsewhere; machine deleted`);
+    log(`${worker.name}: removed in ${(run.ms / 1000).toFixed(1)} s; ${readyBeforeMachineGone} of ${replicas} replicas Ready elsewhere before its machine was deleted`);
     return {
-        next,
+        file: smaller,
         report: {
-            worker: worker.name, hostname: worker.hostname, created: created.map((x) => x.name), deletes: runs, podsOnIt, nodesAfter: [...new Set(after.map((p) => p.node))].sort(),
-            readyBeforeMachineGone, replicas, nodeGoneFirst, ms: Date.now() - r0,
+            worker: worker.name, hostname: worker.hostname, created: run.created.map((x) => x.name), deletes: run.deleted, podsOnIt, nodesAfter: [...new Set(after.map((p) => p.node))].sort(),
+            readyBeforeMachineGone, replicas, nodeGoneFirst, ms: run.ms,
         },
     };
 }

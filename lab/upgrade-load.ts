@@ -61,8 +61,11 @@ export class UpgradeLoad {
     private readonly poller: Daemon;
     private readonly samplesFile: string;
 
-    /** Starts the load on a cluster whose workload runs (the etcd client certificate read off the first master). */
-    static async start(c: BroughtUp): Promise<UpgradeLoad> {
+    /**
+     * Starts the load (the etcd client certificate read off the first master). `endpointUrl`: where
+     * the requests go; default the endpoint's VIP (a node-local proxy has none: name a master).
+     */
+    static async start(c: BroughtUp, endpointUrl?: string): Promise<UpgradeLoad> {
         const master = c.machine(c.plan.nodes.find((n) => n.role === "master")!);
         const pki: Record<string, string> = {};
         for (const f of ["etcd/ca.crt", "apiserver-etcd-client.crt", "apiserver-etcd-client.key"]) {
@@ -72,15 +75,15 @@ export class UpgradeLoad {
             }
             pki[f] = r.stdout;
         }
-        return new UpgradeLoad(c, pki);
+        return new UpgradeLoad(c, pki, endpointUrl);
     }
 
-    private constructor(readonly c: BroughtUp, etcdPki: Record<string, string>) {
+    private constructor(readonly c: BroughtUp, etcdPki: Record<string, string>, endpointUrl?: string) {
         const e = c.plan.endpoint;
-        if (!e.vip) {
-            throw new Error(`the upgrade rehearsal reaches the API through a VIP; ${c.spec.name}'s endpoint (${e.kind}) has none`);
+        if (!e.vip && !endpointUrl) {
+            throw new Error(`the load reaches the API through a VIP; ${c.spec.name}'s endpoint (${e.kind}) has none: give it a master's address`);
         }
-        this.endpointUrl = `https://${e.vip}:${e.port}`;
+        this.endpointUrl = endpointUrl ?? `https://${e.vip}:${e.port}`;
         const subnet = parseCidr(c.spec.zones[0].subnetCidr);
         this.client = c.lab.addHost("client", addressAt(subnet, subnet.size - 6));
         const file = (name: string, content: string) => {
@@ -127,6 +130,14 @@ export interface LoadOutcome {
     readonly etcd: { readonly members: number; readonly minHealthy: number; readonly roundsWithoutQuorum: number; readonly rounds: number };
     /** The workload's fewest healthy pods in a sample, the PDB's minimum, samples the API did not answer. */
     readonly workload: { readonly minHealthy: number; readonly minimum: number; readonly unanswered: number };
+}
+
+/**
+ * The budget of failed requests a rolling change may cost (docs/upgrades.md): at most 1 % of them,
+ * each a connection reset (an apiserver restarting under it), never an error answered.
+ */
+export function withinResetBudget(p: { readonly total: number; readonly failed: number; readonly why: string }): boolean {
+    return p.failed <= p.total / 100 && (p.failed === 0 || /^ \(\d+ x no reply "ECONNRESET"\)$/.test(p.why));
 }
 
 /** How many of `members` answered healthy in each sampling round of poller.js (`health` "true"). */

@@ -20,16 +20,17 @@ import type { CheckResult } from "./checks";
 import { ClusterChecks } from "./checks-cluster";
 import { deployment, DeployedCommand, LabState } from "./deployment";
 import { labImages } from "./images";
-import { Lab, secs, waitFor } from "./lab";
+import { Lab, must, secs, waitFor } from "./lab";
 import { BRING_UP_DIFFERENCES } from "./lab-differences";
 import { PrintedSecret, printedSecrets } from "./secret-scan";
 import { table } from "../components/plan/report";
 import { pendingCommands } from "./pending-commands";
 import { CommandRun, runCommands } from "./remote-commands";
-import { loadOutcome, LoadOutcome, UpgradeLoad, workload, WORKLOAD_NS } from "./upgrade-load";
+import { loadOutcome, LoadOutcome, UpgradeLoad, withinResetBudget, workload, WORKLOAD_NS } from "./upgrade-load";
 import { removalKept, RemovalReport, removeWorker } from "./node-removal";
+import type { StackFile } from "./update";
+import { renderResizeReport, resizeKept, ResizeReport, resizeRehearsal } from "./resize";
 
-type StackFile = { config: Record<string, any> };
 
 export interface UpgradeReport {
     readonly stack: string;
@@ -54,6 +55,8 @@ export interface UpgradeReport {
     readonly load?: LoadOutcome;
     /** After the upgrade, under the same load: the last worker removed (its pool one smaller). */
     readonly removal?: RemovalReport;
+    /** Then, under the same load: external etcd grown to 5 members and shrunk back, every apiserver following. */
+    readonly resize?: ResizeReport;
     /** At the end: every node's kubelet, every static pod's image tag, every etcd member's release. */
     readonly versions: Readonly<Record<string, string>>;
     readonly checks: readonly CheckResult[];
@@ -107,24 +110,18 @@ async function versions(c: BroughtUp, load: UpgradeLoad): Promise<Record<string,
  */
 async function keepConntrackMax(c: BroughtUp, log: (s: string) => void): Promise<void> {
     log("lab: kube-proxy < 1.37 keeps the kernel's nf_conntrack_max (conntrack.maxPerCore 0), then kube-proxy, flannel and CoreDNS restart");
-    const must = async (args: string[], input?: string, timeoutMs = 30_000) => {
-        const r = await c.kubectl(args, timeoutMs, input);
-        if (r.code !== 0) {
-            throw new Error(`kubectl ${args.join(" ")}: ${r.stderr.trim()}`);
-        }
-        return r.stdout;
-    };
-    const cm = JSON.parse(await must(["-n", "kube-system", "get", "configmap", "kube-proxy", "-o", "json"]));
+    const kubectl = (args: string[], input?: string, timeoutMs = 30_000) => must(c.kubectl(args, timeoutMs, input), `kubectl ${args.join(" ")}`);
+    const cm = JSON.parse(await kubectl(["-n", "kube-system", "get", "configmap", "kube-proxy", "-o", "json"]));
     const config = parse(cm.data["config.conf"]);
     config.conntrack = { ...config.conntrack, maxPerCore: 0 };
     cm.data["config.conf"] = stringify(config);
-    await must(["replace", "-f", "-"], JSON.stringify(cm));
-    await must(["-n", "kube-system", "rollout", "restart", "daemonset/kube-proxy"]);
-    await must(["-n", "kube-system", "rollout", "status", "daemonset/kube-proxy", "--timeout=180s"], undefined, 190_000);
-    await must(["-n", "kube-flannel", "delete", "pods", "--all", "--wait=false"]);
-    await must(["-n", "kube-flannel", "rollout", "status", "daemonset/kube-flannel-ds", "--timeout=180s"], undefined, 190_000);
-    await must(["-n", "kube-system", "rollout", "restart", "deployment/coredns"]);
-    await must(["-n", "kube-system", "rollout", "status", "deployment/coredns", "--timeout=180s"], undefined, 190_000);
+    await kubectl(["replace", "-f", "-"], JSON.stringify(cm));
+    await kubectl(["-n", "kube-system", "rollout", "restart", "daemonset/kube-proxy"]);
+    await kubectl(["-n", "kube-system", "rollout", "status", "daemonset/kube-proxy", "--timeout=180s"], undefined, 190_000);
+    await kubectl(["-n", "kube-flannel", "delete", "pods", "--all", "--wait=false"]);
+    await kubectl(["-n", "kube-flannel", "rollout", "status", "daemonset/kube-flannel-ds", "--timeout=180s"], undefined, 190_000);
+    await kubectl(["-n", "kube-system", "rollout", "restart", "deployment/coredns"]);
+    await kubectl(["-n", "kube-system", "rollout", "status", "deployment/coredns", "--timeout=180s"], undefined, 190_000);
 }
 
 /** Brings `stack` up at the previous release, upgrades it under load to the stack's own, checks it; tears everything down. */
@@ -156,10 +153,7 @@ export async function upgradeRehearsal(stack: string, options: { timeLimitMs?: n
             await keepConntrackMax(c, log);
         }
         const workers = c.plan.nodes.filter((n) => n.role === "worker").length;
-        const applied = await c.kubectl(["apply", "-f", "-"], 30_000, JSON.stringify(workload(workers)));
-        if (applied.code !== 0) {
-            throw new Error(`the workload: ${applied.stderr}`);
-        }
+        await must(c.kubectl(["apply", "-f", "-"], 30_000, JSON.stringify(workload(workers))), "the workload");
         const rolled = await c.kubectl(["-n", WORKLOAD_NS, "rollout", "status", "deployment/web", "--timeout=240s"], 250_000);
         if (rolled.code !== 0) {
             const pods = await c.kubectl(["-n", WORKLOAD_NS, "get", "pods", "-o", "wide"]);
@@ -186,8 +180,12 @@ export async function upgradeRehearsal(stack: string, options: { timeLimitMs?: n
             const ready = await readyNodes(c!);
             return want.every((n) => ready.includes(n));
         }, 300_000, 2000);
+        c.adopt(after.plan, updated);
         log("one worker fewer: the update drains the last worker and deletes its Node before its machine");
-        report.removal = (await removeWorker(c, next, stack, state, updated, (ip) => byIp.get(ip)!, workers, log, t0)).report;
+        const removal = await removeWorker(c, next, stack, state, workers, log, t0);
+        report.removal = removal.report;
+        log("etcd 3 -> 5 -> 3 under the same load: every apiserver follows the members");
+        report.resize = await resizeRehearsal(c, removal.file, stack, state, "etcd", load, log, t0);
         report.versions = await versions(c, load);
         await load.stop();
         const stored = new Set((await c.kubectl(["get", "configmaps", "-n", "default", "-o", "jsonpath={.items[*].metadata.name}"], 60_000)).stdout.split(" "));
@@ -220,8 +218,7 @@ export async function upgradeRehearsal(stack: string, options: { timeLimitMs?: n
  */
 export function upgradeKept(r: UpgradeReport): boolean {
     const l = r.load;
-    const resets = (p: { failed: number; why: string }) => p.failed === 0 || /^ \(\d+ x no reply "ECONNRESET"\)$/.test(p.why);
-    return !r.error && !!l && !!r.removal && removalKept(r.removal) && resets(l.reads) && resets(l.writes) && l.reads.failed <= l.reads.total / 100 && l.writes.failed <= l.writes.total / 100 && l.writes.lost === 0 && l.etcd.roundsWithoutQuorum === 0 &&
+    return !r.error && !!l && !!r.removal && removalKept(r.removal) && !!r.resize && resizeKept(r.resize) && withinResetBudget(l.reads) && withinResetBudget(l.writes) && l.writes.lost === 0 && l.etcd.roundsWithoutQuorum === 0 &&
         l.workload.minHealthy >= l.workload.minimum && Object.entries(r.versions).every(([k, v]) => !k.endsWith(" kubelet") || v === `v${r.to}`) &&
         r.checks.length === 6 && r.checks.every((c) => c.status === "pass") && r.printedSecrets.length === 0;
 }
@@ -241,6 +238,7 @@ export function renderUpgradeReport(r: UpgradeReport): string {
         ...(r.removal ? ["", `Then ${r.removal.worker} removed (its pool one smaller): ${removalKept(r.removal) ? "its pods moved before its machine went" : "FAILED"}`,
             `  its remove step ${secs(r.removal.deletes.find((d) => d.name.endsWith(`-remove-${r.removal!.worker}`))?.ms ?? 0)}; commands run again: ${r.removal.created.length}; its Node gone before the machine: ${r.removal.nodeGoneFirst}`,
             `  the workload's pods on it: ${r.removal.podsOnIt.join(", ") || "none"}; afterwards on ${r.removal.nodesAfter.join(", ")}, ${r.removal.readyBeforeMachineGone} of ${r.removal.replicas} Ready when the machine went`] : []),
+        ...(r.resize ? ["", ...renderResizeReport(r.resize)] : []),
         "", "Upgrade steps, first run (took):", table(["step", "took"], steps(r.firstRun)),
         "", "Upgrade steps, rerun (took):", table(["step", "took"], steps(r.rerun)),
         "", "Versions at the end:", table(["what", "runs"], Object.entries(r.versions)),

@@ -13,6 +13,8 @@ import { productVersion } from "../lab/bins/locate";
 import { BRING_UP_PROGRAMS } from "../lab/bring-up";
 import { labUnavailable } from "../lab/lab";
 import { DISK_ROOT } from "../lab/machine";
+import { resizeKept } from "../lab/resize";
+import { withinResetBudget } from "../lab/upgrade-load";
 import { renderUpgradeReport, UpgradeReport, upgradeRehearsal } from "../lab/upgrade";
 import { skipUnless } from "./helpers/skip";
 
@@ -51,11 +53,9 @@ describe("a rolling upgrade on real nodes (prod-keepalived, the previous release
         const l = r.load!;
         assert.ok(l.reads.total > 1000 && l.writes.acknowledged > 500, `load ran: ${l.reads.total} reads, ${l.writes.acknowledged} writes`);
         // Measured: a few reads (4 of 2248 in one run) are reset, never answered with an error; see docs/upgrades.md.
-        assert.ok(l.reads.failed <= l.reads.total / 100, `failed reads${l.reads.why}`);
-        assert.ok(l.reads.failed === 0 || /^ \(\d+ x no reply "ECONNRESET"\)$/.test(l.reads.why), `only connection resets: ${l.reads.why}`);
+        assert.ok(withinResetBudget(l.reads), `at most 1 % of reads failed, connection resets only: ${l.reads.failed} of ${l.reads.total}${l.reads.why}`);
         // Measured: 0 of 1130 writes in one run, 2 of 1203 (reset, never acknowledged) in another.
-        assert.ok(l.writes.failed <= l.writes.total / 100, `failed writes${l.writes.why}`);
-        assert.ok(l.writes.failed === 0 || /^ \(\d+ x no reply "ECONNRESET"\)$/.test(l.writes.why), `only connection resets: ${l.writes.why}`);
+        assert.ok(withinResetBudget(l.writes), `at most 1 % of writes failed, connection resets only: ${l.writes.failed} of ${l.writes.total}${l.writes.why}`);
         assert.equal(l.writes.lost, 0);
         assert.ok(l.etcd.rounds > 100);
         assert.equal(l.etcd.roundsWithoutQuorum, 0);
@@ -74,6 +74,20 @@ describe("a rolling upgrade on real nodes (prod-keepalived, the previous release
         assert.ok(!m.nodesAfter.includes(m.hostname), `no pod left on it: ${m.nodesAfter.join(", ")}`);
         assert.ok(m.readyBeforeMachineGone >= m.replicas - 1, `${m.readyBeforeMachineGone} of ${m.replicas} Ready when the machine went`);
         assert.ok(r.load!.workload.minHealthy >= r.load!.workload.minimum, "the PDB held through the removal too (sampled every second)");
+    });
+
+    it("grows external etcd 3 -> 5 and shrinks it back under the same load: learners promoted, every apiserver on exactly the members, the leaving members gone before their machines", () => {
+        const z = r.resize!;
+        assert.ok(z, "the resize ran");
+        assert.deepEqual(z.grow.added, ["prod-ka-etcd-3", "prod-ka-etcd-4"]);
+        assert.deepEqual(z.afterGrow, [0, 1, 2, 3, 4].map((i) => `prod-ka-etcd-${i} voter`));
+        assert.deepEqual(z.etcdServers.afterGrow, { "prod-ka-master-0": 5, "prod-ka-master-1": 5, "prod-ka-master-2": 5 }, "every apiserver runs with the 5 members (its process's --etcd-servers)");
+        assert.deepEqual(z.shrink.removed, ["prod-ka-etcd-3", "prod-ka-etcd-4"]);
+        assert.deepEqual(z.shrink.deleted.map((d) => [d.name, d.code]).sort(), [["prod-ka-etcd-3-etcd-leave", 0], ["prod-ka-etcd-4-etcd-leave", 0]]);
+        assert.deepEqual(z.afterShrink, [0, 1, 2].map((i) => `prod-ka-etcd-${i} voter`));
+        assert.deepEqual(z.etcdServers.afterShrink, { "prod-ka-master-0": 3, "prod-ka-master-1": 3, "prod-ka-master-2": 3 }, "and with the 3 that stay, before the others left");
+        assert.deepEqual(z.leftovers, { "prod-ka-etcd-3": [], "prod-ka-etcd-4": [] }, "their static pods gone before their machines");
+        assert.ok(resizeKept(z));
     });
 
     it("leaves every kubelet, static pod and etcd member on the new release", () => {
