@@ -92,6 +92,7 @@ k=(kubectl --kubeconfig=${ADMIN} --request-timeout=10s)
 ${NODE_EXISTS}
 ${DRAIN}
 ${ETCDCTL}
+${ETCD_API}
 ${UNTIL_ACCEPTED}
 member=""
 if [ "$etcd" = stacked ] && find_etcd 2>/dev/null; then
@@ -105,18 +106,24 @@ fi
 if [ -n "$member" ]; then
     handoff ""
     id="$(printf '%x' "$member")"
-    # Through another started voter: a member that removes itself stops before it answers.
-    via="$(ctl member list -w simple | awk -F', ' -v self="$id" '$1 != self && $2 == "started" && $NF == "false" { split($5, urls, ","); print urls[1]; exit }')"
-    if [ -z "$via" ]; then
-        echo "$me: no other started etcd member to remove $node's member $id through; $node is kept" >&2
+    # Through another started voter: a member that removes itself stops before it answers. Each in
+    # turn (another master may be leaving at the same time, its etcd gone by now).
+    vias="$(ctl member list -w simple | awk -F', ' -v self="$id" '$1 != self && $2 == "started" && $NF == "false" { split($5, urls, ","); print urls[1] }')"
+    removed="" out="no other started etcd member"
+    for via in $vias; do
+        # From the host (curl to etcd's JSON gateway), not inside this member's container: the container
+        # stops as soon as the removal is applied, and would take the answer with it. Retried while etcd
+        # refuses for the quorum; done once it is gone.
+        if out="$(until_accepted 12 "unhealthy cluster|timed out" etcd_api "$via" cluster/member/remove "{\\"ID\\":\\"$member\\"}" 2>&1)" || grep -q "member not found" <<<"$out"; then
+            removed="$via"
+            break
+        fi
+    done
+    if [ -z "$removed" ]; then
+        echo "$me: $node's etcd member $id could not be removed ($out); $node is kept" >&2
         exit 1
     fi
-    # Retried while etcd refuses for the quorum (another member leaving at the same time), done once it is gone.
-    if ! out="$(until_accepted 60 "unhealthy cluster|timed out|server stopped" ctl_at "$via" member remove "$id" 2>&1)" && ! grep -q "member not found" <<<"$out"; then
-        echo "$me: $node's etcd member $id could not be removed through $via: $out; $node is kept" >&2
-        exit 1
-    fi
-    echo "$me: etcd member $id of $node removed (through $via)"
+    echo "$me: etcd member $id of $node removed (through $removed)"
 fi
 kubeadm reset -f --skip-phases=remove-etcd-member
 echo "$me: $node left the control plane; its machine can go"

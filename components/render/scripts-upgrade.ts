@@ -67,8 +67,7 @@ const CLUSTER_GATES = `node_at_version() {
 export const ETCDCTL = `find_etcd() {
     ${IN_ETCD.replace(/exit 1/g, "return 1").replace(/\n/g, "\n    ")}
 }
-ctl_at() { "\${in_etcd[@]}" etcdctl --endpoints="$1" --cacert="$pki/ca.crt" --cert="$pki/server.crt" --key="$pki/server.key" --dial-timeout=5s --command-timeout=15s "\${@:2}"; }
-ctl() { ctl_at https://127.0.0.1:2379 "$@"; }
+ctl() { "\${in_etcd[@]}" etcdctl --endpoints=https://127.0.0.1:2379 --cacert="$pki/ca.crt" --cert="$pki/server.crt" --key="$pki/server.key" --dial-timeout=5s --command-timeout=15s "$@"; }
 handoff() {
     local prefer="\${1:-}" status member leader target
     find_etcd
