@@ -7,10 +7,7 @@
 // disagrees, 2 on bad arguments, 3 when kubeadm of that release is not built here.
 
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
-import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { parse as parseYaml } from "yaml";
 import { fail } from "../components/cli/exit";
 import { ValidationError } from "../components/plan/errors";
 import { table } from "../components/plan/report";
@@ -18,6 +15,7 @@ import { planStackFile } from "../components/plan/stack-file";
 import { renderContext } from "../components/render/context";
 import { stackImages } from "../components/render/images";
 import { programAt } from "./bins/locate";
+import { stackFileArg } from "./stack-file-arg";
 
 const USAGE = `usage: npm run images -- (--stack <name> | --config <file>) [--json]
 
@@ -32,16 +30,7 @@ function main(argv: string[]): void {
     } catch (err) {
         fail(2, `${(err as Error).message}\n${USAGE}`);
     }
-    if (!args.stack === !args.config) {
-        fail(2, `give exactly one of --stack and --config\n${USAGE}`);
-    }
-    const file = args.config ?? path.join(__dirname, "..", "stacks", `Pulumi.${args.stack}.yaml`);
-    let stackFile: unknown;
-    try {
-        stackFile = parseYaml(readFileSync(file, "utf8"), { version: "1.1" });
-    } catch (err) {
-        fail(2, `cannot read ${file}: ${(err as Error).message}`);
-    }
+    const { file, stackFile } = stackFileArg(args, USAGE);
     let images;
     let spec;
     try {

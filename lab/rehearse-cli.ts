@@ -6,10 +6,9 @@
 // sends them (bring-up.ts), then the checks of a working cluster. Exit 0 when every check passes,
 // 1 when one fails, 2 on bad arguments, 3 when the rehearsal cannot run here.
 
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { parse as parseYaml } from "yaml";
 import { ValidationError } from "../components/plan/errors";
 import { ApiHealth, RenderOptions, renderContext } from "../components/render/context";
 import { planStackFile } from "../components/plan/stack-file";
@@ -18,6 +17,7 @@ import { bringUpRehearsal, renderBringUpReport } from "./bring-up-report";
 import { labUnavailable } from "./lab";
 import { CHECK_COUNT, LAB_TIMERS, REHEARSAL_PROGRAMS, rehearsalMarkdown, rehearse, renderRehearsalReport } from "./rehearse";
 import { fail } from "../components/cli/exit";
+import { stackFileArg } from "./stack-file-arg";
 
 const USAGE = `usage: npm run rehearse -- (--stack <name> | --config <file>) [--bring-up] [--json <file>] [--markdown <file>] [--lab-timers] [--time-limit <seconds>] [--checks <n,...>]
 
@@ -47,9 +47,6 @@ async function main(argv: string[]): Promise<void> {
     } catch (err) {
         fail(2, `${(err as Error).message}\n${USAGE}`);
     }
-    if (!args.stack === !args.config) {
-        fail(2, `give exactly one of --stack and --config\n${USAGE}`);
-    }
     const checks = args.checks?.split(",").map(Number);
     if (checks && checks.some((n) => !Number.isInteger(n) || n < 1 || n > CHECK_COUNT)) {
         fail(2, `--checks ${args.checks}: give check numbers from 1 to ${CHECK_COUNT}, separated by commas\n${USAGE}`);
@@ -65,13 +62,7 @@ async function main(argv: string[]): Promise<void> {
         },
         ...(leader ? { leaderElection: { leaseSec: leader[0], renewSec: leader[1], retrySec: leader[2] } } : {}),
     };
-    const file = args.config ?? path.join(__dirname, "..", "stacks", `Pulumi.${args.stack}.yaml`);
-    let stackFile: unknown;
-    try {
-        stackFile = parseYaml(readFileSync(file, "utf8"), { version: "1.1" });
-    } catch (err) {
-        fail(2, `cannot read ${file}: ${(err as Error).message}`);
-    }
+    const { file, stackFile } = stackFileArg(args, USAGE);
     let planned;
     try {
         planned = planStackFile(stackFile, file);
