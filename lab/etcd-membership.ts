@@ -11,7 +11,6 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { checkChange, GuardSnapshot } from "../components/plan/change-guard";
 import { addressAt, parseCidr } from "../components/plan/cidr";
 import { planStackFile } from "../components/plan/stack-file";
 import type { PlannedNode } from "../components/plan/topology";
@@ -24,9 +23,9 @@ import { addMachine, Machine } from "./machine";
 import { deletedCommands, pendingCommands } from "./pending-commands";
 import { failureSummary, Probe, ProbeResult } from "./probe";
 import { CommandRun, runCommands } from "./remote-commands";
+import { guardWarnings, StackFile } from "./update";
 import { healthyPerRound, Sample } from "./upgrade-load";
 
-type StackFile = { config: Record<string, any> };
 
 const POLLER = path.join(__dirname, "poller.js");
 /** How long the load runs at most (ms): the whole rehearsal fits in it. */
@@ -61,9 +60,6 @@ function memberCommands(commands: readonly DeployedCommand[], ips: ReadonlySet<s
     return mine.map((c) => ({ ...c, after: c.after.filter((a) => names.has(a)) }));
 }
 
-/** What the change guard said of the update from `before` to `after` (the program ran it too: a refusal would have thrown). */
-const guardWarnings = (before: Deployment, after: Deployment): string[] =>
-    checkChange(before.outputs.changeGuardSnapshot as GuardSnapshot, after.outputs.changeGuardSnapshot as GuardSnapshot).warnings.map((w) => w.problem);
 
 /** Grows `stack`'s external etcd to 5 members and shrinks it back to 3 under writes; tears everything down. */
 export async function etcdMembershipRehearsal(stack: string, options: { timeLimitMs?: number; log?: (s: string) => void } = {}): Promise<MembershipReport> {

@@ -25,7 +25,7 @@ export interface ResizeReport {
     /** `member list` after each update: `<name> voter|learner`. */
     readonly afterGrow: readonly string[];
     readonly afterShrink: readonly string[];
-    /** External etcd: how many members each master's apiserver uses (its mirror pod's --etcd-servers), after each update. */
+    /** External etcd: how many members each master's running apiserver uses (its process's --etcd-servers), after each update. */
     readonly etcdServers: { readonly afterGrow: Readonly<Record<string, number>>; readonly afterShrink: Readonly<Record<string, number>> };
     /** Stacked: the masters Ready once grown. */
     readonly mastersReady: number;

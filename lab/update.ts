@@ -10,7 +10,7 @@ import type { ClusterPlan } from "../components/plan/plan";
 import { planStackFile } from "../components/plan/stack-file";
 import type { PlannedNode } from "../components/plan/topology";
 import type { BroughtUp } from "./bring-up";
-import { deployment, LabState } from "./deployment";
+import { deployment, Deployment, LabState } from "./deployment";
 import { deletedCommands, pendingCommands } from "./pending-commands";
 import { CommandRun, runCommands } from "./remote-commands";
 
@@ -37,12 +37,16 @@ export interface UpdateOptions {
     readonly t0: number;
 }
 
+/** What the change guard said of the update from `before` to `after` (the program ran it too: a refusal would have thrown). */
+export const guardWarnings = (before: Deployment, after: Deployment): string[] =>
+    checkChange(before.outputs.changeGuardSnapshot as GuardSnapshot, after.outputs.changeGuardSnapshot as GuardSnapshot).warnings.map((w) => w.problem);
+
 /** Applies `file` to the cluster `c` holds (its plan and deployment become the new ones). */
 export async function applyUpdate(c: BroughtUp, file: StackFile, stack: string, state: LabState, o: UpdateOptions): Promise<UpdateRun> {
     const before = c.deployed;
     const next = await deployment(file, stack, { state, deployedOutputs: { changeGuardSnapshot: before.outputs.changeGuardSnapshot } });
     const { plan } = planStackFile(file, stack);
-    const guard = checkChange(before.outputs.changeGuardSnapshot as GuardSnapshot, next.outputs.changeGuardSnapshot as GuardSnapshot).warnings.map((w) => w.problem);
+    const guard = guardWarnings(before, next);
     const had = new Set(c.plan.nodes.map((n) => n.name));
     const kept = new Set(plan.nodes.map((n) => n.name));
     const added = plan.nodes.filter((n) => !had.has(n.name) && n.role !== "bastion");
